@@ -1,0 +1,192 @@
+// The wire contract of API v1: schemas both the agent and the PWA validate against (docs/api.md).
+import * as v from 'valibot';
+
+export const API_PREFIX = '/api/v1';
+
+/** ROUTES names every endpoint path, so neither side spells one by hand. */
+export const ROUTES = {
+  hello: `${API_PREFIX}/hello`,
+  pair: `${API_PREFIX}/pair`,
+  status: `${API_PREFIX}/status`,
+  devices: `${API_PREFIX}/devices`,
+  device: (id: string) => `${API_PREFIX}/devices/${encodeURIComponent(id)}`,
+  pairingCodes: `${API_PREFIX}/devices/pairing-codes`,
+  audit: `${API_PREFIX}/audit`,
+} as const;
+
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
+
+/** base64urlBytes is a schema for unpadded base64url text that decodes to exactly `bytes` bytes. */
+export const base64urlBytes = (bytes: number) =>
+  v.pipe(
+    v.string(),
+    v.regex(BASE64URL, 'must be base64url'),
+    v.length(Math.ceil((bytes * 4) / 3), `must encode ${bytes} bytes`),
+  );
+
+// Control, format, surrogate, private-use and unassigned code points are refused in names:
+// they hide text (bidi overrides, zero-width joiners) or are not text at all.
+const NOT_PLAIN_TEXT = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}]/u;
+
+/** isPlainText tells whether a string is text without lone surrogates, invisible or control characters. */
+export function isPlainText(value: string): boolean {
+  return !NOT_PLAIN_TEXT.test(value);
+}
+
+/** DeviceName is what a person calls a phone: 1-64 characters of plain text, trimmed. */
+export const DeviceName = v.pipe(
+  v.string(),
+  v.check(isPlainText, 'must be plain text'),
+  v.transform((s) => s.normalize('NFC').trim()),
+  v.minLength(1, 'must not be empty'),
+  v.maxLength(64, 'must be at most 64 characters'),
+);
+
+export const PublicKey = base64urlBytes(32);
+export const Mac = base64urlBytes(32);
+export const KeyId = v.pipe(v.string(), v.regex(BASE64URL), v.length(22, 'must be a key id'));
+
+export const HelloResponse = v.object({
+  name: v.string(),
+  version: v.string(),
+  /** The agent's Ed25519 identity key, raw 32 bytes, base64url. */
+  agentKey: PublicKey,
+  /** Human-comparable fingerprint of agentKey (shared/protocol/fingerprint.ts). */
+  fingerprint: v.string(),
+  /** Agent wall clock, ms since the epoch: clients sign with this clock. */
+  time: v.number(),
+});
+export type HelloResponse = v.InferOutput<typeof HelloResponse>;
+
+export const PairRequest = v.strictObject({
+  name: DeviceName,
+  publicKey: PublicKey,
+  /** HMAC-SHA256(code, "immich-pi/pair/v1" ‖ publicKey ‖ agentKey), see shared/protocol/pairing.ts. */
+  proof: Mac,
+});
+export type PairRequest = v.InferOutput<typeof PairRequest>;
+
+export const PairResponse = v.object({
+  deviceId: KeyId,
+  /** The name the device was saved under (a name given to the code by the CLI wins). */
+  name: v.string(),
+  /** HMAC-SHA256(code, "immich-pi/pair/v1/agent" ‖ agentKey ‖ publicKey). */
+  agentProof: Mac,
+});
+export type PairResponse = v.InferOutput<typeof PairResponse>;
+
+export const DRIVE_STATES = [
+  'missing',
+  'locked',
+  'unlocking',
+  'running',
+  'degraded',
+  'failed',
+  'locking',
+] as const;
+export const DriveState = v.picklist(DRIVE_STATES);
+export type DriveState = v.InferOutput<typeof DriveState>;
+
+export const DiskUsage = v.object({
+  id: v.picklist(['sd', 'drive']),
+  mountPoint: v.string(),
+  usedBytes: v.number(),
+  totalBytes: v.number(),
+  usedPercent: v.number(),
+});
+export type DiskUsage = v.InferOutput<typeof DiskUsage>;
+
+export const Warning = v.object({ code: v.string(), message: v.string(), at: v.number() });
+export type Warning = v.InferOutput<typeof Warning>;
+
+export const StatusResponse = v.object({
+  /** Agent wall clock when the answer was made, ms. */
+  time: v.number(),
+  /** When the system was last sampled, ms (agent clock). */
+  sampledAt: v.number(),
+  bootId: v.string(),
+  uptimeSeconds: v.nullable(v.number()),
+  drive: v.object({ state: DriveState }),
+  /** CPU temperature in °C, null when the thermal zone cannot be read. */
+  temperatureC: v.nullable(v.number()),
+  /** Under-voltage alarm from hwmon rpi_volt, null when there is no such sensor. */
+  undervoltage: v.nullable(v.boolean()),
+  disks: v.array(DiskUsage),
+  /** Things the owner should know that are not alerts yet, e.g. a recovered state file. */
+  warnings: v.array(Warning),
+});
+export type StatusResponse = v.InferOutput<typeof StatusResponse>;
+
+export const Device = v.object({
+  id: KeyId,
+  name: v.string(),
+  pairedAt: v.number(),
+  lastSeenAt: v.nullable(v.number()),
+  /** True for the device that made the request. */
+  current: v.boolean(),
+});
+export type Device = v.InferOutput<typeof Device>;
+
+export const DevicesResponse = v.object({ devices: v.array(Device) });
+export type DevicesResponse = v.InferOutput<typeof DevicesResponse>;
+
+export const RenameDeviceRequest = v.strictObject({ name: DeviceName });
+export type RenameDeviceRequest = v.InferOutput<typeof RenameDeviceRequest>;
+
+export const DeviceResponse = v.object({ device: Device });
+export type DeviceResponse = v.InferOutput<typeof DeviceResponse>;
+
+export const RevokeResponse = v.object({ revoked: KeyId });
+export type RevokeResponse = v.InferOutput<typeof RevokeResponse>;
+
+export const PairingCodeRequest = v.strictObject({ name: v.optional(DeviceName) });
+export type PairingCodeRequest = v.InferOutput<typeof PairingCodeRequest>;
+
+export const PairingCodeResponse = v.object({
+  /** XXXX-XXXX, Crockford base32. Shown to a person, never sent back: see shared/protocol/pairing.ts. */
+  code: v.string(),
+  expiresAt: v.number(),
+  fingerprint: v.string(),
+});
+export type PairingCodeResponse = v.InferOutput<typeof PairingCodeResponse>;
+
+export const AUDIT_KINDS = [
+  'agent-started',
+  'device-paired',
+  'device-renamed',
+  'device-revoked',
+  'pairing-code-created',
+  'pairing-failed',
+  'pairing-locked',
+  'state-recovered',
+] as const;
+export const AuditKind = v.picklist(AUDIT_KINDS);
+export type AuditKind = v.InferOutput<typeof AuditKind>;
+
+export const AuditEntry = v.object({
+  id: v.number(),
+  at: v.number(),
+  kind: AuditKind,
+  deviceId: v.nullable(v.string()),
+  /** Plain text from fixed templates plus names; always rendered as text. */
+  detail: v.string(),
+});
+export type AuditEntry = v.InferOutput<typeof AuditEntry>;
+
+export const AuditQuery = v.object({
+  limit: v.optional(
+    v.pipe(v.string(), v.regex(/^\d{1,3}$/), v.transform(Number), v.minValue(1), v.maxValue(200)),
+  ),
+  before: v.optional(v.pipe(v.string(), v.regex(/^\d{1,15}$/), v.transform(Number))),
+});
+
+export const AuditResponse = v.object({
+  entries: v.array(AuditEntry),
+  /** Pass as `before` for the next page, null at the end. */
+  nextBefore: v.nullable(v.number()),
+});
+export type AuditResponse = v.InferOutput<typeof AuditResponse>;
+
+export const ErrorResponse = v.object({
+  error: v.object({ code: v.string(), message: v.string() }),
+});

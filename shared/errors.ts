@@ -1,0 +1,49 @@
+// Stable error codes: the agent answers them, the PWA maps them to words. One list for both sides.
+
+/** ERROR_STATUS maps every stable error code to the HTTP status the agent answers it with. */
+export const ERROR_STATUS = {
+  // The request itself
+  'bad-request': 400,
+  'invalid-json': 400,
+  'validation-failed': 400,
+  'not-found': 404,
+  'method-not-allowed': 405,
+  'payload-too-large': 413,
+  'unsupported-media-type': 415,
+  'headers-too-large': 431,
+  'cross-site-refused': 403,
+  'funnel-refused': 403,
+  // RFC 9421 signature checks (ARCHITECTURE §4): always 401 with nothing but the code
+  'signature-missing': 401,
+  'signature-malformed': 401,
+  'unknown-key': 401,
+  'device-revoked': 401,
+  'clock-skew': 401,
+  'created-before-start': 401,
+  'digest-missing': 401,
+  'digest-mismatch': 401,
+  'signature-invalid': 401,
+  'nonce-replayed': 401,
+  'rate-limited': 429,
+  'replay-cache-full': 503,
+  // Pairing and devices
+  'pairing-failed': 403,
+  'device-not-found': 404,
+  // Never expected: a bug. The agent logs it and keeps running.
+  internal: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** ErrorBody is the JSON shape of every error answer. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string };
+}
+
+/** isErrorCode tells whether a string from the wire is one of our codes. */
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERROR_STATUS, value);
+}
+
+/** SIGNATURE_CLOCK_CODES are the 401s after which a client refreshes its clock offset once. */
+export const SIGNATURE_CLOCK_CODES: readonly ErrorCode[] = ['clock-skew', 'created-before-start'];
