@@ -1,0 +1,107 @@
+// The admin unix socket: the CLI (over SSH, as root or the agent's group) asks the running agent.
+import { chmod, lstat, unlink } from 'node:fs/promises';
+import { connect, createServer, type Server } from 'node:net';
+import * as v from 'valibot';
+import { DeviceName, KeyId } from '../../../shared/api.ts';
+
+export const AdminRequest = v.variant('cmd', [
+  v.strictObject({ cmd: v.literal('pair'), name: v.optional(DeviceName) }),
+  v.strictObject({ cmd: v.literal('devices') }),
+  v.strictObject({ cmd: v.literal('revoke'), id: KeyId }),
+]);
+export type AdminRequest = v.InferOutput<typeof AdminRequest>;
+
+export type AdminAnswer = { ok: true; result: unknown } | { ok: false; error: string };
+
+const MAX_REQUEST_BYTES = 4096;
+const TIMEOUT_MS = 5000;
+
+/** listenAdminSocket answers one JSON line per connection; the socket is 0660 (root and group). */
+export async function listenAdminSocket(
+  path: string,
+  handle: (request: AdminRequest) => Promise<unknown>,
+): Promise<Server> {
+  await removeStaleSocket(path);
+  const server = createServer((socket) => {
+    let buffered = '';
+    socket.setTimeout(TIMEOUT_MS, () => socket.destroy());
+    socket.setEncoding('utf8');
+    socket.on('error', () => socket.destroy());
+    socket.on('data', (chunk: string) => {
+      buffered += chunk;
+      const end = buffered.indexOf('\n');
+      if (end < 0 && buffered.length <= MAX_REQUEST_BYTES) return;
+      socket.removeAllListeners('data');
+      answer(buffered.slice(0, end < 0 ? MAX_REQUEST_BYTES : end), handle).then((reply) =>
+        socket.end(`${JSON.stringify(reply)}\n`),
+      );
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(path, () => resolve());
+  });
+  await chmod(path, 0o660);
+  return server;
+}
+
+async function answer(line: string, handle: (r: AdminRequest) => Promise<unknown>): Promise<AdminAnswer> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(line);
+  } catch {
+    return { ok: false, error: 'The request is not JSON.' };
+  }
+  const request = v.safeParse(AdminRequest, raw);
+  if (!request.success) return { ok: false, error: `Bad request: ${request.issues[0].message}` };
+  try {
+    return { ok: true, result: await handle(request.output) };
+  } catch (error) {
+    return { ok: false, error: (error as Error).message };
+  }
+}
+
+/** removeStaleSocket deletes a socket file left by an earlier run (never a regular file). */
+export async function removeStaleSocket(path: string): Promise<void> {
+  const stat = await lstat(path).catch(() => null);
+  if (stat?.isSocket()) await unlink(path);
+}
+
+export class AdminSocketError extends Error {
+  override name = 'AdminSocketError';
+}
+
+/** askAgent sends one request over the admin socket and returns the agent's result. */
+export function askAgent(path: string, request: AdminRequest): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(path);
+    let reply = '';
+    socket.setEncoding('utf8');
+    socket.setTimeout(TIMEOUT_MS, () => socket.destroy(new AdminSocketError('The agent did not answer in time.')));
+    socket.on('connect', () => socket.write(`${JSON.stringify(request)}\n`));
+    socket.on('data', (chunk: string) => {
+      reply += chunk;
+    });
+    socket.on('error', (error: NodeJS.ErrnoException) => reject(explain(error, path)));
+    socket.on('end', () => {
+      try {
+        const answer = JSON.parse(reply) as AdminAnswer;
+        if (answer.ok) resolve(answer.result);
+        else reject(new AdminSocketError(answer.error));
+      } catch {
+        reject(new AdminSocketError('The agent answered something that is not JSON.'));
+      }
+    });
+  });
+}
+
+function explain(error: NodeJS.ErrnoException, path: string): Error {
+  if (error instanceof AdminSocketError) return error;
+  if (error.code === 'ENOENT' || error.code === 'ECONNREFUSED') {
+    return new AdminSocketError(`The agent is not running (no admin socket at ${path}).`);
+  }
+  if (error.code === 'EACCES') {
+    return new AdminSocketError(`Permission denied on ${path}: run as root or as a member of the agent's group.`);
+  }
+  return new AdminSocketError(`Cannot reach the agent at ${path}: ${error.message}`);
+}

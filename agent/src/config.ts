@@ -1,0 +1,110 @@
+// Agent configuration: one JSON file (the NixOS module writes it) plus flags, parsed once at start.
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import * as v from 'valibot';
+
+const AbsolutePath = v.pipe(v.string(), v.startsWith('/', 'must be an absolute path'));
+const Seconds = v.pipe(v.number(), v.minValue(0));
+
+export const ConfigSchema = v.strictObject({
+  /** Shown in the app and in `hello`. */
+  name: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(64)), hostname()),
+  /** Where the agent listens: loopback for the demo, a unix socket behind `tailscale serve` on the Pi. */
+  listen: v.optional(
+    v.union([
+      v.strictObject({
+        host: v.optional(v.picklist(['127.0.0.1', '::1', 'localhost']), '127.0.0.1'),
+        port: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(65535)),
+      }),
+      v.strictObject({ socket: AbsolutePath }),
+    ]),
+    { socket: '/run/immich-pi-agent/agent.sock' },
+  ),
+  /** The URL phones use, printed by `immich-pi-agent pair`. */
+  publicUrl: v.optional(v.pipe(v.string(), v.url()), 'https://immich-pi.invalid/'),
+  /** Admin socket for the CLI: only root and the agent's group can open it. */
+  adminSocket: v.optional(AbsolutePath, '/run/immich-pi-agent/admin.sock'),
+  stateDir: v.optional(AbsolutePath, '/var/lib/immich-pi-agent'),
+  /** The built PWA served at `/`. */
+  pwaDir: v.optional(AbsolutePath),
+  /** Prefix for every host path (sysfs, /proc, /dev): "/" on the Pi, the sandbox in tests. */
+  root: v.optional(AbsolutePath, '/'),
+  drive: v.optional(
+    v.strictObject({
+      uuid: v.optional(v.pipe(v.string(), v.regex(/^[0-9a-fA-F-]{8,64}$/, 'must be a UUID')), ''),
+      mapperName: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.-]{1,64}$/)), 'immich_drive'),
+      mountPoint: v.optional(AbsolutePath, '/mnt/immich_drive'),
+    }),
+    {},
+  ),
+  /** Seconds between background samples of sensors and disks. */
+  sampleIntervalSeconds: v.optional(v.pipe(Seconds, v.minValue(1)), 10),
+  security: v.optional(
+    v.strictObject({
+      clockSkewSeconds: v.optional(Seconds, 120),
+      nonceTtlSeconds: v.optional(Seconds, 240),
+      /** Signed requests per second per device (sustained), and the burst above it. */
+      ratePerSecond: v.optional(v.pipe(v.number(), v.minValue(0.1)), 20),
+      rateBurst: v.optional(v.pipe(v.number(), v.minValue(1)), 100),
+      /** Most (keyid, nonce) pairs remembered at once; beyond it requests are refused, never evicted. */
+      maxNonces: v.optional(v.pipe(v.number(), v.integer(), v.minValue(100)), 200_000),
+      maxHeaderBytes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1024)), 8192),
+      maxBodyBytes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1024)), 64 * 1024),
+    }),
+    {},
+  ),
+});
+
+export type Config = v.InferOutput<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** parseConfig validates raw config and names the first bad field in its error. */
+export function parseConfig(raw: unknown): Config {
+  const result = v.safeParse(ConfigSchema, raw);
+  if (result.success) return result.output;
+  const issue = result.issues[0];
+  const where = issue.path?.map((p) => String(p.key)).join('.') || '(root)';
+  throw new ConfigError(`config ${where}: ${issue.message}`);
+}
+
+export interface ConfigFlags {
+  config?: string;
+  host?: string;
+  port?: string;
+  socket?: string;
+  stateDir?: string;
+  root?: string;
+  pwaDir?: string;
+  adminSocket?: string;
+}
+
+/** loadConfig reads the JSON file named by --config (if any) and lays the flags over it. */
+export function loadConfig(flags: ConfigFlags): Config {
+  let raw: Record<string, unknown> = {};
+  if (flags.config) {
+    let text: string;
+    try {
+      text = readFileSync(flags.config, 'utf8');
+    } catch (error) {
+      throw new ConfigError(`cannot read config ${flags.config}: ${(error as Error).message}`);
+    }
+    try {
+      raw = JSON.parse(text);
+    } catch (error) {
+      throw new ConfigError(`config ${flags.config} is not JSON: ${(error as Error).message}`);
+    }
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+      throw new ConfigError(`config ${flags.config} must be a JSON object`);
+    }
+  }
+  if (flags.socket) raw.listen = { socket: flags.socket };
+  else if (flags.port) raw.listen = { host: flags.host ?? '127.0.0.1', port: Number(flags.port) };
+  if (flags.stateDir) raw.stateDir = flags.stateDir;
+  if (flags.root) raw.root = flags.root;
+  if (flags.pwaDir) raw.pwaDir = flags.pwaDir;
+  if (flags.adminSocket) raw.adminSocket = flags.adminSocket;
+  return parseConfig(raw);
+}

@@ -1,0 +1,140 @@
+// The only place real adapters are wired: state files, OS readers, clock, HTTP and admin sockets.
+import { randomBytes as nodeRandomBytes } from 'node:crypto';
+import { chmod } from 'node:fs/promises';
+import type { Server as HttpServer } from 'node:http';
+import type { Server } from 'node:net';
+import { createAdaptorServer } from '@hono/node-server';
+import type { Warning } from '../../shared/api.ts';
+import { fingerprintFor, toBase64url } from '../../shared/protocol/index.ts';
+import { version } from '../../package.json';
+import { listenAdminSocket, removeStaleSocket } from './adapters/admin-socket.ts';
+import { systemClock } from './adapters/clock.ts';
+import { readText, statFs } from './adapters/files.ts';
+import { IdentityState, loadIdentity, newIdentity } from './adapters/identity.ts';
+import { hmacSha256, sha256 } from './adapters/node-crypto.ts';
+import { openStateFile, type RecoveryReport } from './adapters/state-store/index.ts';
+import { createSystemReader } from './adapters/system.ts';
+import { createApp, type Deps, type Logger } from './app.ts';
+import type { Config } from './config.ts';
+import { PairingCodes } from './domain/pairing-codes.ts';
+import { ReplayGuard } from './domain/replay-guard.ts';
+import { hostPaths } from './paths.ts';
+import { adminCommands } from './services/admin.ts';
+import { AuditLog, AuditState, emptyAudit } from './services/audit.ts';
+import { DeviceRegistry, DevicesState, emptyDevices } from './services/devices.ts';
+import { createStatusSource } from './services/status.ts';
+
+export interface RunningAgent {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** stderrLogger writes one line per event; journald adds the time on the Pi. */
+export const stderrLogger: Logger = {
+  info: (message) => process.stderr.write(`${message}\n`),
+  error: (message, error) =>
+    process.stderr.write(`error: ${message}${error ? `: ${(error as Error).stack ?? error}` : ''}\n`),
+};
+
+/** startAgent opens the state, wires the adapters into createApp and listens. */
+export async function startAgent(config: Config, log: Logger = stderrLogger): Promise<RunningAgent> {
+  const paths = hostPaths(config.root, config.drive);
+  const clock = systemClock(paths.timesyncSynchronized);
+  const startedAtMono = clock.monotonic();
+  const randomBytes = (n: number) => new Uint8Array(nodeRandomBytes(n));
+
+  const warnings: Warning[] = [];
+  const recoveries: RecoveryReport[] = [];
+  const onRecovered = (report: RecoveryReport) => {
+    recoveries.push(report);
+    const message = `${report.file} was corrupt: ${report.outcome === 'recovered-from-previous' ? 'restored its previous copy' : 'started empty'} (${report.reason}); the bad copy is kept as ${report.quarantined.join(', ')}`;
+    warnings.push({ code: 'state-recovered', message, at: clock.wall() });
+    log.error(message);
+  };
+  const open = <T>(name: string, schema: Parameters<typeof openStateFile<T>>[0]['schema'], initial: () => T) =>
+    openStateFile<T>({ dir: config.stateDir, name, schema, initial, onRecovered, now: clock.wall });
+
+  let identityIsNew = false;
+  const [identityFile, devicesFile, auditFile] = await Promise.all([
+    open('identity.json', IdentityState, () => {
+      identityIsNew = true;
+      return newIdentity();
+    }),
+    open('devices.json', DevicesState, emptyDevices),
+    open('audit.json', AuditState, emptyAudit),
+  ]);
+  if (identityIsNew) await identityFile.write(identityFile.value);
+  const identity = await loadIdentity(identityFile, (reason) => {
+    warnings.push({ code: 'identity-replaced', message: `${reason}: every phone must pair again`, at: clock.wall() });
+    log.error(reason);
+  });
+  const audit = new AuditLog(auditFile, clock.wall, (error) => log.error('cannot write the audit log', error));
+  for (const report of recoveries) {
+    void audit.record('state-recovered', `${report.file} was corrupt and was ${report.outcome === 'recovered-from-previous' ? 'restored from its previous copy' : 'reset'}.`);
+  }
+
+  const { security } = config;
+  const deps = {
+    config,
+    version,
+    clock,
+    startedAtMono,
+    agentKey: identity.publicKey,
+    agentKeyText: toBase64url(identity.publicKey),
+    fingerprint: await fingerprintFor(identity.publicKey, sha256),
+    devices: new DeviceRegistry(devicesFile),
+    audit,
+    pairing: new PairingCodes({ monotonic: clock.monotonic, wall: clock.wall, randomBytes, hmac: hmacSha256 }),
+    replay: new ReplayGuard({
+      ttlMs: security.nonceTtlSeconds * 1000,
+      maxEntries: security.maxNonces,
+      ratePerSecond: security.ratePerSecond,
+      burst: security.rateBurst,
+      monotonic: clock.monotonic,
+    }),
+    status: createStatusSource({
+      reader: createSystemReader({ paths, readText, statFs }),
+      clock,
+      warnings: () => warnings,
+    }),
+    log,
+  } satisfies Deps;
+
+  const app = createApp(deps);
+  const http = createAdaptorServer({ fetch: app.fetch }) as HttpServer;
+  http.requestTimeout = 30_000;
+  http.headersTimeout = 10_000;
+  const url = await listen(http, config.listen);
+  const admin = await listenAdminSocket(config.adminSocket, adminCommands(deps));
+  void audit.record('agent-started', `The agent started (version ${version}).`);
+
+  return {
+    url,
+    close: async () => {
+      await Promise.all([closeServer(http), closeServer(admin)]);
+    },
+  };
+}
+
+async function listen(server: Server, where: Config['listen']): Promise<string> {
+  if ('socket' in where) await removeStaleSocket(where.socket);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    if ('socket' in where) server.listen(where.socket, resolve);
+    else server.listen(where.port, where.host, resolve);
+  });
+  if ('socket' in where) {
+    await chmod(where.socket, 0o660);
+    return `unix:${where.socket}`;
+  }
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : where.port;
+  return `http://${where.host.includes(':') ? `[${where.host}]` : where.host}:${port}/`;
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    (server as Server & { closeAllConnections?: () => void }).closeAllConnections?.();
+  });
+}

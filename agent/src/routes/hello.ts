@@ -1,0 +1,17 @@
+// GET /api/v1/hello: who this agent is and what time it thinks it is (unsigned).
+import { Hono } from 'hono';
+import type { HelloResponse } from '../../../shared/api.ts';
+import type { AppEnv, RouteDeps } from '../app.ts';
+
+/** helloRoutes answers the agent's name, key, fingerprint and clock; clients sign with that clock. */
+export function helloRoutes(deps: RouteDeps) {
+  return new Hono<AppEnv>().get('/', (c) =>
+    c.json({
+      name: deps.config.name,
+      version: deps.version,
+      agentKey: deps.agentKeyText,
+      fingerprint: deps.fingerprint,
+      time: deps.clock.wall(),
+    } satisfies HelloResponse),
+  );
+}

@@ -1,0 +1,48 @@
+// The audit log: what happened to pairing and devices, newest first, bounded, kept in audit.json.
+import * as v from 'valibot';
+import { type AuditEntry, AuditKind } from '../../../shared/api.ts';
+import type { StateFile } from '../adapters/state-store/index.ts';
+
+const MAX_ENTRIES = 1000;
+
+export const AuditState = v.object({
+  nextId: v.number(),
+  entries: v.array(
+    v.object({
+      id: v.number(),
+      at: v.number(),
+      kind: AuditKind,
+      deviceId: v.nullable(v.string()),
+      detail: v.string(),
+    }),
+  ),
+});
+export type AuditState = v.InferOutput<typeof AuditState>;
+
+/** emptyAudit is a log with nothing in it. */
+export const emptyAudit = (): AuditState => ({ nextId: 1, entries: [] });
+
+/** AuditLog records security-relevant events; a failed write is logged, never thrown at a caller. */
+export class AuditLog {
+  constructor(
+    private readonly file: StateFile<AuditState>,
+    private readonly wall: () => number,
+    private readonly onWriteError: (error: unknown) => void,
+  ) {}
+
+  /** record appends an entry and resolves once it is on disk. */
+  record(kind: AuditEntry['kind'], detail: string, deviceId: string | null = null): Promise<void> {
+    const { nextId, entries } = this.file.value;
+    const entry: AuditEntry = { id: nextId, at: this.wall(), kind, deviceId, detail };
+    const next = { nextId: nextId + 1, entries: [...entries, entry].slice(-MAX_ENTRIES) };
+    return this.file.write(next).catch(this.onWriteError);
+  }
+
+  /** list returns up to `limit` entries older than id `before`, newest first. */
+  list(limit: number, before?: number): { entries: AuditEntry[]; nextBefore: number | null } {
+    const older = this.file.value.entries.filter((e) => before === undefined || e.id < before);
+    const page = older.slice(-limit).reverse();
+    const last = page.at(-1);
+    return { entries: page, nextBefore: older.length > limit && last ? last.id : null };
+  }
+}
