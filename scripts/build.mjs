@@ -6,8 +6,20 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
-const SOURCES = ['agent/src', 'shared', 'pwa', 'scripts', 'tests/fixtures/sandbox-pi', 'package.json'];
-const OUTPUTS = ['dist/agent/immich-pi-agent.mjs', 'dist/demo.mjs', 'dist/pwa/index.html', 'dist/pwa/sw.js'];
+const SOURCES = [
+  'agent/src',
+  'shared',
+  'pwa',
+  'scripts',
+  'tests/fixtures/sandbox-pi',
+  'package.json',
+];
+const OUTPUTS = [
+  'dist/agent/immich-pi-agent.mjs',
+  'dist/demo.mjs',
+  'dist/pwa/index.html',
+  'dist/pwa/sw.js',
+];
 
 async function newestMtime(path) {
   const info = await stat(path).catch(() => null);
@@ -15,7 +27,9 @@ async function newestMtime(path) {
   if (!info.isDirectory()) return info.mtimeMs;
   const entries = await readdir(path, { recursive: true, withFileTypes: true });
   const times = await Promise.all(
-    entries.filter((e) => e.isFile()).map((e) => stat(join(e.parentPath, e.name)).then((s) => s.mtimeMs)),
+    entries
+      .filter((e) => e.isFile())
+      .map((e) => stat(join(e.parentPath, e.name)).then((s) => s.mtimeMs)),
   );
   return Math.max(info.mtimeMs, ...times);
 }
@@ -37,7 +51,9 @@ const nodeBundle = {
   legalComments: 'none',
   logLevel: 'warning',
   // qrcode-terminal is CommonJS and calls require(); give the ESM bundle a require.
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+  },
 };
 
 async function buildAll() {

@@ -3,8 +3,8 @@ import { Hono } from 'hono';
 import type { HTTPResponseError } from 'hono/types';
 import type { ErrorBody } from '../../shared/errors.ts';
 import type { Config } from './config.ts';
-import type { ReplayGuard } from './domain/replay-guard.ts';
 import type { PairingCodes } from './domain/pairing-codes.ts';
+import type { ReplayGuard } from './domain/replay-guard.ts';
 import { type SignedRequestInput, verifySignedRequest } from './domain/signature.ts';
 import { ApiError } from './errors.ts';
 import { requestLimits } from './middleware/request-limits.ts';
@@ -49,7 +49,10 @@ export interface Deps {
 
 /** AppDeps adds what createApp derives from Deps for the routes. */
 export type RouteDeps = Deps & {
-  verify: (input: SignedRequestInput, lookupKey: (keyid: string) => KeyLookup) => ReturnType<typeof verifySignedRequest>;
+  verify: (
+    input: SignedRequestInput,
+    lookupKey: (keyid: string) => KeyLookup,
+  ) => ReturnType<typeof verifySignedRequest>;
 };
 
 /** createApp builds the agent's Hono app: API v1 under /api/v1 and the PWA at /. */
@@ -109,7 +112,8 @@ function toApiError(error: Error | HTTPResponseError): ApiError | null {
   if ('getResponse' in error && typeof error.getResponse === 'function') {
     const status = error.getResponse().status;
     if (status === 413) return new ApiError('payload-too-large', 'The body is too large.');
-    if (status >= 400 && status < 500) return new ApiError('bad-request', 'The request is malformed.');
+    if (status >= 400 && status < 500)
+      return new ApiError('bad-request', 'The request is malformed.');
   }
   return null;
 }

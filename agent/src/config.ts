@@ -31,7 +31,11 @@ export const ConfigSchema = v.strictObject({
   root: v.optional(AbsolutePath, '/'),
   drive: v.optional(
     v.strictObject({
-      uuid: v.optional(v.pipe(v.string(), v.regex(/^[0-9a-fA-F-]{8,64}$/, 'must be a UUID')), ''),
+      /** The LUKS header's UUID (`cryptsetup luksUUID`); empty means no drive is configured yet. */
+      uuid: v.optional(
+        v.pipe(v.string(), v.regex(/^([0-9a-fA-F-]{8,64})?$/, 'must be a UUID')),
+        '',
+      ),
       mapperName: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.-]{1,64}$/)), 'immich_drive'),
       mountPoint: v.optional(AbsolutePath, '/mnt/immich_drive'),
     }),
@@ -42,7 +46,11 @@ export const ConfigSchema = v.strictObject({
   security: v.optional(
     v.strictObject({
       clockSkewSeconds: v.optional(Seconds, 120),
-      nonceTtlSeconds: v.optional(Seconds, 240),
+      /**
+       * How long a nonce is remembered. A request is accepted while `created` is within the skew
+       * either side of now, so this must outlast 2 × skew; 10 s more covers wall/monotonic drift.
+       */
+      nonceTtlSeconds: v.optional(Seconds, 250),
       /** Signed requests per second per device (sustained), and the burst above it. */
       ratePerSecond: v.optional(v.pipe(v.number(), v.minValue(0.1)), 20),
       rateBurst: v.optional(v.pipe(v.number(), v.minValue(1)), 100),
@@ -64,7 +72,15 @@ export class ConfigError extends Error {
 /** parseConfig validates raw config and names the first bad field in its error. */
 export function parseConfig(raw: unknown): Config {
   const result = v.safeParse(ConfigSchema, raw);
-  if (result.success) return result.output;
+  if (result.success) {
+    const { clockSkewSeconds, nonceTtlSeconds } = result.output.security;
+    if (nonceTtlSeconds <= 2 * clockSkewSeconds) {
+      throw new ConfigError(
+        'config security.nonceTtlSeconds: must be more than 2 × clockSkewSeconds',
+      );
+    }
+    return result.output;
+  }
   const issue = result.issues[0];
   const where = issue.path?.map((p) => String(p.key)).join('.') || '(root)';
   throw new ConfigError(`config ${where}: ${issue.message}`);

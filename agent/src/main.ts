@@ -4,9 +4,9 @@ import { chmod } from 'node:fs/promises';
 import type { Server as HttpServer } from 'node:http';
 import type { Server } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
+import { version } from '../../package.json';
 import type { Warning } from '../../shared/api.ts';
 import { fingerprintFor, toBase64url } from '../../shared/protocol/index.ts';
-import { version } from '../../package.json';
 import { listenAdminSocket, removeStaleSocket } from './adapters/admin-socket.ts';
 import { systemClock } from './adapters/clock.ts';
 import { readText, statFs } from './adapters/files.ts';
@@ -33,11 +33,16 @@ export interface RunningAgent {
 export const stderrLogger: Logger = {
   info: (message) => process.stderr.write(`${message}\n`),
   error: (message, error) =>
-    process.stderr.write(`error: ${message}${error ? `: ${(error as Error).stack ?? error}` : ''}\n`),
+    process.stderr.write(
+      `error: ${message}${error ? `: ${(error as Error).stack ?? error}` : ''}\n`,
+    ),
 };
 
 /** startAgent opens the state, wires the adapters into createApp and listens. */
-export async function startAgent(config: Config, log: Logger = stderrLogger): Promise<RunningAgent> {
+export async function startAgent(
+  config: Config,
+  log: Logger = stderrLogger,
+): Promise<RunningAgent> {
   const paths = hostPaths(config.root, config.drive);
   const clock = systemClock(paths.timesyncSynchronized);
   const startedAtMono = clock.monotonic();
@@ -51,7 +56,11 @@ export async function startAgent(config: Config, log: Logger = stderrLogger): Pr
     warnings.push({ code: 'state-recovered', message, at: clock.wall() });
     log.error(message);
   };
-  const open = <T>(name: string, schema: Parameters<typeof openStateFile<T>>[0]['schema'], initial: () => T) =>
+  const open = <T>(
+    name: string,
+    schema: Parameters<typeof openStateFile<T>>[0]['schema'],
+    initial: () => T,
+  ) =>
     openStateFile<T>({ dir: config.stateDir, name, schema, initial, onRecovered, now: clock.wall });
 
   let identityIsNew = false;
@@ -65,12 +74,21 @@ export async function startAgent(config: Config, log: Logger = stderrLogger): Pr
   ]);
   if (identityIsNew) await identityFile.write(identityFile.value);
   const identity = await loadIdentity(identityFile, (reason) => {
-    warnings.push({ code: 'identity-replaced', message: `${reason}: every phone must pair again`, at: clock.wall() });
+    warnings.push({
+      code: 'identity-replaced',
+      message: `${reason}: every phone must pair again`,
+      at: clock.wall(),
+    });
     log.error(reason);
   });
-  const audit = new AuditLog(auditFile, clock.wall, (error) => log.error('cannot write the audit log', error));
+  const audit = new AuditLog(auditFile, clock.wall, (error) =>
+    log.error('cannot write the audit log', error),
+  );
   for (const report of recoveries) {
-    void audit.record('state-recovered', `${report.file} was corrupt and was ${report.outcome === 'recovered-from-previous' ? 'restored from its previous copy' : 'reset'}.`);
+    void audit.record(
+      'state-recovered',
+      `${report.file} was corrupt and was ${report.outcome === 'recovered-from-previous' ? 'restored from its previous copy' : 'reset'}.`,
+    );
   }
 
   const { security } = config;
@@ -84,7 +102,12 @@ export async function startAgent(config: Config, log: Logger = stderrLogger): Pr
     fingerprint: await fingerprintFor(identity.publicKey, sha256),
     devices: new DeviceRegistry(devicesFile),
     audit,
-    pairing: new PairingCodes({ monotonic: clock.monotonic, wall: clock.wall, randomBytes, hmac: hmacSha256 }),
+    pairing: new PairingCodes({
+      monotonic: clock.monotonic,
+      wall: clock.wall,
+      randomBytes,
+      hmac: hmacSha256,
+    }),
     replay: new ReplayGuard({
       ttlMs: security.nonceTtlSeconds * 1000,
       maxEntries: security.maxNonces,

@@ -45,7 +45,10 @@ export async function listenAdminSocket(
   return server;
 }
 
-async function answer(line: string, handle: (r: AdminRequest) => Promise<unknown>): Promise<AdminAnswer> {
+async function answer(
+  line: string,
+  handle: (r: AdminRequest) => Promise<unknown>,
+): Promise<AdminAnswer> {
   let raw: unknown;
   try {
     raw = JSON.parse(line);
@@ -77,7 +80,9 @@ export function askAgent(path: string, request: AdminRequest): Promise<unknown> 
     const socket = connect(path);
     let reply = '';
     socket.setEncoding('utf8');
-    socket.setTimeout(TIMEOUT_MS, () => socket.destroy(new AdminSocketError('The agent did not answer in time.')));
+    socket.setTimeout(TIMEOUT_MS, () =>
+      socket.destroy(new AdminSocketError('The agent did not answer in time.')),
+    );
     socket.on('connect', () => socket.write(`${JSON.stringify(request)}\n`));
     socket.on('data', (chunk: string) => {
       reply += chunk;
@@ -101,7 +106,9 @@ function explain(error: NodeJS.ErrnoException, path: string): Error {
     return new AdminSocketError(`The agent is not running (no admin socket at ${path}).`);
   }
   if (error.code === 'EACCES') {
-    return new AdminSocketError(`Permission denied on ${path}: run as root or as a member of the agent's group.`);
+    return new AdminSocketError(
+      `Permission denied on ${path}: run as root or as a member of the agent's group.`,
+    );
   }
   return new AdminSocketError(`Cannot reach the agent at ${path}: ${error.message}`);
 }

@@ -1,5 +1,11 @@
 // The agent's Ed25519 identity: made at first start, kept in identity.json (0600), pinned by phones.
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  sign,
+} from 'node:crypto';
 import * as v from 'valibot';
 import { fromBase64url } from '../../../shared/protocol/index.ts';
 import type { StateFile } from './state-store/index.ts';

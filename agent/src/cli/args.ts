@@ -1,6 +1,6 @@
 // Shared flag handling for the CLI: where the config is, and how to say what a command takes.
 import { existsSync } from 'node:fs';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.ts';
 
 /** DEFAULT_CONFIG is where the NixOS module writes the agent's config. */
@@ -11,18 +11,34 @@ export class UsageError extends Error {
 }
 
 /** parseFlags parses argv for one command; unknown flags are a UsageError, not a crash. */
-export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T) {
+export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(
+  argv: string[],
+  options: T,
+) {
   try {
-    return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    return parseArgs({
+      args: argv,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
 }
 
 /** adminSocketFrom finds the admin socket from --admin-socket, --config or the default config. */
-export function adminSocketFrom(values: { config?: string | boolean; 'admin-socket'?: string | boolean }): string {
+export function adminSocketFrom(values: {
+  config?: string | boolean;
+  'admin-socket'?: string | boolean;
+}): string {
   if (typeof values['admin-socket'] === 'string') return values['admin-socket'];
-  const file = typeof values.config === 'string' ? values.config : existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined;
+  const file =
+    typeof values.config === 'string'
+      ? values.config
+      : existsSync(DEFAULT_CONFIG)
+        ? DEFAULT_CONFIG
+        : undefined;
   try {
     return loadConfig({ config: file }).adminSocket;
   } catch (error) {

@@ -14,7 +14,8 @@ Options:
   --json               print JSON instead of a table
 `;
 
-const when = (ms: number | null | undefined) => (ms ? new Date(ms).toISOString().slice(0, 16).replace('T', ' ') : 'never');
+const when = (ms: number | null | undefined) =>
+  ms ? new Date(ms).toISOString().slice(0, 16).replace('T', ' ') : 'never';
 
 /** devicesCommand lists or revokes devices through the running agent. */
 export async function devicesCommand(argv: string[]): Promise<number> {
@@ -30,7 +31,8 @@ export async function devicesCommand(argv: string[]): Promise<number> {
     process.stdout.write(values.json ? `${JSON.stringify(result)}\n` : `Revoked ${id}.\n`);
     return 0;
   }
-  if (action !== 'list' || id) throw new UsageError(`unknown devices command: ${positionals.join(' ')}`);
+  if (action !== 'list' || id)
+    throw new UsageError(`unknown devices command: ${positionals.join(' ')}`);
   const devices = (await askAgent(socket, { cmd: 'devices' })) as StoredDevice[];
   if (values.json) {
     process.stdout.write(`${JSON.stringify(devices)}\n`);
@@ -43,6 +45,12 @@ export async function devicesCommand(argv: string[]): Promise<number> {
   const rows = devices.map((d) => [d.id, d.name, when(d.pairedAt), when(d.lastSeenAt)]);
   const table = [['ID', 'NAME', 'PAIRED (UTC)', 'LAST SEEN (UTC)'], ...rows];
   const widths = table[0]?.map((_, i) => Math.max(...table.map((r) => (r[i] ?? '').length))) ?? [];
-  for (const row of table) process.stdout.write(`${row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd()}\n`);
+  for (const row of table)
+    process.stdout.write(
+      `${row
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd()}\n`,
+    );
   return 0;
 }

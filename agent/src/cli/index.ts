@@ -41,7 +41,9 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     if (error instanceof UsageError) {
-      process.stderr.write(`immich-pi-agent: ${error.message}\nRun \`immich-pi-agent --help\` for usage.\n`);
+      process.stderr.write(
+        `immich-pi-agent: ${error.message}\nRun \`immich-pi-agent --help\` for usage.\n`,
+      );
       process.exitCode = 2;
     } else if (error instanceof AdminSocketError || error instanceof ConfigError) {
       process.stderr.write(`immich-pi-agent: ${error.message}\n`);

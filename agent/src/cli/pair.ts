@@ -23,13 +23,19 @@ export async function pairCommand(argv: string[]): Promise<number> {
     process.stdout.write(PAIR_HELP);
     return 0;
   }
-  const request = values.name === undefined ? { cmd: 'pair' as const } : { cmd: 'pair' as const, name: values.name };
+  const request =
+    values.name === undefined
+      ? { cmd: 'pair' as const }
+      : { cmd: 'pair' as const, name: values.name };
   const minted = (await askAgent(adminSocketFrom(values), request)) as PairingCodeForCli;
   if (values.json) {
     process.stdout.write(`${JSON.stringify(minted)}\n`);
     return 0;
   }
-  const until = new Date(minted.expiresAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  const until = new Date(minted.expiresAt).toLocaleTimeString([], {
+    hour: '2-digit',
+    minute: '2-digit',
+  });
   process.stdout.write(
     [
       `Pairing code:  ${minted.code}   (single use, valid until ${until})`,

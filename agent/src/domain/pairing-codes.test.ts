@@ -36,7 +36,10 @@ describe('PairingCodes', () => {
     const first = await codes.redeem(await proofFor(code), deviceKey, agentKey);
     expect(first).toMatchObject({ ok: true, name: 'Kitchen tablet' });
     if (first.ok) expect(first.agentProof).toHaveLength(32);
-    expect(await codes.redeem(await proofFor(code), deviceKey, agentKey)).toEqual({ ok: false, lockedOut: false });
+    expect(await codes.redeem(await proofFor(code), deviceKey, agentKey)).toEqual({
+      ok: false,
+      lockedOut: false,
+    });
   });
 
   it('refuses a proof made for another device key', async () => {
@@ -64,7 +67,10 @@ describe('PairingCodes', () => {
     codes.mint();
     const wrong = new Uint8Array(32);
     for (let i = 1; i < MAX_PAIRING_FAILURES; i++) {
-      expect(await codes.redeem(wrong, deviceKey, agentKey)).toEqual({ ok: false, lockedOut: false });
+      expect(await codes.redeem(wrong, deviceKey, agentKey)).toEqual({
+        ok: false,
+        lockedOut: false,
+      });
     }
     expect(await codes.redeem(wrong, deviceKey, agentKey)).toEqual({ ok: false, lockedOut: true });
     expect(codes.openCount).toBe(0);

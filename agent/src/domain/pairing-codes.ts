@@ -40,7 +40,10 @@ export class PairingCodes {
   mint(name?: string): { code: string; expiresAt: number } {
     this.dropExpired();
     const code = formatPairingCode(this.deps.randomBytes(5));
-    this.open = [...this.open, { code, name, expiresAtMono: this.deps.monotonic() + PAIRING_CODE_TTL_MS }];
+    this.open = [
+      ...this.open,
+      { code, name, expiresAtMono: this.deps.monotonic() + PAIRING_CODE_TTL_MS },
+    ];
     this.open = this.open.slice(-MAX_OPEN_CODES);
     return { code, expiresAt: this.deps.wall() + PAIRING_CODE_TTL_MS };
   }
@@ -55,14 +58,28 @@ export class PairingCodes {
    * redeem finds the open code that the device's proof was made with and uses it up. The code
    * itself never travels: only HMAC(code, context ‖ devicePublicKey ‖ agentKey) does.
    */
-  async redeem(proof: Uint8Array, devicePublicKey: Uint8Array, agentKey: Uint8Array): Promise<RedeemResult> {
+  async redeem(
+    proof: Uint8Array,
+    devicePublicKey: Uint8Array,
+    agentKey: Uint8Array,
+  ): Promise<RedeemResult> {
     this.dropExpired();
     for (const candidate of this.open) {
-      const expected = await computePairingProof(candidate.code, devicePublicKey, agentKey, this.deps.hmac);
+      const expected = await computePairingProof(
+        candidate.code,
+        devicePublicKey,
+        agentKey,
+        this.deps.hmac,
+      );
       if (!bytesEqual(expected, proof)) continue;
       this.open = this.open.filter((c) => c !== candidate);
       if (this.open.length === 0) this.failures = 0;
-      const agentProof = await computeAgentProof(candidate.code, agentKey, devicePublicKey, this.deps.hmac);
+      const agentProof = await computeAgentProof(
+        candidate.code,
+        agentKey,
+        devicePublicKey,
+        this.deps.hmac,
+      );
       return { ok: true, name: candidate.name, agentProof };
     }
     return { ok: false, lockedOut: this.recordFailure() };

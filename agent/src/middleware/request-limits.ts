@@ -4,9 +4,13 @@ import { bodyLimit } from 'hono/body-limit';
 import { ApiError } from '../errors.ts';
 
 /** requestLimits refuses requests whose headers or body exceed the configured sizes. */
-export function requestLimits(options: { maxHeaderBytes: number; maxBodyBytes: number }): MiddlewareHandler {
+export function requestLimits(options: {
+  maxHeaderBytes: number;
+  maxBodyBytes: number;
+}): MiddlewareHandler {
   const { maxHeaderBytes, maxBodyBytes } = options;
-  if (!(maxHeaderBytes > 0 && maxBodyBytes > 0)) throw new Error('requestLimits: sizes must be positive');
+  if (!(maxHeaderBytes > 0 && maxBodyBytes > 0))
+    throw new Error('requestLimits: sizes must be positive');
   const limitBody = bodyLimit({
     maxSize: maxBodyBytes,
     onError: () => {
@@ -19,7 +23,10 @@ export function requestLimits(options: { maxHeaderBytes: number; maxBodyBytes: n
       headerBytes += name.length + value.length + 4;
     });
     if (headerBytes > maxHeaderBytes) {
-      throw new ApiError('headers-too-large', `The headers are larger than ${maxHeaderBytes} bytes.`);
+      throw new ApiError(
+        'headers-too-large',
+        `The headers are larger than ${maxHeaderBytes} bytes.`,
+      );
     }
     return limitBody(c, next);
   };

@@ -7,7 +7,10 @@ export function unsignedGuard(): MiddlewareHandler {
   return async function unsignedGuard(c, next) {
     // tailscale serve adds this header to requests that came in through Funnel (the internet).
     if (c.req.header('tailscale-funnel-request') !== undefined) {
-      throw new ApiError('funnel-refused', 'This agent does not answer requests from the internet.');
+      throw new ApiError(
+        'funnel-refused',
+        'This agent does not answer requests from the internet.',
+      );
     }
     // Another *.ts.net machine is "same-site" to a browser, so only same-origin (or none) passes.
     const site = c.req.header('sec-fetch-site');

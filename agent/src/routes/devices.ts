@@ -29,7 +29,9 @@ export function deviceRoutes(deps: RouteDeps) {
   return new Hono<AppEnv>()
     .get('/', (c) => {
       const me = c.get('deviceId');
-      return c.json({ devices: devices.list().map((d) => toDevice(d, me)) } satisfies DevicesResponse);
+      return c.json({
+        devices: devices.list().map((d) => toDevice(d, me)),
+      } satisfies DevicesResponse);
     })
     .post('/pairing-codes', async (c) => {
       const me = c.get('deviceId');
@@ -38,11 +40,18 @@ export function deviceRoutes(deps: RouteDeps) {
       });
       const { code, expiresAt } = pairing.mint(body.name);
       await audit.record('pairing-code-created', `A pairing code was made on “${nameOf(me)}”.`, me);
-      return c.json({ code, expiresAt, fingerprint: deps.fingerprint } satisfies PairingCodeResponse, 201);
+      return c.json(
+        { code, expiresAt, fingerprint: deps.fingerprint } satisfies PairingCodeResponse,
+        201,
+      );
     })
     .patch('/:id', async (c) => {
       const me = c.get('deviceId');
-      const { name } = parseJsonBody(c.get('body'), c.req.header('content-type'), RenameDeviceRequest);
+      const { name } = parseJsonBody(
+        c.get('body'),
+        c.req.header('content-type'),
+        RenameDeviceRequest,
+      );
       const before = devices.get(c.req.param('id'));
       const device = await devices.rename(before.id, name);
       await audit.record('device-renamed', `“${before.name}” was renamed “${name}”.`, me);

@@ -13,7 +13,10 @@ import { parseJsonBody } from './json-body.ts';
 export function pairRoutes(deps: RouteDeps) {
   const { pairing, devices, audit, clock } = deps;
 
-  async function pairDevice(request: Request, contentType: string | undefined): Promise<PairResponse> {
+  async function pairDevice(
+    request: Request,
+    contentType: string | undefined,
+  ): Promise<PairResponse> {
     const input = await readRequest(request);
     const body = parseJsonBody(input.body, contentType, PairRequest);
     // The schema has checked both are base64url of 32 bytes.
@@ -22,7 +25,9 @@ export function pairRoutes(deps: RouteDeps) {
     const keyid = await keyIdFor(publicKey, sha256);
     // Proof of possession: the request is signed by the key being paired.
     const key = publicKeyObject(publicKey);
-    const signed = deps.verify(input, (id) => (id === keyid ? { state: 'active', key } : { state: 'unknown' }));
+    const signed = deps.verify(input, (id) =>
+      id === keyid ? { state: 'active', key } : { state: 'unknown' },
+    );
     if (!signed.ok) throw new SignatureError(signed.code);
     const result = await pairing.redeem(proof, publicKey, deps.agentKey);
     if (!result.ok) {
@@ -36,7 +41,10 @@ export function pairRoutes(deps: RouteDeps) {
   }
 
   async function lockedOut() {
-    await audit.record('pairing-locked', 'Five pairing attempts failed: every open code was revoked.');
+    await audit.record(
+      'pairing-locked',
+      'Five pairing attempts failed: every open code was revoked.',
+    );
   }
 
   return new Hono<AppEnv>().post('/', async (c) => {

@@ -65,7 +65,8 @@ export function pwaRoutes(pwaDir: string | undefined) {
     const path = c.req.path === '/' || !extname(c.req.path) ? '/index.html' : c.req.path;
     const asset = all.get(path);
     if (!asset) return next();
-    const gzip = asset.gzip && /\bgzip\b/.test(c.req.header('accept-encoding') ?? '') ? asset.gzip : null;
+    const gzip =
+      asset.gzip && /\bgzip\b/.test(c.req.header('accept-encoding') ?? '') ? asset.gzip : null;
     c.header('Content-Type', asset.type);
     c.header('Cache-Control', asset.cacheControl);
     c.header('Vary', 'Accept-Encoding');

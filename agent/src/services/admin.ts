@@ -17,7 +17,12 @@ export function adminCommands(deps: Deps) {
       case 'pair': {
         const { code, expiresAt } = pairing.mint(request.name);
         await audit.record('pairing-code-created', 'A pairing code was made on the command line.');
-        return { code, expiresAt, url: config.publicUrl, fingerprint: deps.fingerprint } satisfies PairingCodeForCli;
+        return {
+          code,
+          expiresAt,
+          url: config.publicUrl,
+          fingerprint: deps.fingerprint,
+        } satisfies PairingCodeForCli;
       }
       case 'devices':
         return devices.list();

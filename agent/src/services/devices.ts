@@ -1,9 +1,9 @@
 // The paired devices and their public keys, kept in devices.json; revocation is checked per request.
 import type { KeyObject } from 'node:crypto';
 import * as v from 'valibot';
+import { fromBase64url } from '../../../shared/protocol/index.ts';
 import type { StateFile } from '../adapters/state-store/index.ts';
 import { publicKeyObject } from '../domain/signature.ts';
-import { fromBase64url } from '../../../shared/protocol/index.ts';
 import { DeviceNotFoundError } from '../errors.ts';
 
 export const DevicesState = v.object({
@@ -98,7 +98,9 @@ export class DeviceRegistry {
     this.revokedIds.add(id);
     const state = this.snapshot();
     state.devices = state.devices.filter((d) => d.id !== id);
-    state.revoked = [...state.revoked, { id, name: device.name, revokedAt: at }].slice(-MAX_REVOKED);
+    state.revoked = [...state.revoked, { id, name: device.name, revokedAt: at }].slice(
+      -MAX_REVOKED,
+    );
     await this.file.write(state);
     return device;
   }
@@ -106,7 +108,10 @@ export class DeviceRegistry {
   private snapshot(): DevicesState {
     const value = this.file.value;
     return {
-      devices: value.devices.map((d) => ({ ...d, lastSeenAt: this.lastSeen.get(d.id) ?? d.lastSeenAt })),
+      devices: value.devices.map((d) => ({
+        ...d,
+        lastSeenAt: this.lastSeen.get(d.id) ?? d.lastSeenAt,
+      })),
       revoked: [...value.revoked],
     };
   }

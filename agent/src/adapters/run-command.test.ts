@@ -1,0 +1,86 @@
+// runCommand against real small programs: exit codes, stdin, timeouts, output caps, the child's env.
+import { describe, expect, it } from 'vitest';
+import { CommandError, runCommand } from './run-command.ts';
+
+async function failure(promise: Promise<unknown>): Promise<CommandError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(CommandError);
+  return error as CommandError;
+}
+
+describe('runCommand', () => {
+  it('passes argv through without a shell', async () => {
+    const result = await runCommand(['/bin/echo', 'a b', '$HOME', '; true']);
+    expect(result).toEqual({ stdout: 'a b $HOME ; true\n', stderr: '' });
+  });
+
+  it('throws a CommandError with the exit code and stderr on a non-zero exit', async () => {
+    const error = await failure(runCommand(['/bin/sh', '-c', 'echo nope >&2; exit 3']));
+    expect(error.exitCode).toBe(3);
+    expect(error.signal).toBeNull();
+    expect(error.stderr).toBe('nope\n');
+    expect(error.timedOut).toBe(false);
+    expect(error.argv).toEqual(['/bin/sh', '-c', 'echo nope >&2; exit 3']);
+    expect(error.message).toBe('/bin/sh exited with code 3');
+  });
+
+  it('writes stdin bytes exactly and keeps them out of the error message', async () => {
+    const secret = new TextEncoder().encode('pass phrase\u00e9');
+    expect((await runCommand(['cat'], { stdin: secret })).stdout).toBe('pass phrase\u00e9');
+    const error = await failure(
+      runCommand(['/bin/sh', '-c', 'cat >/dev/null; exit 2'], { stdin: secret }),
+    );
+    expect(error.exitCode).toBe(2);
+    expect(`${error.message} ${error.stderr}`).not.toContain('pass phrase');
+  });
+
+  it('closes stdin when none is given, so a reader sees end of file', async () => {
+    expect((await runCommand(['cat'], { timeoutMs: 5000 })).stdout).toBe('');
+  });
+
+  it('kills a command that outlives its timeout', async () => {
+    const started = performance.now();
+    const error = await failure(runCommand(['sleep', '10'], { timeoutMs: 100 }));
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(error.timedOut).toBe(true);
+    expect(error.signal).toBe('SIGKILL');
+    expect(error.exitCode).toBeNull();
+    expect(error.message).toBe('sleep timed out after 100 ms');
+  });
+
+  it('fails a command that writes more than the output cap', async () => {
+    const error = await failure(
+      runCommand(['/bin/sh', '-c', 'head -c 100000 /dev/zero'], { maxOutputBytes: 1000 }),
+    );
+    expect(error.outputExceeded).toBe(true);
+    expect(error.message).toBe('/bin/sh wrote more than the output limit');
+  });
+
+  it('keeps output up to the cap', async () => {
+    const result = await runCommand(['/bin/sh', '-c', 'printf 0123456789'], { maxOutputBytes: 10 });
+    expect(result.stdout).toBe('0123456789');
+  });
+
+  it('reports a program that cannot start', async () => {
+    const error = await failure(runCommand(['/nonexistent/program']));
+    expect(error.exitCode).toBeNull();
+    expect(error.message).toBe('/nonexistent/program could not start (ENOENT)');
+  });
+
+  it('gives the child only PATH and LANG=C', async () => {
+    const { stdout } = await runCommand(['/usr/bin/env']);
+    const names = stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.split('=')[0]);
+    expect(names.sort()).toEqual(['LANG', 'PATH']);
+    expect(stdout).toContain('LANG=C\n');
+  });
+
+  it('refuses an empty argv', async () => {
+    await expect(runCommand([])).rejects.toThrow(TypeError);
+  });
+});

@@ -1,0 +1,133 @@
+// What an E2E test needs around the browser: the built agent as a real process, and Debian's Chromium.
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { type BrowserContext, chromium } from 'playwright-core';
+
+export const REPO_ROOT = join(import.meta.dirname, '..', '..');
+export const AGENT_BIN = join(REPO_ROOT, 'dist', 'agent', 'immich-pi-agent.mjs');
+export const PWA_DIR = join(REPO_ROOT, 'dist', 'pwa');
+export const ARTIFACTS = join(REPO_ROOT, 'tests', 'artifacts');
+const CHROMIUM = '/usr/bin/chromium';
+
+/** requireBuild fails early with the fix when `npm run build` has not run. */
+export function requireBuild(): void {
+  for (const file of [AGENT_BIN, join(PWA_DIR, 'index.html'), join(PWA_DIR, 'sw.js')]) {
+    if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` first`);
+  }
+}
+
+/** freePort asks the OS for a loopback port nobody is using right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+/** RunningAgent is `immich-pi-agent serve` started as a child process. */
+export interface RunningAgent {
+  url: string;
+  process: ChildProcess;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** startAgent runs the built agent and waits for its "listening on <url>" line. */
+export async function startAgent(configPath: string, timeoutMs = 20_000): Promise<RunningAgent> {
+  const child = spawn(process.execPath, [AGENT_BIN, 'serve', '--config', configPath], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`agent did not start in ${timeoutMs} ms:\n${output}`)),
+      timeoutMs,
+    );
+    const read = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /immich-pi-agent listening on (\S+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`agent exited with ${code} before listening:\n${output}`));
+    });
+  });
+  return {
+    url,
+    process: child,
+    output: () => output,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** PairingCode is what `immich-pi-agent pair --json` prints. */
+export interface PairingCode {
+  code: string;
+  expiresAt: number;
+  url: string;
+  fingerprint: string;
+}
+
+/** mintPairingCode runs the CLI as the owner would over SSH. */
+export async function mintPairingCode(configPath: string): Promise<PairingCode> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [AGENT_BIN, 'pair', '--config', configPath, '--json'],
+    {
+      timeout: 15_000,
+    },
+  );
+  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as PairingCode;
+}
+
+// An Android phone's Chrome, so the app shows what a phone gets (install steps, device name).
+const PHONE_USER_AGENT =
+  'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36';
+
+/** launchPhone opens Debian's Chromium with a fresh profile, sized and behaving like a phone. */
+export async function launchPhone(): Promise<{ context: BrowserContext; profile: string }> {
+  const profile = await mkdtemp(join(tmpdir(), 'ipi-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 3,
+    isMobile: true,
+    hasTouch: true,
+    userAgent: PHONE_USER_AGENT,
+    locale: 'en-GB',
+  });
+  return { context, profile };
+}

@@ -1,0 +1,132 @@
+// A new phone in real Chromium: first run, pairing with a CLI code, live status, installable, offline.
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSandboxPi, type SandboxPi } from '../fixtures/sandbox-pi/index.ts';
+import {
+  ARTIFACTS,
+  freePort,
+  launchPhone,
+  mintPairingCode,
+  PWA_DIR,
+  type RunningAgent,
+  requireBuild,
+  startAgent,
+} from './harness.ts';
+
+// The CSP forbids inline script and enforces Trusted Types; any violation is a bug in the app.
+const POLICY_VIOLATION = /Content Security Policy|Trusted Type|TrustedScriptURL/i;
+
+describe('pairing a phone in Chromium', () => {
+  let sandbox: SandboxPi;
+  let agent: RunningAgent | null = null;
+  let browser: { context: BrowserContext; profile: string } | null = null;
+  let page: Page;
+  const violations: string[] = [];
+
+  beforeAll(async () => {
+    requireBuild();
+    sandbox = await createSandboxPi({
+      port: await freePort(),
+      pwaDir: PWA_DIR,
+      sampleIntervalSeconds: 1,
+    });
+    await sandbox.setTemperature(51.3);
+    agent = await startAgent(sandbox.configPath);
+    browser = await launchPhone();
+    page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    page.on('console', (message) => {
+      if (POLICY_VIOLATION.test(message.text())) violations.push(message.text());
+    });
+    page.on('pageerror', (error) => violations.push(`uncaught: ${error.message}`));
+  });
+
+  afterAll(async () => {
+    await browser?.context.close();
+    await agent?.stop();
+    if (browser) await rm(browser.profile, { recursive: true, force: true });
+    await sandbox?.remove();
+  });
+
+  it('shows the first-run screen, pairs with a CLI code, and shows live status', async () => {
+    if (!agent) throw new Error('agent not started');
+    const minted = await mintPairingCode(sandbox.configPath);
+    expect(minted.code).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+
+    const response = await page.goto(agent.url);
+    expect(response?.headers()['content-security-policy']).toContain(
+      "require-trusted-types-for 'script'",
+    );
+    await page.getByRole('heading', { name: 'Welcome to immich-pi' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/welcome');
+    expect(await page.getByText('Install app').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: join(await artifacts(), 'first-run.png') });
+
+    await page.getByRole('button', { name: 'Pair with your Pi' }).click();
+    const fingerprint = page.getByTestId('fingerprint');
+    await fingerprint.waitFor();
+    expect(await fingerprint.textContent()).toBe(minted.fingerprint);
+
+    // Typed as a person might: lower case, no dash. The field shows the canonical form.
+    const codeField = page.getByLabel('Pairing code');
+    await codeField.pressSequentially(minted.code.toLowerCase().replace('-', ''));
+    expect(await codeField.inputValue()).toBe(minted.code);
+    expect(await page.getByLabel('Name for this device').inputValue()).toBe('Android phone');
+    await page.screenshot({ path: join(await artifacts(), 'pair.png') });
+    await page.getByRole('button', { name: 'Pair', exact: true }).click();
+
+    await page.getByRole('heading', { name: 'Paired' }).waitFor();
+    await page.getByRole('button', { name: 'Go to Home' }).click();
+    await expect.poll(() => text(page, 'drive-state'), { timeout: 10_000 }).toBe('locked');
+    expect(await text(page, 'temperature')).toBe('51.3 °C');
+    expect(await text(page, 'power')).toBe('OK');
+    expect(await text(page, 'connection')).toMatch(/^Live · updated/);
+  });
+
+  it('shows a new temperature within a few seconds', async () => {
+    await sandbox.setTemperature(63.2);
+    await expect
+      .poll(() => text(page, 'temperature'), { timeout: 8_000, interval: 250 })
+      .toBe('63.2 °C');
+    await page.screenshot({ path: join(await artifacts(), 'home.png') });
+  });
+
+  it('is installable', async () => {
+    // Chromium judges installability with the service worker in place, so wait for it.
+    const state = await page.evaluate(
+      async () => (await navigator.serviceWorker.ready).active?.state,
+    );
+    expect(state).toBe('activated');
+    const cdp = await page.context().newCDPSession(page);
+    const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+    expect(installabilityErrors).toEqual([]);
+    await cdp.detach();
+  });
+
+  it('shows the last status and its age when the Pi is gone', async () => {
+    await agent?.stop();
+    agent = null;
+    await page.reload();
+    await expect
+      .poll(() => text(page, 'connection'), { timeout: 10_000 })
+      .toMatch(/^Offline · last seen (just now|\d+ seconds? ago)$/);
+    expect(await text(page, 'drive-state')).toBe('locked');
+    expect(await text(page, 'temperature')).toBe('63.2 °C');
+    await page.screenshot({ path: join(await artifacts(), 'home-offline.png') });
+  });
+
+  it('never broke its content security policy', () => {
+    expect(violations).toEqual([]);
+  });
+});
+
+async function text(page: Page, testId: string): Promise<string | null> {
+  const element = page.getByTestId(testId);
+  return (await element.count()) > 0 ? element.textContent() : null;
+}
+
+async function artifacts(): Promise<string> {
+  await mkdir(ARTIFACTS, { recursive: true });
+  return ARTIFACTS;
+}
