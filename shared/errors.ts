@@ -8,6 +8,7 @@ export const ERROR_STATUS = {
   'validation-failed': 400,
   'not-found': 404,
   'method-not-allowed': 405,
+  'request-timeout': 408,
   'payload-too-large': 413,
   'unsupported-media-type': 415,
   'headers-too-large': 431,

@@ -1,15 +1,12 @@
 // The only place real adapters are wired: state files, OS readers, clock, HTTP and admin sockets.
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
-import { chmod } from 'node:fs/promises';
-import type { Server as HttpServer } from 'node:http';
-import type { Server } from 'node:net';
-import { createAdaptorServer } from '@hono/node-server';
 import { version } from '../../package.json';
 import type { Warning } from '../../shared/api.ts';
 import { fingerprintFor, toBase64url } from '../../shared/protocol/index.ts';
-import { listenAdminSocket, removeStaleSocket } from './adapters/admin-socket.ts';
+import { listenAdminSocket } from './adapters/admin-socket.ts';
 import { systemClock } from './adapters/clock.ts';
 import { readText, statFs } from './adapters/files.ts';
+import { closeServer, listenHttp } from './adapters/http-server.ts';
 import { IdentityState, loadIdentity, newIdentity } from './adapters/identity.ts';
 import { hmacSha256, sha256 } from './adapters/node-crypto.ts';
 import { openStateFile, type RecoveryReport } from './adapters/state-store/index.ts';
@@ -123,41 +120,14 @@ export async function startAgent(
     log,
   } satisfies Deps;
 
-  const app = createApp(deps);
-  const http = createAdaptorServer({ fetch: app.fetch }) as HttpServer;
-  http.requestTimeout = 30_000;
-  http.headersTimeout = 10_000;
-  const url = await listen(http, config.listen);
+  const http = await listenHttp(createApp(deps).fetch, config.listen);
   const admin = await listenAdminSocket(config.adminSocket, adminCommands(deps));
   void audit.record('agent-started', `The agent started (version ${version}).`);
 
   return {
-    url,
+    url: http.url,
     close: async () => {
-      await Promise.all([closeServer(http), closeServer(admin)]);
+      await Promise.all([http.close(), closeServer(admin)]);
     },
   };
-}
-
-async function listen(server: Server, where: Config['listen']): Promise<string> {
-  if ('socket' in where) await removeStaleSocket(where.socket);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    if ('socket' in where) server.listen(where.socket, resolve);
-    else server.listen(where.port, where.host, resolve);
-  });
-  if ('socket' in where) {
-    await chmod(where.socket, 0o660);
-    return `unix:${where.socket}`;
-  }
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : where.port;
-  return `http://${where.host.includes(':') ? `[${where.host}]` : where.host}:${port}/`;
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    (server as Server & { closeAllConnections?: () => void }).closeAllConnections?.();
-  });
 }

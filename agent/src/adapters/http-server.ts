@@ -1,0 +1,71 @@
+// The HTTP listener: TCP on loopback (demo) or a unix socket (behind tailscale serve on the Pi).
+import { chmod } from 'node:fs/promises';
+import type { Server as HttpServer } from 'node:http';
+import { STATUS_CODES } from 'node:http';
+import type { Server, Socket } from 'node:net';
+import { createAdaptorServer } from '@hono/node-server';
+import { ERROR_STATUS, type ErrorCode } from '../../../shared/errors.ts';
+import type { Config } from '../config.ts';
+import { removeStaleSocket } from './admin-socket.ts';
+
+export interface Listening {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** listenHttp serves `fetch` where the config says and resolves once it accepts connections. */
+export async function listenHttp(
+  fetch: (request: Request) => Response | Promise<Response>,
+  where: Config['listen'],
+): Promise<Listening> {
+  const server = createAdaptorServer({ fetch }) as HttpServer;
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
+  server.on('clientError', answerClientError);
+  if ('socket' in where) await removeStaleSocket(where.socket);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    if ('socket' in where) server.listen(where.socket, resolve);
+    else server.listen(where.port, where.host, resolve);
+  });
+  return { url: await describe(server, where), close: () => closeServer(server) };
+}
+
+async function describe(server: Server, where: Config['listen']): Promise<string> {
+  if ('socket' in where) {
+    await chmod(where.socket, 0o660);
+    return `unix:${where.socket}`;
+  }
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : where.port;
+  return `http://${where.host.includes(':') ? `[${where.host}]` : where.host}:${port}/`;
+}
+
+// Requests Node cannot even parse (headers over its limit, broken framing) still get our JSON
+// error shape with a stable code, rather than Node's bare default answer.
+function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (!socket.writable || error.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const code: ErrorCode =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? 'headers-too-large'
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? 'request-timeout'
+        : 'bad-request';
+  const status = ERROR_STATUS[code];
+  const body = JSON.stringify({ error: { code, message: 'The request could not be read.' } });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+/** closeServer stops accepting and drops idle keep-alive connections. */
+export function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    (server as Server & { closeAllConnections?: () => void }).closeAllConnections?.();
+  });
+}
