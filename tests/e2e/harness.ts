@@ -53,10 +53,10 @@ export async function startAgent(configPath: string, timeoutMs = 20_000): Promis
   let output = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`agent did not start in ${timeoutMs} ms:\n${output}`)),
-      timeoutMs,
-    );
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL'); // nobody will stop an agent whose start failed
+      reject(new Error(`agent did not start in ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
     const read = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /immich-pi-agent listening on (\S+)/.exec(output);
@@ -76,9 +76,13 @@ export async function startAgent(configPath: string, timeoutMs = 20_000): Promis
     url,
     process: child,
     output: () => output,
+    /** stop sends SIGTERM as systemd would, and SIGKILL if the agent has not gone in 5 s. */
     async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
       await exited;
+      clearTimeout(killer);
     },
   };
 }

@@ -92,6 +92,25 @@ describe('pairing a phone in Chromium', () => {
     await page.screenshot({ path: join(await artifacts(), 'home.png') });
   });
 
+  it('lists this device, makes a code for another, and shows the pairing in Activity', async () => {
+    await page.getByRole('link', { name: 'Devices' }).click();
+    const thisDevice = page.getByRole('listitem').filter({ hasText: 'this device' });
+    await thisDevice.waitFor();
+    expect(await thisDevice.textContent()).toContain('Android phone');
+    await page.getByRole('button', { name: 'Make a pairing code' }).click();
+    await expect.poll(() => text(page, 'new-code')).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    await page.screenshot({ path: join(await artifacts(), 'devices.png') });
+
+    await page.getByRole('link', { name: 'Home' }).click();
+    await page.getByRole('link', { name: 'Activity' }).click();
+    const paired = page.getByRole('listitem').filter({ hasText: 'Device paired' });
+    await paired.waitFor();
+    expect(await paired.textContent()).toContain('“Android phone” was paired.');
+    await page.screenshot({ path: join(await artifacts(), 'activity.png') });
+    await page.getByRole('link', { name: 'Home' }).click();
+    await page.getByTestId('status').waitFor();
+  });
+
   it('is installable', async () => {
     // Chromium judges installability with the service worker in place, so wait for it.
     const state = await page.evaluate(
@@ -113,7 +132,30 @@ describe('pairing a phone in Chromium', () => {
       .toMatch(/^Offline · last seen (just now|\d+ seconds? ago)$/);
     expect(await text(page, 'drive-state')).toBe('locked');
     expect(await text(page, 'temperature')).toBe('63.2 °C');
+    // Later, on the phone's clock, the age has grown with it.
+    await page.clock.install();
+    await page.clock.fastForward('02:05');
+    await expect
+      .poll(() => text(page, 'connection'), { timeout: 10_000 })
+      .toBe('Offline · last seen 2 minutes ago');
     await page.screenshot({ path: join(await artifacts(), 'home-offline.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(await artifacts(), 'home-offline-dark.png') });
+  });
+
+  it('stops at a Pi whose identity key changed, and offers to pair again', async () => {
+    // A reinstalled Pi (or something in its place) has a new identity key and knows no devices.
+    await rm(sandbox.config.stateDir, { recursive: true, force: true });
+    await mkdir(sandbox.config.stateDir, { recursive: true });
+    agent = await startAgent(sandbox.configPath);
+    await page.clock.resume();
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.reload();
+    await page.getByRole('heading', { name: 'The Pi’s identity changed' }).waitFor();
+    await page.screenshot({ path: join(await artifacts(), 'agent-key-changed.png') });
+    await page.getByRole('button', { name: 'Forget this Pi and pair again' }).click();
+    await page.getByRole('heading', { name: 'Welcome to immich-pi' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/welcome');
   });
 
   it('never broke its content security policy', () => {

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { screenFor, toAppPath } from './router.ts';
+
+describe('router', () => {
+  it('maps locations to screens, anything unknown to Home', () => {
+    expect(toAppPath('/devices')).toBe('/devices');
+    expect(toAppPath('/devices/')).toBe('/devices');
+    expect(toAppPath('/nope')).toBe('/');
+    expect(toAppPath('/')).toBe('/');
+  });
+
+  it('keeps an unpaired app on the welcome and pair screens, and a paired one off them', () => {
+    expect(screenFor('/devices', false)).toBe('/welcome');
+    expect(screenFor('/', false)).toBe('/welcome');
+    expect(screenFor('/pair', false)).toBe('/pair');
+    expect(screenFor('/pair', true)).toBe('/');
+    expect(screenFor('/welcome', true)).toBe('/');
+    expect(screenFor('/activity', true)).toBe('/activity');
+  });
+});

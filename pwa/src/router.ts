@@ -1,0 +1,42 @@
+// A tiny router on the History API: five screens, no library.
+import { type Signal, signal } from '@preact/signals';
+
+export const APP_PATHS = ['/', '/welcome', '/pair', '/devices', '/activity'] as const;
+export type AppPath = (typeof APP_PATHS)[number];
+
+/** toAppPath maps a location to one of the app's screens; anything else is Home. */
+export function toAppPath(pathname: string): AppPath {
+  const trimmed = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname;
+  return (APP_PATHS as readonly string[]).includes(trimmed) ? (trimmed as AppPath) : '/';
+}
+
+/** screenFor picks the path a paired or unpaired app may show for the one asked for. */
+export function screenFor(path: AppPath, paired: boolean): AppPath {
+  if (!paired) return path === '/pair' ? '/pair' : '/welcome';
+  return path === '/pair' || path === '/welcome' ? '/' : path;
+}
+
+/** Router holds the current screen and changes it with pushState/replaceState. */
+export interface Router {
+  path: Signal<AppPath>;
+  navigate(to: AppPath, options?: { replace?: boolean }): void;
+}
+
+/** createRouter follows the address bar, including the back button. */
+export function createRouter(): Router {
+  const path = signal(toAppPath(location.pathname));
+  addEventListener('popstate', () => {
+    path.value = toAppPath(location.pathname);
+  });
+  return {
+    path,
+    navigate(to, options = {}) {
+      if (to === path.value && to === location.pathname) return;
+      if (options.replace) history.replaceState(null, '', to);
+      else history.pushState(null, '', to);
+      path.value = to;
+      // A new screen starts at its top, like a page load.
+      scrollTo(0, 0);
+    },
+  };
+}

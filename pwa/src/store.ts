@@ -1,0 +1,96 @@
+// The app's state as signals, in one store handed to the views through context.
+import { type Signal, signal } from '@preact/signals';
+import { createContext } from 'preact';
+import { useContext } from 'preact/hooks';
+import { AgentKeyChangedError, type Api, ApiError, OfflineError } from './api.ts';
+import { forgetPairing, loadPairedDevice, type PairedDevice } from './keys.ts';
+import { loadLastStatus, type SeenStatus, saveLastStatus } from './last-status.ts';
+import type { Router } from './router.ts';
+import { signerFor } from './web-crypto.ts';
+
+/** Connection is what the app last learnt about reaching the agent. */
+export type Connection = 'unknown' | 'online' | 'offline';
+
+/** Store is everything views share: the API client, the router and what is known about the Pi. */
+export interface Store {
+  api: Api;
+  router: Router;
+  /** undefined while IndexedDB is read, null before pairing. */
+  device: Signal<PairedDevice | null | undefined>;
+  lastStatus: Signal<SeenStatus | null>;
+  /** The last failure of a status refresh that was not "offline", for Home to show. */
+  statusError: Signal<unknown>;
+  connection: Signal<Connection>;
+  agentKeyChanged: Signal<boolean>;
+  load(): Promise<void>;
+  adopt(device: PairedDevice): void;
+  forget(): Promise<void>;
+  refreshStatus(): Promise<void>;
+  /** noteFailure lets any view report an API failure that changes app-wide state. */
+  noteFailure(error: unknown): void;
+}
+
+/** createStore wires the signals to the API client and IndexedDB. */
+export function createStore(api: Api, router: Router, now: () => number = Date.now): Store {
+  const store: Store = {
+    api,
+    router,
+    device: signal(undefined),
+    lastStatus: signal(null),
+    statusError: signal(null),
+    connection: signal('unknown'),
+    agentKeyChanged: signal(false),
+    async load() {
+      const [device, seen] = await Promise.all([loadPairedDevice(), loadLastStatus()]);
+      store.lastStatus.value = seen;
+      if (device) store.adopt(device);
+      else store.device.value = null;
+    },
+    adopt(device) {
+      api.connect({
+        signer: { keyid: device.keyid, sign: signerFor(device.keyPair.privateKey) },
+        agentKey: device.agentKey,
+      });
+      store.agentKeyChanged.value = false;
+      store.device.value = device;
+    },
+    async forget() {
+      api.connect(null);
+      await forgetPairing();
+      store.lastStatus.value = null;
+      store.statusError.value = null;
+      store.connection.value = 'unknown';
+      store.agentKeyChanged.value = false;
+      store.device.value = null;
+      router.navigate('/welcome', { replace: true });
+    },
+    async refreshStatus() {
+      try {
+        const seen = { status: await api.status(), fetchedAt: now() };
+        store.lastStatus.value = seen;
+        store.connection.value = 'online';
+        store.statusError.value = null;
+        await saveLastStatus(seen);
+      } catch (error) {
+        store.noteFailure(error);
+        if (!(error instanceof OfflineError)) store.statusError.value = error;
+      }
+    },
+    noteFailure(error) {
+      if (error instanceof OfflineError) store.connection.value = 'offline';
+      else if (error instanceof AgentKeyChangedError) store.agentKeyChanged.value = true;
+      // An error answer still proves the Pi is reachable.
+      else if (error instanceof ApiError) store.connection.value = 'online';
+    },
+  };
+  return store;
+}
+
+export const StoreContext = createContext<Store | null>(null);
+
+/** useStore gives a view the app's store. */
+export function useStore(): Store {
+  const store = useContext(StoreContext);
+  if (!store) throw new Error('useStore outside StoreContext');
+  return store;
+}

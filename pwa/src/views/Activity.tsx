@@ -1,0 +1,83 @@
+// Activity: the agent's audit log (pairings, renames, revocations), newest first.
+import { useEffect, useState } from 'preact/hooks';
+import type { AuditEntry, AuditKind } from '../../../shared/api.ts';
+import { describeError } from '../errors.ts';
+import { formatDateTime } from '../format.ts';
+import { useStore } from '../store.ts';
+import { Notice } from '../ui/Notice.tsx';
+import { Screen } from '../ui/Screen.tsx';
+
+const HOME = { to: '/', label: 'Home' } as const;
+
+const PAGE = 50;
+
+const KIND_WORDS: Record<AuditKind, string> = {
+  'agent-started': 'Agent started',
+  'device-paired': 'Device paired',
+  'device-renamed': 'Device renamed',
+  'device-revoked': 'Device revoked',
+  'pairing-code-created': 'Pairing code made',
+  'pairing-failed': 'Pairing failed',
+  'pairing-locked': 'Pairing locked',
+  'state-recovered': 'State recovered',
+};
+const SECURITY_KINDS = new Set<AuditKind>(['pairing-failed', 'pairing-locked', 'state-recovered']);
+
+/** Activity pages through the audit log. */
+export function Activity() {
+  const store = useStore();
+  const [entries, setEntries] = useState<AuditEntry[] | null>(null);
+  const [nextBefore, setNextBefore] = useState<number | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function load(before: number | null) {
+    setBusy(true);
+    setError(null);
+    try {
+      const page = await store.api.audit({ before, limit: PAGE });
+      setEntries((shown) => (before === null ? page.entries : [...(shown ?? []), ...page.entries]));
+      setNextBefore(page.nextBefore);
+    } catch (failure) {
+      store.noteFailure(failure);
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  }
+  // The first page loads once, on arrival.
+  useEffect(() => {
+    load(null);
+  }, []);
+
+  return (
+    <Screen title="Activity" back={HOME}>
+      {error !== null && <Notice kind="error">{describeError(error)}</Notice>}
+      {entries === null && error === null && <p>Loading…</p>}
+      {entries?.length === 0 && <p>Nothing has happened yet.</p>}
+      {entries && entries.length > 0 && (
+        <ol class="list" aria-label="Activity, newest first">
+          {entries.map((entry) => (
+            <li
+              key={entry.id}
+              class={`list-item ${SECURITY_KINDS.has(entry.kind) ? 'is-security' : ''}`}
+            >
+              <div class="entry-head">
+                <strong>{KIND_WORDS[entry.kind]}</strong>
+                <time class="hint" dateTime={new Date(entry.at).toISOString()}>
+                  {formatDateTime(entry.at)}
+                </time>
+              </div>
+              <p>{entry.detail}</p>
+            </li>
+          ))}
+        </ol>
+      )}
+      {nextBefore !== null && (
+        <button type="button" disabled={busy} onClick={() => load(nextBefore)}>
+          {busy ? 'Loading…' : 'Show older'}
+        </button>
+      )}
+    </Screen>
+  );
+}

@@ -1,0 +1,155 @@
+// Home: the Pi at a glance, refreshed every few seconds while visible, and the last status offline.
+import type { DiskUsage, StatusResponse } from '../../../shared/api.ts';
+import { describeError, needsNewPairing } from '../errors.ts';
+import {
+  DRIVE_WORDS,
+  formatAge,
+  formatBytes,
+  formatTemperature,
+  formatUptime,
+  temperatureLevel,
+} from '../format.ts';
+import { useNow } from '../hooks/useNow.ts';
+import { usePolling } from '../hooks/usePolling.ts';
+import { useStore } from '../store.ts';
+import { Link } from '../ui/Link.tsx';
+import { Notice } from '../ui/Notice.tsx';
+import { Screen } from '../ui/Screen.tsx';
+
+const POLL_MS = 3000;
+const DISK_NAMES: Record<DiskUsage['id'], string> = { sd: 'SD card', drive: 'Photo drive' };
+
+/** Home shows the live status, or the last one with its age when the Pi cannot be reached. */
+export function Home() {
+  const store = useStore();
+  usePolling(store.refreshStatus, POLL_MS);
+  const now = useNow(5000);
+  const seen = store.lastStatus.value;
+  const offline = store.connection.value === 'offline';
+  const error = store.statusError.value;
+
+  return (
+    <Screen title={store.device.value?.agentName ?? 'immich-pi'}>
+      <p
+        class={`connection ${offline ? 'is-offline' : 'is-online'}`}
+        aria-live="polite"
+        data-testid="connection"
+      >
+        {connectionWords(offline, seen?.fetchedAt, now)}
+      </p>
+      {error !== null && (
+        <Notice kind="error">
+          {describeError(error)}{' '}
+          {needsNewPairing(error) && (
+            <button type="button" class="link" onClick={() => store.forget()}>
+              Forget this Pi and pair again
+            </button>
+          )}
+        </Notice>
+      )}
+      {seen ? <Status status={seen.status} /> : !offline && <p>Loading the Pi’s status…</p>}
+      <nav class="nav" aria-label="More">
+        <Link to="/devices" class="nav-item">
+          Devices
+        </Link>
+        <Link to="/activity" class="nav-item">
+          Activity
+        </Link>
+      </nav>
+    </Screen>
+  );
+}
+
+function connectionWords(offline: boolean, fetchedAt: number | undefined, now: number): string {
+  if (offline)
+    return fetchedAt
+      ? `Offline · last seen ${formatAge(now - fetchedAt)}`
+      : 'Offline · the Pi can’t be reached';
+  return fetchedAt ? `Live · updated ${formatAge(now - fetchedAt)}` : 'Connecting…';
+}
+
+function Status({ status }: { status: StatusResponse }) {
+  const drive = DRIVE_WORDS[status.drive.state];
+  return (
+    <div class="tiles" data-testid="status">
+      <section class={`tile drive drive-${status.drive.state}`} aria-labelledby="drive-h">
+        <h2 id="drive-h">Drive</h2>
+        <p class="value" data-testid="drive-state" aria-live="polite">
+          {drive.label}
+        </p>
+        <p class="hint">{drive.detail}</p>
+      </section>
+      <section class="tile" aria-labelledby="temp-h">
+        <h2 id="temp-h">Temperature</h2>
+        {status.temperatureC === null ? (
+          <p class="value muted">unknown</p>
+        ) : (
+          <p
+            class={`value temp-${temperatureLevel(status.temperatureC)}`}
+            data-testid="temperature"
+          >
+            {formatTemperature(status.temperatureC)}
+          </p>
+        )}
+      </section>
+      <section class="tile" aria-labelledby="power-h">
+        <h2 id="power-h">Power</h2>
+        <p class={`value ${status.undervoltage ? 'bad' : ''}`} data-testid="power">
+          {status.undervoltage === null
+            ? 'no sensor'
+            : status.undervoltage
+              ? 'under-voltage'
+              : 'OK'}
+        </p>
+        {status.undervoltage && <p class="hint">Use the official 5.1 V / 3 A power supply.</p>}
+      </section>
+      <section class="tile wide inline" aria-labelledby="uptime-h">
+        <h2 id="uptime-h">Up for</h2>
+        <p class="value small" data-testid="uptime">
+          {status.uptimeSeconds === null ? 'unknown' : formatUptime(status.uptimeSeconds)}
+        </p>
+      </section>
+      <section class="tile wide" aria-labelledby="disks-h">
+        <h2 id="disks-h">Disk space</h2>
+        {status.disks.length === 0 && <p class="hint">No disks reported.</p>}
+        {status.disks.map((disk) => (
+          <Disk key={disk.id} disk={disk} />
+        ))}
+      </section>
+      {status.warnings.length > 0 && (
+        <section class="tile wide" aria-labelledby="warnings-h">
+          <h2 id="warnings-h">Warnings</h2>
+          <ul class="warnings">
+            {status.warnings.map((warning) => (
+              <li key={`${warning.code}-${warning.at}`}>{warning.message}</li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </div>
+  );
+}
+
+function Disk({ disk }: { disk: DiskUsage }) {
+  const percent = Math.round(disk.usedPercent);
+  const id = `disk-${disk.id}`;
+  return (
+    <div class="disk">
+      <div class="disk-label">
+        <span id={id}>{DISK_NAMES[disk.id]}</span>
+        <span>
+          {percent}% · {formatBytes(disk.usedBytes)} of {formatBytes(disk.totalBytes)}
+        </span>
+      </div>
+      <meter
+        aria-labelledby={id}
+        min={0}
+        max={100}
+        low={80}
+        high={90}
+        optimum={0}
+        value={percent}
+      />
+    </div>
+  );
+}
