@@ -1,5 +1,6 @@
 // The wire contract of API v1: schemas both the agent and the PWA validate against (docs/api.md).
 import * as v from 'valibot';
+import { fromBase64url } from './protocol/base64url.ts';
 
 export const API_PREFIX = '/api/v1';
 
@@ -22,6 +23,7 @@ export const base64urlBytes = (bytes: number) =>
     v.string(),
     v.regex(BASE64URL, 'must be base64url'),
     v.length(Math.ceil((bytes * 4) / 3), `must encode ${bytes} bytes`),
+    v.check((text) => fromBase64url(text) !== null, 'must be canonical base64url'),
   );
 
 // Control, format, surrogate, private-use and unassigned code points are refused in names:

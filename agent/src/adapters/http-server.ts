@@ -1,9 +1,9 @@
 // The HTTP listener: TCP on loopback (demo) or a unix socket (behind tailscale serve on the Pi).
 import { chmod } from 'node:fs/promises';
 import type { Server as HttpServer } from 'node:http';
-import { STATUS_CODES } from 'node:http';
+import { createServer, STATUS_CODES } from 'node:http';
 import type { Server, Socket } from 'node:net';
-import { createAdaptorServer } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
 import { ERROR_STATUS, type ErrorCode } from '../../../shared/errors.ts';
 import type { Config } from '../config.ts';
 import { removeStaleSocket } from './admin-socket.ts';
@@ -18,7 +18,10 @@ export async function listenHttp(
   fetch: (request: Request) => Response | Promise<Response>,
   where: Config['listen'],
 ): Promise<Listening> {
-  const server = createAdaptorServer({ fetch }) as HttpServer;
+  // A request the adapter cannot turn into a Request (a bad Host, a `*` target) gets our JSON 400.
+  const server: HttpServer = createServer(
+    getRequestListener(fetch, { errorHandler: () => jsonError('bad-request') }),
+  );
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
   server.on('clientError', answerClientError);
@@ -55,11 +58,21 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
         ? 'request-timeout'
         : 'bad-request';
   const status = ERROR_STATUS[code];
-  const body = JSON.stringify({ error: { code, message: 'The request could not be read.' } });
+  const body = unreadableBody(code);
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
+}
+
+const unreadableBody = (code: ErrorCode) =>
+  JSON.stringify({ error: { code, message: 'The request could not be read.' } });
+
+function jsonError(code: ErrorCode): Response {
+  return new Response(unreadableBody(code), {
+    status: ERROR_STATUS[code],
+    headers: { 'content-type': 'application/json', 'x-content-type-options': 'nosniff' },
+  });
 }
 
 /** closeServer stops accepting and drops idle keep-alive connections. */

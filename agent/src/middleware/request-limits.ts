@@ -13,7 +13,8 @@ export function requestLimits(options: {
     throw new Error('requestLimits: sizes must be positive');
   const limitBody = bodyLimit({
     maxSize: maxBodyBytes,
-    onError: () => {
+    onError: (c) => {
+      c.header('Connection', 'close'); // the rest of the body is not read: do not reuse the connection
       throw new ApiError('payload-too-large', `The body is larger than ${maxBodyBytes} bytes.`);
     },
   });

@@ -1,5 +1,5 @@
 // The file-system steps of the state store: durable replace, keeping the previous copy, quarantine.
-import { link, mkdir, open, readFile, rename, rm, unlink } from 'node:fs/promises';
+import { link, mkdir, open, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 
 export type StateStoreOperation =
@@ -113,6 +113,21 @@ async function keepPreviousCopy(paths: StatePaths): Promise<void> {
     throw new StateStoreError('link', paths.previousTmp, error);
   }
   await attempt('rename', paths.previous, () => rename(paths.previousTmp, paths.previous));
+  // When both names were already one inode that rename did nothing; don't leave the extra name.
+  await attempt('remove', paths.previousTmp, () => rm(paths.previousTmp, { force: true }));
+}
+
+/**
+ * sharesInode tells whether current and previous are one file: a crash between keeping the
+ * previous copy and renaming the new one in leaves them so, and one bad sector would then take
+ * both. (Missing files share nothing.)
+ */
+export async function sharesInode(paths: StatePaths): Promise<boolean> {
+  const [a, b] = await Promise.all([
+    stat(paths.current).catch(() => null),
+    stat(paths.previous).catch(() => null),
+  ]);
+  return a !== null && b !== null && a.ino === b.ino && a.dev === b.dev;
 }
 
 /** syncDir fsyncs a directory so the renames in it survive a power cut. */

@@ -1,6 +1,13 @@
 // Reading a state file at start, falling back when it is corrupt: bad state never stops the agent.
 import * as v from 'valibot';
-import { quarantine, readIfPresent, replaceDurably, type StatePaths, syncDir } from './files.ts';
+import {
+  quarantine,
+  readIfPresent,
+  replaceDurably,
+  type StatePaths,
+  sharesInode,
+  syncDir,
+} from './files.ts';
 
 /** RecoveryReport says a state file was corrupt or missing and what was done; it raises an alert. */
 export interface RecoveryReport {
@@ -64,7 +71,11 @@ export async function loadOrRecover<T>(
   now: () => number,
 ): Promise<{ value: T; report?: RecoveryReport }> {
   const current = decodeStateFile(await readIfPresent(paths.current), schema);
-  if (current.kind === 'valid') return { value: current.data };
+  if (current.kind === 'valid') {
+    // Rewriting current gives it a new inode, so the previous copy stands on its own again.
+    if (await sharesInode(paths)) await replaceDurably(paths, current.text, { keepPrevious: true });
+    return { value: current.data };
+  }
   const previous = decodeStateFile(await readIfPresent(paths.previous), schema);
   if (current.kind === 'missing' && previous.kind === 'missing') return { value: initial() };
 

@@ -1,5 +1,5 @@
 // Opening corrupt, truncated or half-written state: fall back, quarantine, report, never throw.
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { link, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as v from 'valibot';
@@ -140,5 +140,22 @@ describe('openStateFile on damaged state', () => {
     }
     expect(await read(`counter.json.corrupt-${WALL_MS}`)).toBe('first bad');
     expect(await read(`counter.json.corrupt-${WALL_MS}-1`)).toBe('second bad');
+  });
+
+  it('separates a previous copy left as the same inode as current by a crash', async () => {
+    await put('counter.json', envelope(3));
+    await link(join(dir, 'counter.json'), join(dir, 'counter.json.prev'));
+    const { file, reports } = await openCounter();
+
+    expect(file.value).toEqual({ count: 3 });
+    expect(reports).toEqual([]);
+    const [current, previous] = await Promise.all([
+      stat(join(dir, 'counter.json')),
+      stat(join(dir, 'counter.json.prev')),
+    ]);
+    expect(current.ino).not.toBe(previous.ino);
+    // Damage in place to current no longer reaches the previous copy.
+    await writeFile(join(dir, 'counter.json'), 'garbage{');
+    expect((await openCounter()).file.value).toEqual({ count: 3 });
   });
 });
