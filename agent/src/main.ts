@@ -35,11 +35,8 @@ export const stderrLogger: Logger = {
     ),
 };
 
-/** startAgent opens the state, wires the adapters into createApp and listens. */
-export async function startAgent(
-  config: Config,
-  log: Logger = stderrLogger,
-): Promise<RunningAgent> {
+/** createDeps opens the state files and wires the real adapters into the app's Deps. */
+export async function createDeps(config: Config, log: Logger = stderrLogger): Promise<Deps> {
   const paths = hostPaths(config.root, config.drive);
   const clock = systemClock(paths.timesyncSynchronized);
   const startedAtMono = clock.monotonic();
@@ -119,10 +116,18 @@ export async function startAgent(
     }),
     log,
   } satisfies Deps;
+  void audit.record('agent-started', `The agent started (version ${version}).`);
+  return deps;
+}
 
+/** startAgent wires the agent and listens: HTTP for phones, the admin socket for the CLI. */
+export async function startAgent(
+  config: Config,
+  log: Logger = stderrLogger,
+): Promise<RunningAgent> {
+  const deps = await createDeps(config, log);
   const http = await listenHttp(createApp(deps).fetch, config.listen);
   const admin = await listenAdminSocket(config.adminSocket, adminCommands(deps));
-  void audit.record('agent-started', `The agent started (version ${version}).`);
 
   return {
     url: http.url,

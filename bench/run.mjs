@@ -1,0 +1,32 @@
+// `npm run bench`: Node 20 cannot run TypeScript, so bundle the benches with esbuild, then run them.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+
+const benchDir = dirname(fileURLToPath(import.meta.url));
+const outdir = await mkdtemp(join(tmpdir(), 'ipi-bench-'));
+try {
+  await build({
+    entryPoints: [join(benchDir, 'main.ts'), join(benchDir, 'status-server.ts')],
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    logLevel: 'warning',
+    // qrcode-terminal (reached through the agent's CLI modules) is CommonJS and calls require().
+    banner: {
+      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+    },
+  });
+  const { runBenchmarks } = await import(pathToFileURL(join(outdir, 'main.mjs')).href);
+  await runBenchmarks({
+    repoRoot: join(benchDir, '..'),
+    statusServer: join(outdir, 'status-server.mjs'),
+  });
+} finally {
+  await rm(outdir, { recursive: true, force: true });
+}
