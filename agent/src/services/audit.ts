@@ -1,22 +1,11 @@
 // The audit log: what happened to pairing and devices, newest first, bounded, kept in audit.json.
 import * as v from 'valibot';
-import { type AuditEntry, AuditKind } from '../../../shared/api.ts';
+import { AuditEntry } from '../../../shared/api.ts';
 import type { StateFile } from '../adapters/state-store/index.ts';
 
 const MAX_ENTRIES = 1000;
 
-export const AuditState = v.object({
-  nextId: v.number(),
-  entries: v.array(
-    v.object({
-      id: v.number(),
-      at: v.number(),
-      kind: AuditKind,
-      deviceId: v.nullable(v.string()),
-      detail: v.string(),
-    }),
-  ),
-});
+export const AuditState = v.object({ nextId: v.number(), entries: v.array(AuditEntry) });
 export type AuditState = v.InferOutput<typeof AuditState>;
 
 /** emptyAudit is a log with nothing in it. */
