@@ -6,14 +6,19 @@ import {
   DeviceName,
   DevicesResponse,
   HelloResponse,
+  MAX_PASSPHRASE_BYTES,
+  OperationResponse,
+  OperationStarted,
   PairingCodeRequest,
   PairRequest,
   PairResponse,
   RenameDeviceRequest,
   ROUTES,
   StatusResponse,
+  UnlockKeyResponse,
+  UnlockRequest,
 } from './api.ts';
-import { ERROR_STATUS, type ErrorCode, isErrorCode } from './errors.ts';
+import { ERROR_STATUS, type ErrorCode, isErrorCode, OPERATION_ERROR_CODES } from './errors.ts';
 
 const key = 'A'.repeat(43); // base64url of 32 bytes
 const keyid = 'B'.repeat(22);
@@ -38,6 +43,52 @@ const samples = {
     undervoltage: null,
     disks: [{ id: 'sd', mountPoint: '/', usedBytes: 1, totalBytes: 2, usedPercent: 50 }],
     warnings: [{ code: 'state-recovered', message: 'm', at: 1 }],
+    units: [{ unit: 'immich-server.service', label: 'Immich', state: 'active' }],
+    operation: { id: 'op1', kind: 'unlock' },
+    unlock: { triesLeft: 5, retryAfterSeconds: null },
+  },
+  unlockKey: { keyId: 'C'.repeat(22), publicKey: key, bootId: 'b', signature: 'A'.repeat(86) },
+  unlockRequest: {
+    keyId: 'C'.repeat(22),
+    clientPublicKey: key,
+    nonce: 'E'.repeat(32),
+    box: 'F'.repeat(40),
+  },
+  operationStarted: { operationId: 'op1', joined: false },
+  operation: {
+    operation: {
+      id: 'op1',
+      kind: 'unlock',
+      state: 'failed',
+      startedAt: 1,
+      finishedAt: 3,
+      steps: [
+        { id: 'open', label: 'Opening the drive', state: 'done', startedAt: 1, finishedAt: 2 },
+        {
+          id: 'start:immich-server.service',
+          label: 'Starting Immich',
+          state: 'failed',
+          startedAt: 2,
+          finishedAt: 3,
+        },
+        {
+          id: 'ping',
+          label: 'Waiting for Immich to answer',
+          state: 'skipped',
+          startedAt: null,
+          finishedAt: null,
+        },
+      ],
+      error: {
+        code: 'unit-failed',
+        message: 'Immich failed to start.',
+        step: 'start:immich-server.service',
+        unit: 'immich-server.service',
+        logLines: ['line'],
+        triesLeft: null,
+        retryAfterSeconds: null,
+      },
+    },
   },
   devices: { devices: [{ id: keyid, name: 'n', pairedAt: 1, lastSeenAt: null, current: true }] },
   audit: {
@@ -55,6 +106,10 @@ describe('API schemas', () => {
       [StatusResponse, samples.status],
       [DevicesResponse, samples.devices],
       [AuditResponse, samples.audit],
+      [UnlockKeyResponse, samples.unlockKey],
+      [UnlockRequest, samples.unlockRequest],
+      [OperationStarted, samples.operationStarted],
+      [OperationResponse, samples.operation],
     ];
     for (const [schema, sample] of pairs) {
       const parsed = v.parse(schema, JSON.parse(JSON.stringify(sample)));
@@ -73,6 +128,23 @@ describe('API schemas', () => {
     );
     expect(
       v.safeParse(StatusResponse, { ...samples.status, drive: { state: 'exploded' } }).success,
+    ).toBe(false);
+  });
+
+  it('refuse unlock requests with unknown fields, bad sizes or a box beyond any passphrase', () => {
+    const ok = samples.unlockRequest;
+    expect(v.safeParse(UnlockRequest, { ...ok, passphrase: 'x' }).success).toBe(false);
+    expect(v.safeParse(UnlockRequest, { ...ok, nonce: key }).success).toBe(false);
+    expect(v.safeParse(UnlockRequest, { ...ok, box: 'F'.repeat(21) }).success).toBe(false);
+    expect(v.safeParse(UnlockRequest, { ...ok, box: 'F'.repeat(2049) }).success).toBe(false);
+    expect(v.safeParse(UnlockRequest, { ...ok, keyId: '' }).success).toBe(false);
+    // The largest passphrase fits the schema: 512 bytes + the 16-byte tag is 704 characters.
+    const largest = Math.ceil(((MAX_PASSPHRASE_BYTES + 16) * 4) / 3);
+    expect(v.safeParse(UnlockRequest, { ...ok, box: 'F'.repeat(largest) }).success).toBe(true);
+    expect(
+      v.safeParse(OperationResponse, {
+        operation: { ...samples.operation.operation, state: 'paused' },
+      }).success,
     ).toBe(false);
   });
 
@@ -104,6 +176,7 @@ describe('API schemas', () => {
 
   it('escape device ids in routes', () => {
     expect(ROUTES.device('a/b?c')).toBe('/api/v1/devices/a%2Fb%3Fc');
+    expect(ROUTES.operation('a/b')).toBe('/api/v1/operations/a%2Fb');
   });
 
   it('keep the wire types the code relies on', () => {
@@ -116,6 +189,15 @@ describe('API schemas', () => {
       proof: string;
     }>();
     expectTypeOf<ErrorCode>().toEqualTypeOf<keyof typeof ERROR_STATUS>();
+    expectTypeOf<v.InferOutput<typeof UnlockRequest>>().toEqualTypeOf<{
+      keyId: string;
+      clientPublicKey: string;
+      nonce: string;
+      box: string;
+    }>();
+    expectTypeOf<v.InferOutput<typeof OperationResponse>['operation']['state']>().toEqualTypeOf<
+      'running' | 'succeeded' | 'failed'
+    >();
   });
 });
 
@@ -123,11 +205,16 @@ describe('error codes', () => {
   it('are kebab-case, each with a 4xx status (internal alone is 5xx)', () => {
     for (const [code, status] of Object.entries(ERROR_STATUS)) {
       expect(code).toMatch(/^[a-z]+(-[a-z0-9]+)*$/);
-      if (code === 'internal' || code === 'replay-cache-full')
+      if (code === 'internal' || code === 'replay-cache-full' || code === 'helper-unavailable')
         expect(status).toBeGreaterThanOrEqual(500);
       else expect(status, code).toBeLessThan(500);
     }
     expect(isErrorCode('clock-skew')).toBe(true);
     expect(isErrorCode('toString')).toBe(false);
+  });
+
+  it('include kebab-case operation error codes, distinct from each other', () => {
+    for (const code of OPERATION_ERROR_CODES) expect(code).toMatch(/^[a-z]+(-[a-z0-9]+)*$/);
+    expect(new Set(OPERATION_ERROR_CODES).size).toBe(OPERATION_ERROR_CODES.length);
   });
 });

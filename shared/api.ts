@@ -13,6 +13,10 @@ export const ROUTES = {
   device: (id: string) => `${API_PREFIX}/devices/${encodeURIComponent(id)}`,
   pairingCodes: `${API_PREFIX}/devices/pairing-codes`,
   audit: `${API_PREFIX}/audit`,
+  unlockKey: `${API_PREFIX}/unlock/key`,
+  unlock: `${API_PREFIX}/unlock`,
+  lock: `${API_PREFIX}/lock`,
+  operation: (id: string) => `${API_PREFIX}/operations/${encodeURIComponent(id)}`,
 } as const;
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
@@ -101,6 +105,24 @@ export type DiskUsage = v.InferOutput<typeof DiskUsage>;
 export const Warning = v.object({ code: v.string(), message: v.string(), at: v.number() });
 export type Warning = v.InferOutput<typeof Warning>;
 
+export const UNIT_STATES = [
+  'active',
+  'activating',
+  'deactivating',
+  'inactive',
+  'failed',
+  'unknown',
+] as const;
+
+export const UnitStatus = v.object({
+  /** The systemd unit, e.g. immich-server.service. */
+  unit: v.string(),
+  /** What a person calls it: "Postgres", "Immich", "Machine learning". */
+  label: v.string(),
+  state: v.picklist(UNIT_STATES),
+});
+export type UnitStatus = v.InferOutput<typeof UnitStatus>;
+
 export const StatusResponse = v.object({
   /** Agent wall clock when the answer was made, ms. */
   time: v.number(),
@@ -116,6 +138,12 @@ export const StatusResponse = v.object({
   disks: v.array(DiskUsage),
   /** Things the owner should know that are not alerts yet, e.g. a recovered state file. */
   warnings: v.array(Warning),
+  /** The configured services, in start order (postgresql, immich-server, machine learning). */
+  units: v.array(UnitStatus),
+  /** The unlock or lock running now, to follow with GET /operations/{id}; null when none. */
+  operation: v.nullable(v.object({ id: v.string(), kind: v.picklist(['unlock', 'lock']) })),
+  /** Wrong-passphrase budget: tries left before a wait, and the wait when it applies. */
+  unlock: v.object({ triesLeft: v.number(), retryAfterSeconds: v.nullable(v.number()) }),
 });
 export type StatusResponse = v.InferOutput<typeof StatusResponse>;
 
@@ -161,6 +189,10 @@ export const AUDIT_KINDS = [
   'pairing-failed',
   'pairing-locked',
   'state-recovered',
+  'unlocked',
+  'unlock-failed',
+  'locked',
+  'lock-failed',
 ] as const;
 export const AuditKind = v.picklist(AUDIT_KINDS);
 export type AuditKind = v.InferOutput<typeof AuditKind>;
@@ -192,3 +224,82 @@ export type AuditResponse = v.InferOutput<typeof AuditResponse>;
 export const ErrorResponse = v.object({
   error: v.object({ code: v.string(), message: v.string() }),
 });
+
+/** UNLOCK_KEY_CONTEXT starts the bytes the agent signs over its per-start X25519 key (§4). */
+export const UNLOCK_KEY_CONTEXT = 'immich-pi/unlock-key/v1';
+/** The passphrase's UTF-8 bytes: at least 1, at most this many (the helper's frame limit). */
+export const MAX_PASSPHRASE_BYTES = 512;
+
+export const UnlockKeyResponse = v.object({
+  /** Names this key; an unlock sealed to another id gets `unlock-key-stale`. */
+  keyId: v.pipe(v.string(), v.regex(BASE64URL), v.minLength(1), v.maxLength(64)),
+  /** X25519 public key, raw 32 bytes, made in memory at agent start and never written. */
+  publicKey: PublicKey,
+  bootId: v.string(),
+  /** Ed25519 by the agent identity key over context ‖ bootId ‖ keyId ‖ publicKey. */
+  signature: base64urlBytes(64),
+});
+export type UnlockKeyResponse = v.InferOutput<typeof UnlockKeyResponse>;
+
+export const UnlockRequest = v.strictObject({
+  keyId: v.pipe(v.string(), v.regex(BASE64URL), v.minLength(1), v.maxLength(64)),
+  /** The sender's one-time X25519 public key (nacl.box). */
+  clientPublicKey: PublicKey,
+  nonce: base64urlBytes(24),
+  /** nacl.box of the passphrase's raw UTF-8 bytes (no JSON inside), base64url. */
+  box: v.pipe(
+    v.string(),
+    v.regex(BASE64URL, 'must be base64url'),
+    v.minLength(22),
+    v.maxLength(2048),
+  ),
+});
+export type UnlockRequest = v.InferOutput<typeof UnlockRequest>;
+
+export const OperationStarted = v.object({
+  operationId: v.string(),
+  /** True when an unlock already running was joined instead of a new one started. */
+  joined: v.boolean(),
+});
+export type OperationStarted = v.InferOutput<typeof OperationStarted>;
+
+export const STEP_STATES = ['pending', 'running', 'done', 'failed', 'skipped'] as const;
+
+export const OperationStep = v.object({
+  /** open, mount, start:<unit>, ping; for lock: stop:<unit>, unmount, close. */
+  id: v.string(),
+  /** Fixed words for a person: "Opening the drive", "Starting Immich"... */
+  label: v.string(),
+  state: v.picklist(STEP_STATES),
+  startedAt: v.nullable(v.number()),
+  finishedAt: v.nullable(v.number()),
+});
+export type OperationStep = v.InferOutput<typeof OperationStep>;
+
+export const OperationError = v.object({
+  /** One of OPERATION_ERROR_CODES (shared/errors.ts). */
+  code: v.string(),
+  message: v.string(),
+  /** The step that failed. */
+  step: v.nullable(v.string()),
+  unit: v.nullable(v.string()),
+  /** The failed unit's last journal lines: render as text. */
+  logLines: v.array(v.string()),
+  triesLeft: v.nullable(v.number()),
+  retryAfterSeconds: v.nullable(v.number()),
+});
+export type OperationError = v.InferOutput<typeof OperationError>;
+
+export const Operation = v.object({
+  id: v.string(),
+  kind: v.picklist(['unlock', 'lock']),
+  state: v.picklist(['running', 'succeeded', 'failed']),
+  startedAt: v.number(),
+  finishedAt: v.nullable(v.number()),
+  steps: v.array(OperationStep),
+  error: v.nullable(OperationError),
+});
+export type Operation = v.InferOutput<typeof Operation>;
+
+export const OperationResponse = v.object({ operation: Operation });
+export type OperationResponse = v.InferOutput<typeof OperationResponse>;

@@ -30,6 +30,17 @@ export const ERROR_STATUS = {
   // Pairing and devices
   'pairing-failed': 403,
   'device-not-found': 404,
+  // Unlock and lock (ARCHITECTURE §4 sealed passphrase, §7)
+  'unlock-key-stale': 409,
+  'sealed-box-invalid': 400,
+  'passphrase-length': 400,
+  'unlock-rate-limited': 429,
+  'operation-in-progress': 409,
+  'already-unlocked': 409,
+  'already-locked': 409,
+  'drive-missing': 409,
+  'operation-not-found': 404,
+  'helper-unavailable': 503,
   // Never expected: a bug. The agent logs it and keeps running.
   internal: 500,
 } as const;
@@ -48,3 +59,22 @@ export function isErrorCode(value: unknown): value is ErrorCode {
 
 /** SIGNATURE_CLOCK_CODES are the 401s after which a client refreshes its clock offset once. */
 export const SIGNATURE_CLOCK_CODES: readonly ErrorCode[] = ['clock-skew', 'created-before-start'];
+
+/**
+ * OPERATION_ERROR_CODES end an unlock or lock operation (GET /api/v1/operations/{id}); they are
+ * not HTTP answers, since the operation runs on after its 202. The PWA words them like the rest.
+ */
+export const OPERATION_ERROR_CODES = [
+  'wrong-passphrase',
+  'unlock-rate-limited',
+  'insufficient-memory',
+  'drive-missing',
+  'kdf-busy',
+  'unit-failed',
+  'step-timeout',
+  'immich-not-answering',
+  'helper-unavailable',
+  'helper-error',
+] as const;
+
+export type OperationErrorCode = (typeof OPERATION_ERROR_CODES)[number];

@@ -1,123 +1,9 @@
-import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+// The app through app.request: hello, pairing, signed routes, devices, audit and stable error codes.
 import { describe, expect, it } from 'vitest';
 import { ROUTES } from '../../shared/api.ts';
-import {
-  computePairingProof,
-  keyIdFor,
-  signRequest,
-  toBase64url,
-  utf8Encode,
-} from '../../shared/protocol/index.ts';
-import { hmacSha256, sha256 } from './adapters/node-crypto.ts';
-import type { StateFile } from './adapters/state-store/index.ts';
-import type { SystemSample } from './adapters/system.ts';
-import { createApp, type Deps } from './app.ts';
-import { parseConfig } from './config.ts';
-import { PairingCodes } from './domain/pairing-codes.ts';
-import { ReplayGuard } from './domain/replay-guard.ts';
-import { AuditLog, emptyAudit } from './services/audit.ts';
-import { DeviceRegistry, emptyDevices } from './services/devices.ts';
-import { createStatusSource } from './services/status.ts';
-
-const memoryFile = <T>(value: T): StateFile<T> => ({
-  value,
-  async write(next) {
-    (this as { value: T }).value = next;
-  },
-});
-
-const sample: SystemSample = {
-  temperatureC: 48.5,
-  undervoltage: false,
-  uptimeSeconds: 100,
-  bootId: 'boot-1',
-  drive: {
-    devicePresent: true,
-    mapperOpen: false,
-    slavesPresent: false,
-    mounted: false,
-    readOnly: false,
-  },
-  disks: [],
-};
-
-function makeAgent() {
-  const clock = { wallMs: 1_764_000_000_000, monoMs: 50_000 };
-  const time = { wall: () => clock.wallMs, monotonic: () => clock.monoMs, synced: () => true };
-  const agent = generateKeyPairSync('ed25519');
-  const agentKey = new Uint8Array(
-    Buffer.from(agent.publicKey.export({ format: 'jwk' }).x ?? '', 'base64url'),
-  );
-  const deps: Deps = {
-    config: parseConfig({ listen: { port: 0 } }),
-    version: 'test',
-    clock: time,
-    startedAtMono: clock.monoMs,
-    agentKey,
-    agentKeyText: toBase64url(agentKey),
-    fingerprint: 'TEST-TEST-TEST-TEST',
-    devices: new DeviceRegistry(memoryFile(emptyDevices())),
-    audit: new AuditLog(memoryFile(emptyAudit()), time.wall, () => {}),
-    pairing: new PairingCodes({
-      ...time,
-      randomBytes: (n) => new Uint8Array(randomBytes(n)),
-      hmac: hmacSha256,
-    }),
-    replay: new ReplayGuard({
-      ttlMs: 240_000,
-      maxEntries: 1000,
-      ratePerSecond: 100,
-      burst: 100,
-      monotonic: time.monotonic,
-    }),
-    status: createStatusSource({
-      reader: { sample: async () => sample },
-      clock: time,
-      warnings: () => [],
-    }),
-    log: { info: () => {}, error: () => {} },
-  };
-  return { app: createApp(deps), deps, clock, agentKey };
-}
-
-function newDevice() {
-  const pair = generateKeyPairSync('ed25519');
-  const publicKey = new Uint8Array(
-    Buffer.from(pair.publicKey.export({ format: 'jwk' }).x ?? '', 'base64url'),
-  );
-  const signBytes = async (data: Uint8Array) => new Uint8Array(sign(null, data, pair.privateKey));
-  return { publicKey, signBytes };
-}
-
-type Agent = ReturnType<typeof makeAgent>;
-type Device = ReturnType<typeof newDevice>;
-
-async function signed(agent: Agent, device: Device, method: string, path: string, body?: unknown) {
-  const bytes = body === undefined ? undefined : utf8Encode(JSON.stringify(body));
-  const url = new URL(path, 'http://pi.test');
-  const headers = await signRequest({
-    method,
-    path: url.pathname,
-    query: url.search,
-    body: bytes,
-    keyid: await keyIdFor(device.publicKey, sha256),
-    created: Math.floor(agent.clock.wallMs / 1000),
-    nonce: toBase64url(new Uint8Array(randomBytes(16))),
-    sign: device.signBytes,
-    sha256,
-  });
-  return new Request(url, {
-    method,
-    headers: bytes ? { ...headers, 'content-type': 'application/json' } : headers,
-    body: bytes,
-  });
-}
-
-async function pairDevice(agent: Agent, device: Device, code: string, name = 'Test phone') {
-  const proof = await computePairingProof(code, device.publicKey, agent.agentKey, hmacSha256);
-  const body = { name, publicKey: toBase64url(device.publicKey), proof: toBase64url(proof) };
-  return agent.app.request(await signed(agent, device, 'POST', ROUTES.pair, body));
-}
+import { keyIdFor, toBase64url } from '../../shared/protocol/index.ts';
+import { sha256 } from './adapters/node-crypto.ts';
+import { makeAgent, newDevice, pairDevice, signed } from './app.fixtures.ts';
 
 describe('createApp', () => {
   it('answers hello unsigned, with the agent key and clock', async () => {
@@ -145,7 +31,17 @@ describe('createApp', () => {
 
     const status = await agent.app.request(await signed(agent, phone, 'GET', ROUTES.status));
     expect(status.status).toBe(200);
-    expect(await status.json()).toMatchObject({ drive: { state: 'locked' }, temperatureC: 48.5 });
+    expect(await status.json()).toMatchObject({
+      drive: { state: 'locked' },
+      temperatureC: 48.5,
+      units: [
+        { unit: 'postgresql.service', label: 'Postgres', state: 'inactive' },
+        { unit: 'immich-server.service', label: 'Immich', state: 'inactive' },
+        { unit: 'immich-machine-learning.service', label: 'Machine learning', state: 'inactive' },
+      ],
+      operation: null,
+      unlock: { triesLeft: 5, retryAfterSeconds: null },
+    });
 
     const stranger = await agent.app.request(
       await signed(agent, newDevice(), 'GET', ROUTES.status),
@@ -154,6 +50,29 @@ describe('createApp', () => {
     expect(await stranger.json()).toEqual({
       error: { code: 'unknown-key', message: expect.any(String) },
     });
+  });
+
+  it('reads unit states at most once per few seconds, however many status requests come', async () => {
+    const agent = makeAgent();
+    const phone = newDevice();
+    await pairDevice(agent, phone, agent.deps.pairing.mint().code);
+    const statuses = Array.from(
+      { length: 10 },
+      async () =>
+        (await agent.app.request(await signed(agent, phone, 'GET', ROUTES.status))).status,
+    );
+    expect(await Promise.all(statuses)).toEqual(Array(10).fill(200));
+    expect(agent.pi.unitReads).toHaveLength(1);
+    // One read covers every configured unit and the backup, in one systemctl call.
+    expect(agent.pi.unitReads[0]).toEqual([
+      'postgresql.service',
+      'immich-server.service',
+      'immich-machine-learning.service',
+      'immich-backup.service',
+    ]);
+    agent.clock.monoMs += 3_000;
+    await agent.app.request(await signed(agent, phone, 'GET', ROUTES.status));
+    expect(agent.pi.unitReads).toHaveLength(2);
   });
 
   it('refuses a used code, and revokes every code after five failures', async () => {

@@ -6,6 +6,7 @@ import type { Config } from './config.ts';
 import type { PairingCodes } from './domain/pairing-codes.ts';
 import type { ReplayGuard } from './domain/replay-guard.ts';
 import { type SignedRequestInput, verifySignedRequest } from './domain/signature.ts';
+import type { UnlockKey } from './domain/unlock-key.ts';
 import { ApiError } from './errors.ts';
 import { requestLimits } from './middleware/request-limits.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
@@ -15,11 +16,14 @@ import type { Clock } from './ports.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { helloRoutes } from './routes/hello.ts';
+import { operationRoutes } from './routes/operations.ts';
 import { pairRoutes } from './routes/pair.ts';
 import { pwaRoutes } from './routes/static.ts';
 import { statusRoutes } from './routes/status.ts';
+import { lockRoutes, unlockRoutes } from './routes/unlock.ts';
 import type { AuditLog } from './services/audit.ts';
 import type { DeviceRegistry, KeyLookup } from './services/devices.ts';
+import { type DriveControl, UnlockRateLimitedError } from './services/drive-control.ts';
 import type { StatusSource } from './services/status.ts';
 
 export type AppEnv = { Variables: AppVariables };
@@ -44,6 +48,10 @@ export interface Deps {
   pairing: PairingCodes;
   replay: ReplayGuard;
   status: StatusSource;
+  /** The per-start X25519 key phones seal the passphrase to (ARCHITECTURE §4). */
+  unlockKey: UnlockKey;
+  /** Unlock and lock, one operation at a time (ARCHITECTURE §7). */
+  driveControl: DriveControl;
   log: Logger;
 }
 
@@ -83,7 +91,10 @@ export function createApp(deps: Deps) {
     )
     .route('/status', statusRoutes(routeDeps))
     .route('/devices', deviceRoutes(routeDeps))
-    .route('/audit', auditRoutes(routeDeps));
+    .route('/audit', auditRoutes(routeDeps))
+    .route('/unlock', unlockRoutes(routeDeps))
+    .route('/lock', lockRoutes(routeDeps))
+    .route('/operations', operationRoutes(routeDeps));
 
   const app = new Hono<AppEnv>();
   app.use(securityHeaders());
@@ -95,6 +106,9 @@ export function createApp(deps: Deps) {
     const known = toApiError(error);
     if (!known) log.error(`unexpected error on ${c.req.method} ${c.req.path}`, error);
     const answer = known ?? new ApiError('internal', 'Something went wrong inside the agent.');
+    if (answer instanceof UnlockRateLimitedError) {
+      c.header('Retry-After', String(answer.retryAfterSeconds));
+    }
     return c.json(errorBody(answer.code, answer.message), answer.status as 400);
   });
   return app;

@@ -5,6 +5,13 @@ import * as v from 'valibot';
 
 const AbsolutePath = v.pipe(v.string(), v.startsWith('/', 'must be an absolute path'));
 const Seconds = v.pipe(v.number(), v.minValue(0));
+/** A systemd unit name; never starting with "-", so it cannot read as an option in an argv. */
+const UnitName = v.pipe(
+  v.string(),
+  v.regex(/^[A-Za-z0-9][A-Za-z0-9:_.@\\-]{0,99}$/, 'must be a unit name'),
+);
+/** A step's time limit: more than nothing, at most an hour. */
+const StepSeconds = v.pipe(v.number(), v.minValue(0.001), v.maxValue(3600));
 
 export const ConfigSchema = v.strictObject({
   /** Shown in the app and in `hello`. */
@@ -38,6 +45,48 @@ export const ConfigSchema = v.strictObject({
       ),
       mapperName: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.-]{1,64}$/)), 'immich_drive'),
       mountPoint: v.optional(AbsolutePath, '/mnt/immich_drive'),
+    }),
+    {},
+  ),
+  /**
+   * How the agent reaches its root helper (ARCHITECTURE §8): its socket on the Pi, or a command
+   * started per request, talking over stdin/stdout (the sandbox Pi and tests).
+   */
+  helper: v.optional(
+    v.union([
+      v.strictObject({ socket: AbsolutePath }),
+      v.strictObject({
+        command: v.pipe(
+          v.array(v.string()),
+          v.minLength(1),
+          v.check((argv) => argv[0]?.startsWith('/') === true, 'must start with an absolute path'),
+        ),
+      }),
+    ]),
+    { socket: '/run/immich-pi-helper/helper.sock' },
+  ),
+  /** The services unlock starts, in this order (lock stops them in reverse). */
+  units: v.optional(v.array(UnitName), [
+    'postgresql.service',
+    'immich-server.service',
+    'immich-machine-learning.service',
+  ]),
+  /** The backup service: lock stops a running backup before anything else. */
+  backupUnit: v.optional(UnitName, 'immich-backup.service'),
+  /** Where Immich answers GET /api/server/ping. */
+  immichUrl: v.optional(v.pipe(v.string(), v.url()), 'http://127.0.0.1:2283'),
+  /** systemctl, for the read-only `systemctl show` of the units (start and stop go to the helper). */
+  systemctl: v.optional(AbsolutePath, '/run/current-system/sw/bin/systemctl'),
+  /** Step time limits of unlock and lock (ARCHITECTURE §7). */
+  timeouts: v.optional(
+    v.strictObject({
+      /** Argon2id of a header made on a desktop can take 10-30 s on a Pi 4. */
+      kdfSeconds: v.optional(StepSeconds, 120),
+      /** fsck after a power cut, disk spin-up. */
+      mountSeconds: v.optional(StepSeconds, 300),
+      unitSeconds: v.optional(StepSeconds, 120),
+      /** From the last service started until Immich answers its ping. */
+      immichSeconds: v.optional(StepSeconds, 300),
     }),
     {},
   ),

@@ -6,20 +6,27 @@ import { fingerprintFor, toBase64url } from '../../shared/protocol/index.ts';
 import { listenAdminSocket } from './adapters/admin-socket.ts';
 import { systemClock } from './adapters/clock.ts';
 import { readText, statFs } from './adapters/files.ts';
+import { createHelperClient } from './adapters/helper-client.ts';
 import { closeServer, listenHttp } from './adapters/http-server.ts';
 import { IdentityState, loadIdentity, newIdentity } from './adapters/identity.ts';
+import { createImmichPing } from './adapters/immich.ts';
 import { hmacSha256, sha256 } from './adapters/node-crypto.ts';
+import { runCommand } from './adapters/run-command.ts';
 import { openStateFile, type RecoveryReport } from './adapters/state-store/index.ts';
 import { createSystemReader } from './adapters/system.ts';
+import { createUnitStateReader } from './adapters/units.ts';
 import { createApp, type Deps, type Logger } from './app.ts';
 import type { Config } from './config.ts';
+import { mountUnitFor } from './domain/mount-unit.ts';
 import { PairingCodes } from './domain/pairing-codes.ts';
 import { ReplayGuard } from './domain/replay-guard.ts';
+import { createUnlockKey } from './domain/unlock-key.ts';
 import { hostPaths } from './paths.ts';
 import { adminCommands } from './services/admin.ts';
 import { AuditLog, AuditState, emptyAudit } from './services/audit.ts';
 import { DeviceRegistry, DevicesState, emptyDevices } from './services/devices.ts';
-import { createStatusSource } from './services/status.ts';
+import { createDriveControl, type DriveControlEvent } from './services/drive-control.ts';
+import { cacheSystem, createStatusSource } from './services/status.ts';
 
 export interface RunningAgent {
   url: string;
@@ -85,6 +92,28 @@ export async function createDeps(config: Config, log: Logger = stderrLogger): Pr
     );
   }
 
+  const system = cacheSystem(createSystemReader({ paths, readText, statFs }), clock);
+  const driveControl = createDriveControl({
+    config: {
+      units: config.units,
+      backupUnit: config.backupUnit,
+      timeouts: config.timeouts,
+      mountUnit: mountUnitFor(config.drive.mountPoint),
+    },
+    callHelper: createHelperClient(config.helper, { log: (line) => log.error(line) }),
+    probeDrive: async () => (await system.latest(0)).sample.drive,
+    invalidateProbe: () => system.invalidate(),
+    readUnitStates: createUnitStateReader({ systemctl: config.systemctl, runCommand }),
+    pingImmich: createImmichPing({ immichUrl: config.immichUrl }),
+    clock,
+    randomBytes,
+    audit,
+    // The alerts issue turns these into pushes; until then they are a line in the journal.
+    onEvent: (event) => log.info(describeEvent(event)),
+    log,
+  });
+  const bootId = ((await readText(paths.bootId).catch(() => null)) ?? '').trim();
+
   const { security } = config;
   const deps = {
     config,
@@ -109,15 +138,20 @@ export async function createDeps(config: Config, log: Logger = stderrLogger): Pr
       burst: security.rateBurst,
       monotonic: clock.monotonic,
     }),
-    status: createStatusSource({
-      reader: createSystemReader({ paths, readText, statFs }),
-      clock,
-      warnings: () => warnings,
-    }),
+    status: createStatusSource({ system, drive: driveControl, clock, warnings: () => warnings }),
+    unlockKey: createUnlockKey({ bootId, signWithIdentity: identity.sign, randomBytes }),
+    driveControl,
     log,
   } satisfies Deps;
   void audit.record('agent-started', `The agent started (version ${version}).`);
   return deps;
+}
+
+/** describeEvent is the journal line of an unlock event: codes and counts, never input. */
+function describeEvent(event: DriveControlEvent): string {
+  if (event.type === 'immich-back') return `unlock ${event.operationId} succeeded: Immich answers`;
+  const tries = event.triesLeft === null ? '' : `, ${event.triesLeft} tries left`;
+  return `unlock ${event.operationId} failed: ${event.code}${tries}`;
 }
 
 /** startAgent wires the agent and listens: HTTP for phones, the admin socket for the CLI. */

@@ -1,4 +1,8 @@
 // The ways a call to the agent can fail, as classes the views tell apart (words live in errors.ts).
+import * as v from 'valibot';
+
+/** Schema is any valibot schema that answers a T. */
+export type Schema<T> = v.GenericSchema<unknown, T>;
 
 /** ApiError is an answer from the agent that was not a success: its stable code and HTTP status. */
 export class ApiError extends Error {
@@ -35,4 +39,31 @@ export class WrongAgentError extends Error {
   constructor() {
     super('The Pi could not prove it issued this pairing code.');
   }
+}
+
+/**
+ * UnlockKeySignatureError means the unlock key was not signed by the pinned agent key: as hard a
+ * stop as a changed agent key, since sealing to it could hand the passphrase to someone else.
+ */
+export class UnlockKeySignatureError extends AgentKeyChangedError {
+  override name = 'UnlockKeySignatureError';
+  override message = 'The Pi’s unlock key was not signed by the identity key paired with.';
+}
+
+/** PassphraseLengthError refuses a passphrase of no bytes or more than the helper takes, unsent. */
+export class PassphraseLengthError extends Error {
+  override name = 'PassphraseLengthError';
+  constructor(
+    /** Its UTF-8 length, or a lower bound of it for a very long paste. */
+    readonly bytes: number,
+  ) {
+    super(bytes === 0 ? 'The passphrase is empty.' : 'The passphrase is too long.');
+  }
+}
+
+/** checked validates a request body with the shared schema before it is signed and sent. */
+export function checked<T>(schema: Schema<T>, value: unknown): T {
+  const result = v.safeParse(schema, value);
+  if (result.success) return result.output;
+  throw new ApiError('validation-failed', 400, result.issues[0].message);
 }

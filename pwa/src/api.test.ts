@@ -120,6 +120,9 @@ const STATUS = {
   undervoltage: false,
   disks: [],
   warnings: [],
+  units: [],
+  operation: null,
+  unlock: { triesLeft: 5, retryAfterSeconds: null },
 };
 
 describe('api', () => {

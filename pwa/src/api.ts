@@ -1,4 +1,4 @@
-// The only network code in the PWA: hello, pairing, and every signed request (ARCHITECTURE §4-6).
+// The only network code in the PWA: hello, pairing, every signed request, unlock (ARCHITECTURE §4-7).
 import * as v from 'valibot';
 import {
   AuditResponse,
@@ -26,10 +26,25 @@ import {
   toBase64url,
   utf8Encode,
 } from '../../shared/protocol/index.ts';
-import { AgentKeyChangedError, ApiError, OfflineError, WrongAgentError } from './api-errors.ts';
+import {
+  AgentKeyChangedError,
+  ApiError,
+  checked,
+  OfflineError,
+  type Schema,
+  WrongAgentError,
+} from './api-errors.ts';
+import { unlockCalls } from './api-unlock.ts';
 import { hmacSha256, randomBytes, sha256 } from './web-crypto.ts';
 
-export { AgentKeyChangedError, ApiError, OfflineError, WrongAgentError } from './api-errors.ts';
+export {
+  AgentKeyChangedError,
+  ApiError,
+  OfflineError,
+  PassphraseLengthError,
+  UnlockKeySignatureError,
+  WrongAgentError,
+} from './api-errors.ts';
 
 /** Signer is a device key as the API needs it: its keyid and a way to sign with it. */
 export interface Signer {
@@ -47,7 +62,6 @@ export interface ApiOptions {
 }
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
-type Schema<T> = v.GenericSchema<unknown, T>;
 
 /** createApi builds the client; `connect` gives it the paired device's signer and pinned agent key. */
 export function createApi(options: ApiOptions = {}) {
@@ -185,6 +199,13 @@ export function createApi(options: ApiOptions = {}) {
   return {
     hello,
     pair,
+    ...unlockCalls({
+      signed,
+      pinnedAgentKey: () => pinnedAgentKey,
+      stop: () => {
+        agentKeyChanged = true;
+      },
+    }),
     /** connect signs from now on with this device and stops at any agent key but this one. */
     connect(device: { signer: Signer; agentKey: Uint8Array } | null) {
       signer = device?.signer ?? null;
@@ -220,13 +241,6 @@ export function createApi(options: ApiOptions = {}) {
 
 /** Api is the client the views use through the store. */
 export type Api = ReturnType<typeof createApi>;
-
-/** checked validates a request body with the shared schema before it is signed and sent. */
-function checked<T>(schema: Schema<T>, value: unknown): T {
-  const result = v.safeParse(schema, value);
-  if (result.success) return result.output;
-  throw new ApiError('validation-failed', 400, result.issues[0].message);
-}
 
 function auditQuery(page: { before?: number | null; limit?: number }): string {
   const params = new URLSearchParams();

@@ -2,12 +2,16 @@
 import { useEffect } from 'preact/hooks';
 import { screenFor } from './router.ts';
 import { type Store, StoreContext, useStore } from './store.ts';
+import { lazyScreen } from './ui/Lazy.tsx';
 import { Activity } from './views/Activity.tsx';
 import { AgentKeyChanged } from './views/AgentKeyChanged.tsx';
 import { Devices } from './views/Devices.tsx';
 import { FirstRun } from './views/FirstRun.tsx';
 import { Home } from './views/Home.tsx';
 import { Pair } from './views/Pair.tsx';
+
+const Unlock = lazyScreen('Unlock', async () => (await import('./views/Unlock.tsx')).Unlock);
+const Lock = lazyScreen('Lock', async () => (await import('./views/Lock.tsx')).Lock);
 
 /** App provides the store to every view. */
 export function App({ store }: { store: Store }) {
@@ -39,6 +43,10 @@ function Screens() {
       return <Devices />;
     case '/activity':
       return <Activity />;
+    case '/unlock':
+      return <Unlock />;
+    case '/lock':
+      return <Lock />;
     default:
       return <Home />;
   }

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { DRIVE_STATES } from '../../shared/api.ts';
+import { DRIVE_STATES, UNIT_STATES } from '../../shared/api.ts';
 import {
   DRIVE_WORDS,
   formatAge,
   formatBytes,
   formatTemperature,
   formatUptime,
+  formatWait,
   temperatureLevel,
+  UNIT_WORDS,
 } from './format.ts';
 
 describe('formatAge', () => {
@@ -62,5 +64,27 @@ describe('temperatures', () => {
 describe('DRIVE_WORDS', () => {
   it('names every drive state the agent can report, by its own name', () => {
     for (const state of DRIVE_STATES) expect(DRIVE_WORDS[state].label).toBe(state);
+  });
+});
+
+describe('formatWait', () => {
+  it.each([
+    [0, '1 second'],
+    [1, '1 second'],
+    [45, '45 seconds'],
+    [59.2, '1 minute'],
+    [60, '1 minute'],
+    [61, '2 minutes'],
+    [690, '12 minutes'],
+    [900, '15 minutes'],
+    [7200, '2 hours'],
+  ])('%s s is %s', (seconds, words) => {
+    expect(formatWait(seconds)).toBe(words);
+  });
+});
+
+describe('UNIT_WORDS', () => {
+  it('has words for every unit state', () => {
+    expect(Object.keys(UNIT_WORDS).sort()).toEqual([...UNIT_STATES].sort());
   });
 });

@@ -1,5 +1,5 @@
 // Numbers from the agent in words a person reads at a glance: ages, uptimes, sizes, temperatures.
-import type { DriveState } from '../../shared/api.ts';
+import type { DriveState, UnitStatus } from '../../shared/api.ts';
 
 const MINUTE = 60;
 const HOUR = 60 * MINUTE;
@@ -15,6 +15,14 @@ export function formatAge(ageMs: number): string {
   if (seconds < HOUR) return `${plural(Math.floor(seconds / MINUTE), 'minute')} ago`;
   if (seconds < DAY) return `${plural(Math.floor(seconds / HOUR), 'hour')} ago`;
   return `${plural(Math.floor(seconds / DAY), 'day')} ago`;
+}
+
+/** formatWait says how long to wait, rounded up: "45 seconds", "12 minutes", "2 hours". */
+export function formatWait(totalSeconds: number): string {
+  const s = Math.ceil(Math.max(1, totalSeconds));
+  if (s < MINUTE) return plural(s, 'second');
+  if (s < 2 * HOUR) return plural(Math.ceil(s / MINUTE), 'minute');
+  return plural(Math.ceil(s / HOUR), 'hour');
 }
 
 /** formatUptime says how long the Pi has been up, in its two largest units. */
@@ -69,6 +77,16 @@ export const DRIVE_WORDS: Record<DriveState, { label: string; detail: string }> 
     detail: 'Something failed while opening the drive or starting Immich.',
   },
   locking: { label: 'locking', detail: 'Stopping Immich and locking the drive.' },
+};
+
+/** UNIT_WORDS says what a service is doing, as systemd's ActiveState reads to a person. */
+export const UNIT_WORDS: Record<UnitStatus['state'], string> = {
+  active: 'running',
+  activating: 'starting',
+  deactivating: 'stopping',
+  inactive: 'stopped',
+  failed: 'failed',
+  unknown: 'unknown',
 };
 
 /** temperatureLevel sorts a CPU temperature: a Pi 4 throttles from 80 °C. */

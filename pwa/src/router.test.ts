@@ -5,6 +5,8 @@ describe('router', () => {
   it('maps locations to screens, anything unknown to Home', () => {
     expect(toAppPath('/devices')).toBe('/devices');
     expect(toAppPath('/devices/')).toBe('/devices');
+    expect(toAppPath('/unlock')).toBe('/unlock');
+    expect(toAppPath('/lock/')).toBe('/lock');
     expect(toAppPath('/nope')).toBe('/');
     expect(toAppPath('/')).toBe('/');
   });
@@ -16,5 +18,7 @@ describe('router', () => {
     expect(screenFor('/pair', true)).toBe('/');
     expect(screenFor('/welcome', true)).toBe('/');
     expect(screenFor('/activity', true)).toBe('/activity');
+    expect(screenFor('/unlock', false)).toBe('/welcome');
+    expect(screenFor('/unlock', true)).toBe('/unlock');
   });
 });

@@ -1,7 +1,15 @@
-// A tiny router on the History API: five screens, no library.
+// A tiny router on the History API: seven screens, no library.
 import { type Signal, signal } from '@preact/signals';
 
-export const APP_PATHS = ['/', '/welcome', '/pair', '/devices', '/activity'] as const;
+export const APP_PATHS = [
+  '/',
+  '/welcome',
+  '/pair',
+  '/devices',
+  '/activity',
+  '/unlock',
+  '/lock',
+] as const;
 export type AppPath = (typeof APP_PATHS)[number];
 
 /** toAppPath maps a location to one of the app's screens; anything else is Home. */

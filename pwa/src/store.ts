@@ -5,11 +5,18 @@ import { useContext } from 'preact/hooks';
 import { AgentKeyChangedError, type Api, ApiError, OfflineError } from './api.ts';
 import { forgetPairing, loadPairedDevice, type PairedDevice } from './keys.ts';
 import { loadLastStatus, type SeenStatus, saveLastStatus } from './last-status.ts';
+import type { OperationKind } from './operation.ts';
 import type { Router } from './router.ts';
 import { signerFor } from './web-crypto.ts';
 
 /** Connection is what the app last learnt about reaching the agent. */
 export type Connection = 'unknown' | 'online' | 'offline';
+
+/** FollowedOperation is an unlock or lock the app started, or saw running in a status. */
+export interface FollowedOperation {
+  id: string;
+  kind: OperationKind;
+}
 
 /** Store is everything views share: the API client, the router and what is known about the Pi. */
 export interface Store {
@@ -22,6 +29,10 @@ export interface Store {
   statusError: Signal<unknown>;
   connection: Signal<Connection>;
   agentKeyChanged: Signal<boolean>;
+  /** The unlock or lock to follow; set when one starts or a status shows one, cleared once seen done. */
+  operation: Signal<FollowedOperation | null>;
+  /** operationEnded stops following an operation, for good: a late status cannot bring it back. */
+  operationEnded(id: string): void;
   load(): Promise<void>;
   adopt(device: PairedDevice): void;
   forget(): Promise<void>;
@@ -32,6 +43,8 @@ export interface Store {
 
 /** createStore wires the signals to the API client and IndexedDB. */
 export function createStore(api: Api, router: Router, now: () => number = Date.now): Store {
+  // Ids of operations seen finished; a status fetched just before the end still names them.
+  const ended = new Set<string>();
   const store: Store = {
     api,
     router,
@@ -40,6 +53,11 @@ export function createStore(api: Api, router: Router, now: () => number = Date.n
     statusError: signal(null),
     connection: signal('unknown'),
     agentKeyChanged: signal(false),
+    operation: signal(null),
+    operationEnded(id) {
+      ended.add(id);
+      if (store.operation.value?.id === id) store.operation.value = null;
+    },
     async load() {
       const [device, seen] = await Promise.all([loadPairedDevice(), loadLastStatus()]);
       store.lastStatus.value = seen;
@@ -61,6 +79,7 @@ export function createStore(api: Api, router: Router, now: () => number = Date.n
       store.statusError.value = null;
       store.connection.value = 'unknown';
       store.agentKeyChanged.value = false;
+      store.operation.value = null;
       store.device.value = null;
       router.navigate('/welcome', { replace: true });
     },
@@ -70,6 +89,10 @@ export function createStore(api: Api, router: Router, now: () => number = Date.n
         store.lastStatus.value = seen;
         store.connection.value = 'online';
         store.statusError.value = null;
+        // Coming back to the app mid-unlock: follow the operation that ran on without us.
+        const running = seen.status.operation;
+        if (running && !ended.has(running.id) && running.id !== store.operation.value?.id)
+          store.operation.value = running;
         await saveLastStatus(seen);
       } catch (error) {
         store.noteFailure(error);

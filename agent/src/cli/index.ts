@@ -4,6 +4,7 @@ import { AdminSocketError } from '../adapters/admin-socket.ts';
 import { ConfigError } from '../config.ts';
 import { UsageError } from './args.ts';
 import { DEVICES_HELP, devicesCommand } from './devices.ts';
+import { HELPER_HELP, helperCommand } from './helper.ts';
 import { PAIR_HELP, pairCommand } from './pair.ts';
 import { SERVE_HELP, serveCommand } from './serve.ts';
 
@@ -13,6 +14,7 @@ Commands:
   serve     run the agent (the NixOS service does this)
   pair      make a one-time code to pair a phone
   devices   list paired devices, or revoke one
+  helper    answer one privileged request on stdin (systemd runs this as root)
 
 Run \`immich-pi-agent <command> --help\` for a command's options.
 `;
@@ -21,6 +23,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help:
   serve: { run: serveCommand, help: SERVE_HELP },
   pair: { run: pairCommand, help: PAIR_HELP },
   devices: { run: devicesCommand, help: DEVICES_HELP },
+  helper: { run: helperCommand, help: HELPER_HELP },
 };
 
 async function main(argv: string[]): Promise<number> {

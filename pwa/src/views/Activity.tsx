@@ -1,4 +1,4 @@
-// Activity: the agent's audit log (pairings, renames, revocations), newest first.
+// Activity: the agent's audit log (pairings, revocations, unlocks and locks), newest first.
 import { useEffect, useState } from 'preact/hooks';
 import type { AuditEntry, AuditKind } from '../../../shared/api.ts';
 import { describeError } from '../errors.ts';
@@ -20,8 +20,17 @@ const KIND_WORDS: Record<AuditKind, string> = {
   'pairing-failed': 'Pairing failed',
   'pairing-locked': 'Pairing locked',
   'state-recovered': 'State recovered',
+  unlocked: 'Drive unlocked',
+  'unlock-failed': 'Unlock failed',
+  locked: 'Drive locked',
+  'lock-failed': 'Lock failed',
 };
-const SECURITY_KINDS = new Set<AuditKind>(['pairing-failed', 'pairing-locked', 'state-recovered']);
+const SECURITY_KINDS = new Set<AuditKind>([
+  'pairing-failed',
+  'pairing-locked',
+  'state-recovered',
+  'unlock-failed',
+]);
 
 /** Activity pages through the audit log. */
 export function Activity() {

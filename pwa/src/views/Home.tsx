@@ -2,7 +2,6 @@
 import type { DiskUsage, StatusResponse } from '../../../shared/api.ts';
 import { describeError, needsNewPairing } from '../errors.ts';
 import {
-  DRIVE_WORDS,
   formatAge,
   formatBytes,
   formatTemperature,
@@ -15,6 +14,7 @@ import { useStore } from '../store.ts';
 import { Link } from '../ui/Link.tsx';
 import { Notice } from '../ui/Notice.tsx';
 import { Screen } from '../ui/Screen.tsx';
+import { DriveTile, ServicesTile } from './HomeDrive.tsx';
 
 const POLL_MS = 3000;
 const DISK_NAMES: Record<DiskUsage['id'], string> = { sd: 'SD card', drive: 'Photo drive' };
@@ -69,16 +69,10 @@ function connectionWords(offline: boolean, fetchedAt: number | undefined, now: n
 }
 
 function Status({ status }: { status: StatusResponse }) {
-  const drive = DRIVE_WORDS[status.drive.state];
   return (
     <div class="tiles" data-testid="status">
-      <section class={`tile drive drive-${status.drive.state}`} aria-labelledby="drive-h">
-        <h2 id="drive-h">Drive</h2>
-        <p class="value" data-testid="drive-state" aria-live="polite">
-          {drive.label}
-        </p>
-        <p class="hint">{drive.detail}</p>
-      </section>
+      <DriveTile status={status} />
+      <ServicesTile status={status} />
       <section class="tile" aria-labelledby="temp-h">
         <h2 id="temp-h">Temperature</h2>
         {status.temperatureC === null ? (

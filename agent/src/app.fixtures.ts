@@ -1,0 +1,176 @@
+// Test support for the app's tests: an agent wired to fakes (a pinned clock, a FakePi and its
+// helper that records every request), devices that pair and sign, and sealing as the PWA does.
+export { FakePi, RIGHT_PASSPHRASE } from './fake-pi.fixtures.ts';
+
+import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+import nacl from 'tweetnacl';
+import { ROUTES, type UnlockKeyResponse, type UnlockRequest } from '../../shared/api.ts';
+import {
+  computePairingProof,
+  fromBase64url,
+  keyIdFor,
+  signRequest,
+  toBase64url,
+  utf8Encode,
+} from '../../shared/protocol/index.ts';
+import { hmacSha256, sha256 } from './adapters/node-crypto.ts';
+import type { StateFile } from './adapters/state-store/index.ts';
+import { createApp, type Deps } from './app.ts';
+import { type Config, parseConfig } from './config.ts';
+import { PairingCodes } from './domain/pairing-codes.ts';
+import { ReplayGuard } from './domain/replay-guard.ts';
+import { createUnlockKey } from './domain/unlock-key.ts';
+import { FakePi } from './fake-pi.fixtures.ts';
+import { AuditLog, emptyAudit } from './services/audit.ts';
+import { DeviceRegistry, emptyDevices } from './services/devices.ts';
+import { createDriveControl, type DriveControlEvent } from './services/drive-control.ts';
+import { cacheSystem, createStatusSource } from './services/status.ts';
+
+const memoryFile = <T>(value: T): StateFile<T> => ({
+  value,
+  async write(next) {
+    (this as { value: T }).value = next;
+  },
+});
+
+export interface AgentOptions {
+  config?: Record<string, unknown>;
+  /** Extra time the agent gives its helper: 0 makes step timeouts exact in tests. */
+  helperGraceMs?: number;
+}
+
+/** makeAgent builds the app on a FakePi with a pinned clock that only moves when told. */
+export function makeAgent(options: AgentOptions = {}) {
+  const clock = { wallMs: 1_764_000_000_000, monoMs: 50_000 };
+  const time = { wall: () => clock.wallMs, monotonic: () => clock.monoMs, synced: () => true };
+  const identity = generateKeyPairSync('ed25519');
+  const agentKey = new Uint8Array(
+    Buffer.from(identity.publicKey.export({ format: 'jwk' }).x ?? '', 'base64url'),
+  );
+  const config: Config = parseConfig({ listen: { port: 0 }, ...options.config });
+  const random = (n: number) => new Uint8Array(randomBytes(n));
+  const pi = new FakePi();
+  const events: DriveControlEvent[] = [];
+  const audit = new AuditLog(memoryFile(emptyAudit()), time.wall, () => {});
+  const system = cacheSystem({ sample: async () => pi.sample() }, time);
+  const driveControl = createDriveControl({
+    config: { ...config, mountUnit: 'mnt-immich_drive.mount' },
+    callHelper: pi.callHelper,
+    probeDrive: async () => (await system.latest(0)).sample.drive,
+    invalidateProbe: () => system.invalidate(),
+    readUnitStates: async (units) => {
+      pi.unitReads.push([...units]);
+      return units.map((unit) => pi.units.get(unit) ?? 'inactive');
+    },
+    pingImmich: async () => pi.immichAnswers && pi.units.get('immich-server.service') === 'active',
+    clock: time,
+    randomBytes: random,
+    audit,
+    onEvent: (event) => events.push(event),
+    log: { info: () => {}, error: () => {} },
+    // Waiting moves the pinned clock, so a five-minute wait takes no time.
+    sleep: async (ms) => {
+      clock.monoMs += ms;
+      clock.wallMs += ms;
+    },
+    helperGraceMs: options.helperGraceMs ?? 0,
+  });
+  const deps: Deps = {
+    config,
+    version: 'test',
+    clock: time,
+    startedAtMono: clock.monoMs,
+    agentKey,
+    agentKeyText: toBase64url(agentKey),
+    fingerprint: 'TEST-TEST-TEST-TEST',
+    devices: new DeviceRegistry(memoryFile(emptyDevices())),
+    audit,
+    pairing: new PairingCodes({ ...time, randomBytes: random, hmac: hmacSha256 }),
+    replay: new ReplayGuard({
+      ttlMs: 240_000,
+      maxEntries: 1000,
+      ratePerSecond: 100,
+      burst: 100,
+      monotonic: time.monotonic,
+    }),
+    status: createStatusSource({ system, drive: driveControl, clock: time, warnings: () => [] }),
+    unlockKey: createUnlockKey({
+      bootId: 'boot-1',
+      signWithIdentity: (bytes) => new Uint8Array(sign(null, bytes, identity.privateKey)),
+      randomBytes: random,
+    }),
+    driveControl,
+    log: { info: () => {}, error: () => {} },
+  };
+  return { app: createApp(deps), deps, clock, agentKey, identity, pi, events };
+}
+
+/** newDevice makes a phone's Ed25519 key pair, not yet paired. */
+export function newDevice() {
+  const pair = generateKeyPairSync('ed25519');
+  const publicKey = new Uint8Array(
+    Buffer.from(pair.publicKey.export({ format: 'jwk' }).x ?? '', 'base64url'),
+  );
+  const signBytes = async (data: Uint8Array) => new Uint8Array(sign(null, data, pair.privateKey));
+  return { publicKey, signBytes };
+}
+
+export type Agent = ReturnType<typeof makeAgent>;
+export type Device = ReturnType<typeof newDevice>;
+
+/** signed builds a request signed by device in the agent's clock; `body` is sent as JSON. */
+export async function signed(
+  agent: Agent,
+  device: Device,
+  method: string,
+  path: string,
+  body?: unknown,
+) {
+  const bytes = body === undefined ? undefined : utf8Encode(JSON.stringify(body));
+  const url = new URL(path, 'http://pi.test');
+  const headers = await signRequest({
+    method,
+    path: url.pathname,
+    query: url.search,
+    body: bytes,
+    keyid: await keyIdFor(device.publicKey, sha256),
+    created: Math.floor(agent.clock.wallMs / 1000),
+    nonce: toBase64url(new Uint8Array(randomBytes(16))),
+    sign: device.signBytes,
+    sha256,
+  });
+  return new Request(url, {
+    method,
+    headers: bytes ? { ...headers, 'content-type': 'application/json' } : headers,
+    body: bytes,
+  });
+}
+
+/** pairDevice sends the signed pair request the app sends for a code. */
+export async function pairDevice(agent: Agent, device: Device, code: string, name = 'Test phone') {
+  const proof = await computePairingProof(code, device.publicKey, agent.agentKey, hmacSha256);
+  const body = { name, publicKey: toBase64url(device.publicKey), proof: toBase64url(proof) };
+  return agent.app.request(await signed(agent, device, 'POST', ROUTES.pair, body));
+}
+
+/** pairedDevice makes a device and pairs it with a fresh code. */
+export async function pairedDevice(agent: Agent): Promise<Device> {
+  const device = newDevice();
+  const res = await pairDevice(agent, device, agent.deps.pairing.mint().code);
+  if (res.status !== 201) throw new Error(`pairing failed: ${res.status}`);
+  return device;
+}
+
+/** sealFor seals passphrase bytes to the agent's unlock key, as the PWA does (nacl.box). */
+export function sealFor(key: UnlockKeyResponse, passphrase: Uint8Array): UnlockRequest {
+  const client = nacl.box.keyPair();
+  const nonce = nacl.randomBytes(24);
+  const agentKey = fromBase64url(key.publicKey) as Uint8Array;
+  const box = nacl.box(passphrase, nonce, agentKey, client.secretKey);
+  return {
+    keyId: key.keyId,
+    clientPublicKey: toBase64url(client.publicKey),
+    nonce: toBase64url(nonce),
+    box: toBase64url(box),
+  };
+}

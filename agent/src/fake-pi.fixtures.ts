@@ -1,0 +1,97 @@
+// A fake Pi for the app's tests: a helper that records every request and changes the host the way
+// the real verbs would, a drive probe and unit states that report that host.
+import type { SystemSample } from './adapters/system.ts';
+import type { UnitState } from './adapters/units.ts';
+import type { HelperAnswer } from './helper/answers.ts';
+import type { HelperRequest } from './helper/protocol.ts';
+
+/** The passphrase the fake drive opens with. */
+export const RIGHT_PASSPHRASE = 'correct horse battery ✓';
+
+/** requestText names a helper request as a log line would, never with its passphrase. */
+const requestText = (r: HelperRequest) =>
+  r.verb === 'start' || r.verb === 'stop' ? `${r.verb} ${r.unit}` : r.verb;
+
+/**
+ * FakePi is the host behind the fake helper: the helper's verbs change it the way the real ones
+ * change a Pi, and the probe and unit reader report it. `hold` keeps a request from answering.
+ */
+export class FakePi {
+  devicePresent = true;
+  mapperOpen = false;
+  mounted = false;
+  immichAnswers = true;
+  readonly units = new Map<string, UnitState>();
+  /** Every helper request, in order: "open", "start postgresql.service", "close"... */
+  readonly requests: string[] = [];
+  /** What each open request carried (copied when it arrived), and the buffers themselves. */
+  readonly passphrases: string[] = [];
+  readonly buffers: Uint8Array[] = [];
+  /** Answers to give instead of the usual one, by request text. */
+  readonly answers = new Map<string, HelperAnswer>();
+  readonly unitReads: string[][] = [];
+  private readonly holds = new Map<string, Promise<void>>();
+
+  /** hold makes a request wait until the returned release is called. */
+  hold(text: string): () => void {
+    let release = () => {};
+    this.holds.set(
+      text,
+      new Promise<void>((resolve) => {
+        release = resolve;
+      }),
+    );
+    return () => {
+      this.holds.delete(text);
+      release();
+    };
+  }
+
+  readonly callHelper = async (request: HelperRequest): Promise<HelperAnswer> => {
+    const text = requestText(request);
+    this.requests.push(text);
+    if (request.verb === 'open') {
+      this.buffers.push(request.passphrase);
+      this.passphrases.push(Buffer.from(request.passphrase).toString('utf8'));
+    }
+    await this.holds.get(text);
+    const answer = this.answers.get(text);
+    if (answer) return answer;
+    switch (request.verb) {
+      case 'open':
+        if (!this.devicePresent) return { ok: false, code: 'drive-missing', message: 'm' };
+        if (this.passphrases.at(-1) !== RIGHT_PASSPHRASE)
+          return { ok: false, code: 'wrong-passphrase', message: 'm', triesLeft: 4 };
+        this.mapperOpen = true;
+        return { ok: true };
+      case 'close':
+        this.mapperOpen = false;
+        return { ok: true };
+      case 'start':
+      case 'stop':
+        if (request.unit.endsWith('.mount')) this.mounted = request.verb === 'start';
+        else this.units.set(request.unit, request.verb === 'start' ? 'active' : 'inactive');
+        return { ok: true };
+      default:
+        return { ok: true };
+    }
+  };
+
+  sample(): SystemSample {
+    const open = this.mapperOpen;
+    return {
+      temperatureC: 48.5,
+      undervoltage: false,
+      uptimeSeconds: 100,
+      bootId: 'boot-1',
+      drive: {
+        devicePresent: this.devicePresent,
+        mapperOpen: open,
+        slavesPresent: open && this.devicePresent,
+        mounted: this.mounted,
+        readOnly: false,
+      },
+      disks: [],
+    };
+  }
+}

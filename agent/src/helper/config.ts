@@ -1,0 +1,84 @@
+// The helper's config (ARCHITECTURE §8): every program and file it touches, by absolute path, and
+// the only units it may start or stop. The NixOS module writes it; the sandbox Pi writes one too.
+import { readFile } from 'node:fs/promises';
+import * as v from 'valibot';
+import { ConfigError } from '../config.ts';
+
+const AbsolutePath = v.pipe(v.string(), v.startsWith('/', 'must be an absolute path'));
+/** A systemd unit name; never starting with "-", so it cannot read as an option in an argv. */
+const UnitName = v.pipe(
+  v.string(),
+  v.regex(/^[A-Za-z0-9:_.@\\][A-Za-z0-9:_.@\\-]{0,99}$/, 'must be a unit name'),
+);
+/** A step's time limit: more than nothing, at most an hour (the agent's config says the same). */
+const Seconds = v.pipe(v.number(), v.minValue(0.001), v.maxValue(3600));
+
+export const HelperConfigSchema = v.strictObject({
+  cryptsetup: AbsolutePath,
+  systemctl: AbsolutePath,
+  journalctl: AbsolutePath,
+  /** The LUKS device by UUID: /dev/disk/by-uuid/<uuid>, so a re-plugged drive is found again. */
+  device: AbsolutePath,
+  mapperName: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.-]{1,64}$/)), 'immich_drive'),
+  /** The drive's mount unit (domain/mount-unit.ts names it from the mount point). */
+  mountUnit: v.pipe(UnitName, v.endsWith('.mount', 'must be a .mount unit')),
+  /** Services started after the mount, in order; the agent decides the order, the helper the set. */
+  units: v.optional(v.array(UnitName), [
+    'postgresql.service',
+    'immich-server.service',
+    'immich-machine-learning.service',
+  ]),
+  backupUnit: v.optional(UnitName, 'immich-backup.service'),
+  /** Where the wrong-passphrase record lives (root-only on the Pi). */
+  stateDir: AbsolutePath,
+  meminfo: v.optional(AbsolutePath, '/proc/meminfo'),
+  uptime: v.optional(AbsolutePath, '/proc/uptime'),
+  bootId: v.optional(AbsolutePath, '/proc/sys/kernel/random/boot_id'),
+  /** Names the abstract socket that is the KDF lock, so two sandboxes on one host do not share it. */
+  kdfLock: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.-]{1,64}$/)), 'default'),
+  timeouts: v.optional(
+    v.strictObject({
+      kdfSeconds: v.optional(Seconds, 120),
+      mountSeconds: v.optional(Seconds, 300),
+      unitSeconds: v.optional(Seconds, 120),
+    }),
+    {},
+  ),
+});
+
+export type HelperConfig = v.InferOutput<typeof HelperConfigSchema>;
+
+/** HelperConfigError is a ConfigError, so the CLI prints it as one plain line. */
+export class HelperConfigError extends ConfigError {
+  override name = 'HelperConfigError';
+}
+
+/** parseHelperConfig validates raw config and names the first bad field in its error. */
+export function parseHelperConfig(raw: unknown): HelperConfig {
+  const result = v.safeParse(HelperConfigSchema, raw);
+  if (result.success) return result.output;
+  const issue = result.issues[0];
+  const where = issue.path?.map((p) => String(p.key)).join('.') || '(root)';
+  throw new HelperConfigError(`helper config ${where}: ${issue.message}`);
+}
+
+/** loadHelperConfig reads and parses the helper's JSON config file. */
+export async function loadHelperConfig(file: string): Promise<HelperConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new HelperConfigError(`cannot read helper config ${file}: ${(error as Error).message}`);
+  }
+  try {
+    return parseHelperConfig(JSON.parse(text));
+  } catch (error) {
+    if (error instanceof HelperConfigError) throw error;
+    throw new HelperConfigError(`helper config ${file} is not JSON: ${(error as Error).message}`);
+  }
+}
+
+/** allowedUnits is every unit the helper may start or stop. */
+export function allowedUnits(config: HelperConfig): ReadonlySet<string> {
+  return new Set([config.mountUnit, ...config.units, config.backupUnit]);
+}

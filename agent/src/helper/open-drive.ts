@@ -1,0 +1,152 @@
+// The helper's `open` (ARCHITECTURE §7 step 1): wrong-passphrase budget, KDF memory check, KDF
+// lock, then `cryptsetup open` with the passphrase bytes on stdin and its exit codes mapped.
+import { CommandError } from '../adapters/run-command.ts';
+import { PassphraseLimiter } from '../domain/passphrase-limit.ts';
+import type { ReadText, RunCommand } from '../ports.ts';
+import { HELPER_MESSAGES, type HelperAnswer, OK, refuse } from './answers.ts';
+import type { HelperConfig } from './config.ts';
+import type { AcquireKdfLock } from './kdf-lock.ts';
+import { checkKdfMemory } from './kdf-memory.ts';
+import type { LimitRecord, LimitStore } from './limit-store.ts';
+
+const QUICK_COMMAND_MS = 30_000;
+
+export interface OpenDriveDeps {
+  runCommand: RunCommand;
+  readText: ReadText;
+  acquireKdfLock: AcquireKdfLock;
+  limitStore: LimitStore;
+}
+
+/**
+ * openDrive opens the LUKS drive with the passphrase bytes, which go only to cryptsetup's stdin.
+ * It consumes the passphrase: the bytes are zeroed before it answers, on every path.
+ */
+export async function openDrive(
+  passphrase: Uint8Array,
+  config: HelperConfig,
+  deps: OpenDriveDeps,
+): Promise<HelperAnswer> {
+  try {
+    const before = await checkLimit(config, deps, () => deps.limitStore.peek());
+    if (before.refusal) return before.refusal;
+    const memory = await checkKdfMemory(config, deps);
+    if (memory) return memory;
+    const lock = await deps.acquireKdfLock(config.kdfLock);
+    if (lock === null) return refuse('kdf-busy');
+    try {
+      // Read again under the lock: a helper that held it may have counted a failure meanwhile.
+      const limit = await checkLimit(config, deps, () => deps.limitStore.load());
+      if (limit.refusal) return limit.refusal;
+      return await runOpen(passphrase, config, deps, limit.limiter);
+    } finally {
+      await lock.release();
+    }
+  } finally {
+    passphrase.fill(0);
+  }
+}
+
+async function runOpen(
+  passphrase: Uint8Array,
+  config: HelperConfig,
+  deps: OpenDriveDeps,
+  limiter: PassphraseLimiter,
+): Promise<HelperAnswer> {
+  const { cryptsetup, device, mapperName } = config;
+  const argv = [cryptsetup, 'open', '--type', 'luks2', '--key-file=-', device, mapperName];
+  try {
+    await deps.runCommand(argv, {
+      stdin: passphrase,
+      timeoutMs: config.timeouts.kdfSeconds * 1000,
+    });
+  } catch (error) {
+    if (!(error instanceof CommandError)) throw error;
+    if (error.timedOut) return refuse('timeout');
+    switch (error.exitCode) {
+      case 2: {
+        const clock = await readClock(config, deps);
+        limiter.recordFailure(clock.uptimeMs);
+        await deps.limitStore.save({ bootId: clock.bootId, ...limiter.toJSON() });
+        const after = limiter.check(clock.uptimeMs);
+        const triesLeft = after.allowed ? after.triesLeft : 0;
+        return {
+          ok: false,
+          code: 'wrong-passphrase',
+          message: HELPER_MESSAGES['wrong-passphrase'],
+          triesLeft,
+        };
+      }
+      case 3:
+        return refuse('insufficient-memory');
+      case 4:
+        return refuse('drive-missing');
+      case 5:
+        return verifyAlreadyOpen(config, deps);
+      default:
+        return refuse('command-failed', 'cryptsetup open failed');
+    }
+  }
+  const clock = await readClock(config, deps);
+  limiter.recordSuccess();
+  await deps.limitStore.save({ bootId: clock.bootId, ...limiter.toJSON() });
+  return OK;
+}
+
+/** checkLimit loads this boot's record and refuses while the owner must wait. */
+async function checkLimit(
+  config: HelperConfig,
+  deps: OpenDriveDeps,
+  readRecord: () => Promise<LimitRecord | null>,
+) {
+  const clock = await readClock(config, deps);
+  const record = await readRecord();
+  // A new boot id means a reboot: uptime restarted, so old failure times mean nothing.
+  const limiter =
+    record && record.bootId === clock.bootId
+      ? PassphraseLimiter.fromJSON(record)
+      : new PassphraseLimiter();
+  const check = limiter.check(clock.uptimeMs);
+  if (check.allowed) return { limiter, refusal: null };
+  const retryAfterSeconds = Math.max(1, Math.ceil(check.retryAfterMs / 1000));
+  const refusal: HelperAnswer = {
+    ok: false,
+    code: 'unlock-rate-limited',
+    message: HELPER_MESSAGES['unlock-rate-limited'],
+    retryAfterSeconds,
+  };
+  return { limiter, refusal };
+}
+
+/**
+ * readClock reads the boot id and /proc/uptime: a clock that only moves forward within a boot and
+ * is the same for every helper process, unlike the wall clock after a power cut without RTC.
+ */
+async function readClock(config: HelperConfig, deps: OpenDriveDeps) {
+  const [bootId, uptime] = await Promise.all([
+    deps.readText(config.bootId),
+    deps.readText(config.uptime),
+  ]);
+  const seconds = /^\d+(\.\d+)?/.exec(uptime ?? '')?.[0];
+  if (!bootId?.trim() || seconds === undefined) throw new Error('cannot read boot id or uptime');
+  return { bootId: bootId.trim(), uptimeMs: Math.round(Number(seconds) * 1000) };
+}
+
+/** verifyAlreadyOpen trusts "already open" only when the mapping still has its backing device. */
+async function verifyAlreadyOpen(config: HelperConfig, deps: OpenDriveDeps): Promise<HelperAnswer> {
+  let status: string;
+  try {
+    status = (
+      await deps.runCommand([config.cryptsetup, 'status', config.mapperName], {
+        timeoutMs: QUICK_COMMAND_MS,
+      })
+    ).stdout;
+  } catch {
+    return refuse('command-failed', 'cryptsetup status failed');
+  }
+  const active = /\bis active\b/.test(status);
+  const hasDevice = /^\s*device:\s+\//m.test(status);
+  if (active && hasDevice) return { ok: true, alreadyOpen: true };
+  // After a USB drop the mapping stays without its disk: lock, replug, unlock.
+  return refuse('drive-missing', 'the drive mapping is open but its disk is gone');
+}

@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { answerLine, type HelperAnswer, parseAnswerLine } from './answers.ts';
+import { encodeRequest, type FrameParse, parseFrame } from './protocol.ts';
+
+const bytes = (text: string) => new TextEncoder().encode(text);
+const parse = (text: string | Uint8Array, ended = true): FrameParse =>
+  parseFrame(typeof text === 'string' ? bytes(text) : text, ended);
+const refusedAs = (result: FrameParse) =>
+  result.kind === 'refused' ? result.answer.code : result.kind;
+
+describe('parseFrame', () => {
+  it('reads each verb, whole only at the end of the stream', () => {
+    expect(parse('close\n')).toEqual({ kind: 'request', request: { verb: 'close' } });
+    expect(parse('start-backup\n')).toEqual({ kind: 'request', request: { verb: 'start-backup' } });
+    expect(parse('start postgresql.service\n')).toEqual({
+      kind: 'request',
+      request: { verb: 'start', unit: 'postgresql.service' },
+    });
+    expect(parse('stop mnt-my\\x20drive.mount\n')).toMatchObject({
+      request: { verb: 'stop', unit: 'mnt-my\\x20drive.mount' },
+    });
+    expect(parse('close\n', false)).toEqual({ kind: 'incomplete' });
+    expect(parse('clo', false)).toEqual({ kind: 'incomplete' });
+  });
+
+  it('takes any 1-512 bytes after open, as a view into the buffer', () => {
+    const passphrase = Uint8Array.from({ length: 512 }, (_, i) => i % 256); // NUL and \n included
+    const frame = new Uint8Array([...bytes('open\n512\n'), ...passphrase]);
+    const result = parse(frame);
+    if (result.kind !== 'request' || result.request.verb !== 'open') throw new Error('no open');
+    expect(result.request.passphrase).toEqual(passphrase);
+    frame.fill(0);
+    expect(result.request.passphrase.every((byte) => byte === 0)).toBe(true);
+    expect(parse('open\n1\nx')).toMatchObject({ request: { verb: 'open' } });
+    expect(parse('open\n5\nabc', false)).toEqual({ kind: 'incomplete' });
+  });
+
+  it.each([
+    ['missing newline', 'close'],
+    ['missing newline after open', 'open'],
+    ['empty verb line', '\n'],
+    ['len 0', 'open\n0\n'],
+    ['len 513', `open\n513\n${'x'.repeat(513)}`],
+    ['len 10000', `open\n10000\n${'x'.repeat(10_000)}`],
+    ['len +5', 'open\n+5\nabcde'],
+    ['len 05', 'open\n05\nabcde'],
+    ['len with a space', 'open\n 5\nabcde'],
+    ['empty len', 'open\n\nabcde'],
+    ['len not followed by newline', 'open\n5'],
+    ['trailing bytes after open', 'open\n5\nabcdef'],
+    ['trailing bytes after close', 'close\nx'],
+    ['a second request', 'close\nclose\n'],
+    ['short body', 'open\n5\nabc'],
+    ['open with an argument', 'open 5\n'],
+    ['close with a space', 'close \n'],
+    ['start without a unit', 'start\n'],
+    ['start with two units', 'start a.service b.service\n'],
+    ['two spaces', 'start  a.service\n'],
+    ['a path as a unit', 'start ../x.service\n'],
+    ['an option as a unit', 'stop --force\n'],
+    ['a tab', 'start\ta.service\n'],
+    ['non-ASCII', 'clöse\n'],
+    ['a verb line of 128 bytes', `start ${'a'.repeat(121)}\n`],
+  ])('refuses %s as bad-frame', (_, frame) => {
+    expect(refusedAs(parse(frame))).toBe('bad-frame');
+  });
+
+  it.each(['reboot\n', 'START postgresql.service\n', 'sh -c id\n'])(
+    'refuses %j as unknown-verb',
+    (frame) => {
+      expect(refusedAs(parse(frame))).toBe('unknown-verb');
+    },
+  );
+
+  it('refuses without waiting for the end once no frame can come of the bytes', () => {
+    expect(refusedAs(parse('x'.repeat(128), false))).toBe('bad-frame');
+    expect(refusedAs(parse('open\n1000', false))).toBe('bad-frame');
+    expect(refusedAs(parse('open\n3\nabcd', false))).toBe('bad-frame');
+    expect(refusedAs(parse('close\n\n', false))).toBe('bad-frame');
+  });
+});
+
+describe('encodeRequest', () => {
+  it('frames what parseFrame reads back', () => {
+    const passphrase = bytes('pass\nphrase\0');
+    const framed = encodeRequest({ verb: 'open', passphrase });
+    expect(new TextDecoder().decode(framed)).toBe('open\n12\npass\nphrase\0');
+    expect(parse(framed)).toEqual({ kind: 'request', request: { verb: 'open', passphrase } });
+    for (const request of [
+      { verb: 'close' },
+      { verb: 'start-backup' },
+      { verb: 'stop', unit: 'immich-server.service' },
+    ] as const) {
+      expect(parse(encodeRequest(request))).toEqual({ kind: 'request', request });
+    }
+  });
+
+  it('refuses what the helper would refuse, without naming the bytes', () => {
+    expect(() => encodeRequest({ verb: 'open', passphrase: new Uint8Array(0) })).toThrow(TypeError);
+    expect(() => encodeRequest({ verb: 'open', passphrase: bytes('s3cret'.repeat(100)) })).toThrow(
+      /^a passphrase must be 1-512 bytes$/,
+    );
+    expect(() => encodeRequest({ verb: 'start', unit: 'a b' })).toThrow(TypeError);
+  });
+});
+
+describe('answers', () => {
+  it('are one JSON line that the agent parses back, and nothing else parses', () => {
+    const answers: HelperAnswer[] = [
+      { ok: true },
+      { ok: true, alreadyOpen: true },
+      { ok: false, code: 'wrong-passphrase', message: 'the passphrase is wrong', triesLeft: 4 },
+      { ok: false, code: 'unlock-rate-limited', message: 'wait', retryAfterSeconds: 60 },
+      { ok: false, code: 'unit-failed', message: 'failed', logLines: ['a', 'b'] },
+      { ok: false, code: 'kdf-busy', message: 'busy' },
+    ];
+    for (const answer of answers) {
+      const line = answerLine(answer);
+      expect(line.endsWith('\n') && !line.slice(0, -1).includes('\n')).toBe(true);
+      expect(parseAnswerLine(line)).toEqual(answer);
+    }
+    expect(parseAnswerLine('{"ok":false,"code":"reboot","message":"x"}')).toBeNull();
+    expect(parseAnswerLine('{"ok":false,"code":"wrong-passphrase","message":"x"}')).toBeNull();
+    expect(parseAnswerLine('not json')).toBeNull();
+  });
+});

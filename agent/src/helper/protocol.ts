@@ -1,0 +1,116 @@
+// The helper's request frame (ARCHITECTURE §8): a verb line, and for `open` a length line and
+// exactly that many raw bytes. Parsing is pure and strict so any bytes fit and nothing else does.
+import { MAX_PASSPHRASE_BYTES } from '../../../shared/api.ts';
+import { HELPER_MESSAGES, type HelperRefusal, refuse } from './answers.ts';
+
+/** The verb line, newline included, is at most this long. */
+export const MAX_VERB_LINE_BYTES = 128;
+/** "512\n": the longest length line. */
+const MAX_LENGTH_LINE_BYTES = String(MAX_PASSPHRASE_BYTES).length + 1;
+/** No valid frame is longer: a reader stops here. */
+export const MAX_FRAME_BYTES = MAX_VERB_LINE_BYTES + MAX_LENGTH_LINE_BYTES + MAX_PASSPHRASE_BYTES;
+
+const NEWLINE = 0x0a;
+const PRINTABLE_LINE = /^[\x20-\x7e]+$/;
+/** systemd unit names, escapes (\x2d) included; the helper config's allow list decides the rest. */
+const UNIT_NAME = /^[A-Za-z0-9:_.@\\][A-Za-z0-9:_.@\\-]{0,99}$/;
+const LENGTH = /^[1-9][0-9]*$/;
+
+export type HelperRequest =
+  | { verb: 'open'; passphrase: Uint8Array }
+  | { verb: 'close' }
+  | { verb: 'start' | 'stop'; unit: string }
+  | { verb: 'start-backup' };
+
+/** FrameParse: wait for more bytes, a whole request, or a refusal that needs no more bytes. */
+export type FrameParse =
+  | { kind: 'incomplete' }
+  | { kind: 'request'; request: HelperRequest }
+  | { kind: 'refused'; answer: HelperRefusal };
+
+const INCOMPLETE: FrameParse = { kind: 'incomplete' };
+const badFrame = (): FrameParse => ({ kind: 'refused', answer: refuse('bad-frame') });
+
+/**
+ * parseFrame reads the bytes received so far; `ended` says the sender closed its side. A request
+ * is whole only at the end of the stream: a byte after the frame makes it bad. An `open` request's
+ * passphrase is a view into `bytes` (no copy), so zeroing `bytes` zeroes it.
+ */
+export function parseFrame(bytes: Uint8Array, ended: boolean): FrameParse {
+  const lineEnd = bytes.subarray(0, MAX_VERB_LINE_BYTES).indexOf(NEWLINE);
+  if (lineEnd < 0) return ended || bytes.length >= MAX_VERB_LINE_BYTES ? badFrame() : INCOMPLETE;
+  const line = ascii(bytes.subarray(0, lineEnd));
+  if (!PRINTABLE_LINE.test(line)) return badFrame();
+  const [verb = '', ...args] = line.split(' ');
+  const rest = bytes.subarray(lineEnd + 1);
+
+  switch (verb) {
+    case 'close':
+    case 'start-backup':
+      return args.length === 0 ? whole({ verb }, rest, ended) : badFrame();
+    case 'start':
+    case 'stop': {
+      const [unit] = args;
+      if (args.length !== 1 || unit === undefined || !UNIT_NAME.test(unit)) return badFrame();
+      return whole({ verb, unit }, rest, ended);
+    }
+    case 'open':
+      return args.length === 0 ? parseOpenBody(rest, ended) : badFrame();
+    default:
+      if (verb.length === 0) return badFrame();
+      return { kind: 'refused', answer: refuse('unknown-verb') };
+  }
+}
+
+/** parseOpenBody reads "<len>\n" and exactly len bytes after the `open` line. */
+function parseOpenBody(rest: Uint8Array, ended: boolean): FrameParse {
+  const lengthEnd = rest.subarray(0, MAX_LENGTH_LINE_BYTES).indexOf(NEWLINE);
+  if (lengthEnd < 0) return ended || rest.length >= MAX_LENGTH_LINE_BYTES ? badFrame() : INCOMPLETE;
+  const lengthText = ascii(rest.subarray(0, lengthEnd));
+  // No sign, no leading zero, no spaces: one spelling per length.
+  if (!LENGTH.test(lengthText)) return badFrame();
+  const length = Number(lengthText);
+  if (length < 1 || length > MAX_PASSPHRASE_BYTES) return badFrame();
+  const body = rest.subarray(lengthEnd + 1);
+  if (body.length > length) return badFrame();
+  if (body.length < length) return ended ? badFrame() : INCOMPLETE;
+  return ended ? { kind: 'request', request: { verb: 'open', passphrase: body } } : INCOMPLETE;
+}
+
+/** whole answers a request without a body once the stream ended with nothing after its line. */
+function whole(request: HelperRequest, rest: Uint8Array, ended: boolean): FrameParse {
+  if (rest.length > 0) return badFrame();
+  return ended ? { kind: 'request', request } : INCOMPLETE;
+}
+
+function ascii(bytes: Uint8Array): string {
+  return String.fromCharCode(...bytes);
+}
+
+/**
+ * encodeRequest frames a request for the helper. The caller owns (and zeroes) the answer, which
+ * holds a copy of an `open` passphrase. A request the helper would refuse as a bad frame throws
+ * a TypeError naming the problem in fixed words (never the bytes).
+ */
+export function encodeRequest(request: HelperRequest): Uint8Array {
+  switch (request.verb) {
+    case 'open': {
+      const { passphrase } = request;
+      if (passphrase.length < 1 || passphrase.length > MAX_PASSPHRASE_BYTES) {
+        throw new TypeError(`a passphrase must be 1-${MAX_PASSPHRASE_BYTES} bytes`);
+      }
+      const head = new TextEncoder().encode(`open\n${passphrase.length}\n`);
+      const frame = new Uint8Array(head.length + passphrase.length);
+      frame.set(head);
+      frame.set(passphrase, head.length);
+      return frame;
+    }
+    case 'start':
+    case 'stop':
+      if (!UNIT_NAME.test(request.unit)) throw new TypeError(HELPER_MESSAGES['bad-frame']);
+      return new TextEncoder().encode(`${request.verb} ${request.unit}\n`);
+    case 'close':
+    case 'start-backup':
+      return new TextEncoder().encode(`${request.verb}\n`);
+  }
+}

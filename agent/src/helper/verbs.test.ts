@@ -1,0 +1,217 @@
+import { describe, expect, it } from 'vitest';
+import { config, fakeHost, luksDumpJson } from './helper.fixtures.ts';
+import { kdfMemoryKiB } from './kdf-memory.ts';
+import { runVerb } from './verbs.ts';
+
+const DEVICE = config.device;
+const LUKS_DUMP = ['/bin/cryptsetup', 'luksDump', '--dump-json-metadata', DEVICE];
+const OPEN = ['/bin/cryptsetup', 'open', '--type', 'luks2', '--key-file=-', DEVICE, 'immich_drive'];
+const STATUS = ['/bin/cryptsetup', 'status', 'immich_drive'];
+
+const secret = () => new TextEncoder().encode('correct horse battery staple');
+const isZeroed = (bytes: Uint8Array) => bytes.every((byte) => byte === 0);
+
+function setup() {
+  const { host, deps } = fakeHost();
+  const open = async () => {
+    const passphrase = secret();
+    const answer = await runVerb({ verb: 'open', passphrase }, config, deps);
+    expect(isZeroed(passphrase)).toBe(true);
+    return answer;
+  };
+  return { host, deps, open };
+}
+
+describe('helper open', () => {
+  it('checks the KDF cost, then opens with the bytes on stdin only, and clears the failures', async () => {
+    const { host, open } = setup();
+    host.record = { bootId: 'boot-a', failures: [999_000] };
+    expect(await open()).toEqual({ ok: true });
+    expect(host.argvs()).toEqual([LUKS_DUMP, OPEN]);
+    // The passphrase goes to cryptsetup open's stdin and nowhere else.
+    expect(host.calls.filter((call) => call.stdin !== null).map((call) => call.argv)).toEqual([
+      OPEN,
+    ]);
+    expect(host.calls[1]?.stdin).toEqual(secret());
+    expect(host.record).toEqual({ bootId: 'boot-a', failures: [] });
+    expect(host.lockHeld).toBe(false);
+  });
+
+  it('counts a wrong passphrase by uptime and says how many tries are left', async () => {
+    const { host, open } = setup();
+    host.outcomes.set('open', { code: 2 });
+    expect(await open()).toEqual({
+      ok: false,
+      code: 'wrong-passphrase',
+      message: 'the passphrase is wrong',
+      triesLeft: 4,
+    });
+    expect(host.record).toEqual({ bootId: 'boot-a', failures: [1_000_250] });
+  });
+
+  it('refuses the sixth wrong passphrase in 15 minutes without running anything', async () => {
+    const { host, open } = setup();
+    host.outcomes.set('open', { code: 2 });
+    const triesLeft: unknown[] = [];
+    for (let i = 0; i < 5; i++) {
+      host.setUptime(1000 + i * 60);
+      triesLeft.push(((await open()) as { triesLeft?: number }).triesLeft);
+    }
+    expect(triesLeft).toEqual([4, 3, 2, 1, 0]);
+    host.calls.length = 0;
+    host.setUptime(1000 + 4 * 60 + 1);
+    expect(await open()).toEqual({
+      ok: false,
+      code: 'unlock-rate-limited',
+      message: 'too many wrong passphrases; wait before trying again',
+      retryAfterSeconds: 15 * 60 - 4 * 60 - 1,
+    });
+    expect(host.argvs()).toEqual([]);
+    // A reboot (new boot id) starts a new count: uptime restarted, old times mean nothing.
+    host.files.set('/proc/sys/kernel/random/boot_id', 'boot-b\n');
+    host.outcomes.set('open', { code: 0 });
+    expect(await open()).toEqual({ ok: true });
+  });
+
+  it('refuses when MemAvailable is below the Argon2 cost plus 256 MiB, before the KDF runs', async () => {
+    const { host, open } = setup();
+    host.outcomes.set('luksDump', { stdout: luksDumpJson(65_536, 1_048_576) });
+    host.files.set('/proc/meminfo', `MemAvailable:    ${1_048_576 + 262_143} kB\n`);
+    expect(await open()).toMatchObject({ ok: false, code: 'insufficient-memory' });
+    expect(host.argvs()).toEqual([LUKS_DUMP]);
+    host.files.set('/proc/meminfo', `MemAvailable:    ${1_048_576 + 262_144} kB\n`);
+    expect(await open()).toEqual({ ok: true });
+  });
+
+  it('answers drive-missing when the header cannot be read for want of a device', async () => {
+    const { host, open } = setup();
+    host.outcomes.set('luksDump', { code: 4 });
+    expect(await open()).toMatchObject({ ok: false, code: 'drive-missing' });
+    expect(host.argvs()).toEqual([LUKS_DUMP]);
+  });
+
+  it.each([
+    [3, 'insufficient-memory'],
+    [4, 'drive-missing'],
+    [1, 'command-failed'],
+  ])('maps cryptsetup open exit %i to %s', async (code, expected) => {
+    const { host, open } = setup();
+    host.outcomes.set('open', { code });
+    expect(await open()).toMatchObject({ ok: false, code: expected });
+    expect(host.record).toBeNull(); // only a wrong passphrase counts
+  });
+
+  it('calls an already open mapping fine only when cryptsetup status shows its device', async () => {
+    const { host, open } = setup();
+    host.outcomes.set('open', { code: 5 });
+    expect(await open()).toEqual({ ok: true, alreadyOpen: true });
+    expect(host.argvs()).toEqual([LUKS_DUMP, OPEN, STATUS]);
+    expect(host.calls[2]?.stdin).toBeNull();
+    host.outcomes.set('status', {
+      stdout: '/dev/mapper/immich_drive is active.\n  device:  (null)\n',
+    });
+    expect(await open()).toMatchObject({ ok: false, code: 'drive-missing' });
+  });
+
+  it('answers kdf-busy while another helper holds the KDF lock, without opening', async () => {
+    const { host, open } = setup();
+    host.lockHeld = true;
+    expect(await open()).toMatchObject({ ok: false, code: 'kdf-busy' });
+    expect(host.argvs()).toEqual([LUKS_DUMP]);
+  });
+
+  it('answers timeout when cryptsetup runs past kdfSeconds, and releases the lock', async () => {
+    const { host, open } = setup();
+    host.outcomes.set('open', { timedOut: true });
+    expect(await open()).toMatchObject({ ok: false, code: 'timeout' });
+    expect(host.lockHeld).toBe(false);
+  });
+
+  it('zeroes the passphrase even when reading the clock throws', async () => {
+    const { host, deps } = setup();
+    host.files.delete('/proc/uptime');
+    const passphrase = secret();
+    await expect(runVerb({ verb: 'open', passphrase }, config, deps)).rejects.toThrow(/uptime/);
+    expect(isZeroed(passphrase)).toBe(true);
+    expect(host.argvs()).toEqual([]);
+  });
+});
+
+describe('helper close, start, stop, start-backup', () => {
+  it('closes the mapping; one that is not open is fine, a busy one is not', async () => {
+    const { host, deps } = setup();
+    expect(await runVerb({ verb: 'close' }, config, deps)).toEqual({ ok: true });
+    host.outcomes.set('close', { code: 4 });
+    expect(await runVerb({ verb: 'close' }, config, deps)).toEqual({ ok: true });
+    host.outcomes.set('close', { code: 5 });
+    expect(await runVerb({ verb: 'close' }, config, deps)).toEqual({
+      ok: false,
+      code: 'command-failed',
+      message: 'the drive is still in use',
+    });
+    expect(host.argvs()).toEqual(Array(3).fill(['/bin/cryptsetup', 'close', 'immich_drive']));
+  });
+
+  it('starts and stops configured units with fixed argv', async () => {
+    const { host, deps } = setup();
+    for (const unit of ['mnt-immich_drive.mount', 'postgresql.service', 'immich-backup.service']) {
+      expect(await runVerb({ verb: 'start', unit }, config, deps)).toEqual({ ok: true });
+    }
+    expect(await runVerb({ verb: 'stop', unit: 'immich-server.service' }, config, deps)).toEqual({
+      ok: true,
+    });
+    expect(await runVerb({ verb: 'start-backup' }, config, deps)).toEqual({ ok: true });
+    expect(host.argvs()).toEqual([
+      ['/bin/systemctl', 'start', 'mnt-immich_drive.mount'],
+      ['/bin/systemctl', 'start', 'postgresql.service'],
+      ['/bin/systemctl', 'start', 'immich-backup.service'],
+      ['/bin/systemctl', 'stop', 'immich-server.service'],
+      ['/bin/systemctl', 'start', '--no-block', 'immich-backup.service'],
+    ]);
+  });
+
+  it('answers a failed start with the unit journal lines', async () => {
+    const { host, deps } = setup();
+    host.outcomes.set('systemctl', { code: 1 });
+    expect(await runVerb({ verb: 'start', unit: 'immich-server.service' }, config, deps)).toEqual({
+      ok: false,
+      code: 'unit-failed',
+      message: 'the unit failed to start',
+      logLines: ['line one', 'line two'],
+    });
+    expect(host.argvs()[1]).toEqual([
+      '/bin/journalctl',
+      '-u',
+      'immich-server.service',
+      '-n',
+      '20',
+      '--no-pager',
+      '-o',
+      'cat',
+    ]);
+  });
+
+  it('refuses a unit outside its config without running anything', async () => {
+    const { host, deps } = setup();
+    for (const unit of ['sshd.service', 'immich-server', 'mnt-other.mount']) {
+      expect(await runVerb({ verb: 'start', unit }, config, deps)).toMatchObject({
+        ok: false,
+        code: 'unit-not-allowed',
+      });
+      expect(await runVerb({ verb: 'stop', unit }, config, deps)).toMatchObject({
+        code: 'unit-not-allowed',
+      });
+    }
+    expect(host.argvs()).toEqual([]);
+  });
+});
+
+describe('kdfMemoryKiB', () => {
+  it('takes the largest Argon2 cost, PBKDF2 costing none, and refuses what is not a dump', () => {
+    expect(kdfMemoryKiB(luksDumpJson(8192, 1_048_576))).toBe(1_048_576);
+    const pbkdf2 = { keyslots: { 0: { type: 'luks2', kdf: { type: 'pbkdf2', hash: 'sha256' } } } };
+    expect(kdfMemoryKiB(JSON.stringify(pbkdf2))).toBe(0);
+    expect(kdfMemoryKiB('not json')).toBeNull();
+    expect(kdfMemoryKiB('{"keyslots": 3}')).toBeNull();
+  });
+});

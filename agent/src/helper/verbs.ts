@@ -1,0 +1,118 @@
+// The helper's verbs (ARCHITECTURE §8): each runs fixed argv with absolute paths from its config,
+// and a unit outside the config's list is refused before anything runs.
+import { CommandError } from '../adapters/run-command.ts';
+import {
+  HELPER_MESSAGES,
+  type HelperAnswer,
+  MAX_LOG_LINE_CHARS,
+  MAX_LOG_LINES,
+  OK,
+  refuse,
+} from './answers.ts';
+import { allowedUnits, type HelperConfig } from './config.ts';
+import { type OpenDriveDeps, openDrive } from './open-drive.ts';
+import type { HelperRequest } from './protocol.ts';
+
+/** HelperDeps are the helper's ports: commands, file reads, the KDF lock, the failure record. */
+export type HelperDeps = OpenDriveDeps;
+
+const QUICK_COMMAND_MS = 30_000;
+const JOURNAL_MS = 10_000;
+
+/**
+ * runVerb carries out one parsed request and answers it. An `open` passphrase is zeroed before
+ * runVerb answers. Only unexpected failures (not a command's exit code) throw.
+ */
+export async function runVerb(
+  request: HelperRequest,
+  config: HelperConfig,
+  deps: HelperDeps,
+): Promise<HelperAnswer> {
+  switch (request.verb) {
+    case 'open':
+      return openDrive(request.passphrase, config, deps);
+    case 'close':
+      return closeDrive(config, deps);
+    case 'start':
+    case 'stop':
+      if (!allowedUnits(config).has(request.unit)) return refuse('unit-not-allowed');
+      return runUnit(request.verb, request.unit, config, deps);
+    case 'start-backup':
+      return runUnit('start', config.backupUnit, config, deps, ['--no-block']);
+  }
+}
+
+/** closeDrive closes the mapping; one that is not open is already what was asked for. */
+async function closeDrive(config: HelperConfig, deps: HelperDeps): Promise<HelperAnswer> {
+  try {
+    await deps.runCommand([config.cryptsetup, 'close', config.mapperName], {
+      timeoutMs: QUICK_COMMAND_MS,
+    });
+    return OK;
+  } catch (error) {
+    if (!(error instanceof CommandError)) throw error;
+    if (error.timedOut) return refuse('timeout');
+    // cryptsetup: 4 = "Device ... is not active", 5 = busy (still mounted).
+    if (error.exitCode === 4) return OK;
+    if (error.exitCode === 5) return refuse('command-failed', 'the drive is still in use');
+    return refuse('command-failed', 'cryptsetup close failed');
+  }
+}
+
+/** runUnit starts or stops one unit; a failure answers the unit's last journal lines. */
+async function runUnit(
+  verb: 'start' | 'stop',
+  unit: string,
+  config: HelperConfig,
+  deps: HelperDeps,
+  flags: string[] = [],
+): Promise<HelperAnswer> {
+  const seconds =
+    unit === config.mountUnit ? config.timeouts.mountSeconds : config.timeouts.unitSeconds;
+  try {
+    await deps.runCommand([config.systemctl, verb, ...flags, unit], { timeoutMs: seconds * 1000 });
+    return OK;
+  } catch (error) {
+    if (!(error instanceof CommandError)) throw error;
+    if (error.timedOut) return refuse('timeout');
+    const message = verb === 'start' ? HELPER_MESSAGES['unit-failed'] : 'the unit failed to stop';
+    return {
+      ok: false,
+      code: 'unit-failed',
+      message,
+      logLines: await journalTail(unit, config, deps),
+    };
+  }
+}
+
+/** journalTail reads a unit's last journal lines; none when journalctl itself fails. */
+async function journalTail(
+  unit: string,
+  config: HelperConfig,
+  deps: HelperDeps,
+): Promise<string[]> {
+  const argv = [
+    config.journalctl,
+    '-u',
+    unit,
+    '-n',
+    String(MAX_LOG_LINES),
+    '--no-pager',
+    '-o',
+    'cat',
+  ];
+  try {
+    const { stdout } = await deps.runCommand(argv, {
+      timeoutMs: JOURNAL_MS,
+      maxOutputBytes: 64 * 1024,
+    });
+    return stdout
+      .split('\n')
+      .filter((line) => line.length > 0)
+      .slice(-MAX_LOG_LINES)
+      .map((line) => line.slice(0, MAX_LOG_LINE_CHARS));
+  } catch (error) {
+    if (!(error instanceof CommandError)) throw error;
+    return [];
+  }
+}

@@ -1,0 +1,77 @@
+// Follows an unlock or lock by signed polling (ARCHITECTURE §5): EventSource cannot sign, iOS suspends.
+import { useEffect, useState } from 'preact/hooks';
+import type { Operation } from '../../../shared/api.ts';
+import { ApiError, OfflineError } from '../api.ts';
+import { useStore } from '../store.ts';
+
+/** POLL_MS keeps each step visible within a second of the agent reaching it. */
+export const POLL_MS = 500;
+/** RETRY_MS is the slower pace while the Pi cannot be reached: the operation runs on without us. */
+const RETRY_MS = 2000;
+
+const isHidden = () => document.visibilityState === 'hidden';
+
+/** worthRetrying tells failures that may pass (no network, a busy Pi) from final ones. */
+function worthRetrying(error: unknown): boolean {
+  if (error instanceof OfflineError) return true;
+  return error instanceof ApiError && (error.status === 429 || error.status >= 500);
+}
+
+/**
+ * useOperation polls GET /operations/{id} every 500 ms while the operation runs and the page is
+ * visible, at once when the page is shown again, and stops when it ends. It answers the latest
+ * operation and the last failure to reach it (null after a success).
+ */
+export function useOperation(id: string): { operation: Operation | null; error: unknown } {
+  const store = useStore();
+  const [operation, setOperation] = useState<Operation | null>(null);
+  const [error, setError] = useState<unknown>(null);
+
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let stopped = false;
+    let polling = false;
+
+    const finish = () => {
+      stopped = true;
+      store.operationEnded(id);
+      // Home and the next screens must see the state the operation left.
+      store.refreshStatus();
+    };
+
+    async function poll() {
+      clearTimeout(timer);
+      if (stopped || polling || isHidden()) return;
+      polling = true;
+      let next = POLL_MS;
+      try {
+        const answer = await store.api.operation(id);
+        if (stopped) return;
+        setOperation(answer);
+        setError(null);
+        store.connection.value = 'online';
+        if (answer.state !== 'running') finish();
+      } catch (failure) {
+        if (stopped) return;
+        store.noteFailure(failure);
+        setError(failure);
+        if (worthRetrying(failure)) next = RETRY_MS;
+        else finish();
+      } finally {
+        polling = false;
+        if (!stopped && !isHidden()) timer = setTimeout(poll, next);
+      }
+    }
+
+    const onVisibilityChange = () => (isHidden() ? clearTimeout(timer) : poll());
+    document.addEventListener('visibilitychange', onVisibilityChange);
+    poll();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+      document.removeEventListener('visibilitychange', onVisibilityChange);
+    };
+  }, [id, store]);
+
+  return { operation, error };
+}

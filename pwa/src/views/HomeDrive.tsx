@@ -1,0 +1,119 @@
+// Home's drive and services: the state, the one action it calls for, and Lock's confirmation.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { StatusResponse } from '../../../shared/api.ts';
+import { describeError } from '../errors.ts';
+import { DRIVE_WORDS, UNIT_WORDS } from '../format.ts';
+import { useStore } from '../store.ts';
+import { Link } from '../ui/Link.tsx';
+
+/** DriveTile shows the drive's state and its primary action: Unlock, Lock, or the progress. */
+export function DriveTile({ status }: { status: StatusResponse }) {
+  const state = status.drive.state;
+  const drive = DRIVE_WORDS[state];
+  // A status saved by an older version has no operation field.
+  const running = status.operation ?? null;
+  return (
+    <section class={`tile drive drive-${state}`} aria-labelledby="drive-h">
+      <h2 id="drive-h">Drive</h2>
+      <p class="value" data-testid="drive-state" aria-live="polite">
+        {drive.label}
+      </p>
+      <p class="hint">{drive.detail}</p>
+      {running ? (
+        <Link to={running.kind === 'unlock' ? '/unlock' : '/lock'} class="button primary">
+          Show progress
+        </Link>
+      ) : state === 'locked' || state === 'failed' || state === 'degraded' ? (
+        <Link to="/unlock" class="button primary">
+          Unlock
+        </Link>
+      ) : state === 'running' ? (
+        <LockButton />
+      ) : null}
+    </section>
+  );
+}
+
+/** ServicesTile lists Postgres, Immich and machine learning once the drive is open. */
+export function ServicesTile({ status }: { status: StatusResponse }) {
+  const units = status.units ?? [];
+  if (units.length === 0 || status.drive.state === 'locked' || status.drive.state === 'missing')
+    return null;
+  return (
+    <section class="tile wide" aria-labelledby="units-h">
+      <h2 id="units-h">Services</h2>
+      <ul class="units" data-testid="units">
+        {units.map((unit) => (
+          <li key={unit.unit} class={`unit unit-${unit.state}`}>
+            <span>{unit.label}</span>
+            <span class="unit-state">{UNIT_WORDS[unit.state]}</span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** LockButton asks first in a modal dialog, then starts the lock and shows its steps. */
+function LockButton() {
+  const store = useStore();
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [asking, setAsking] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  useEffect(() => {
+    // showModal makes the rest of the page inert and puts focus in the dialog; Escape cancels.
+    if (asking && !dialog.current?.open) dialog.current?.showModal();
+    if (!asking && dialog.current?.open) dialog.current.close();
+  }, [asking]);
+
+  async function lock() {
+    setBusy(true);
+    setError(null);
+    try {
+      const started = await store.api.lock();
+      store.operation.value = { id: started.operationId, kind: 'lock' };
+      setAsking(false);
+      store.router.navigate('/lock');
+    } catch (failure) {
+      store.noteFailure(failure);
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <>
+      <button type="button" class="danger wide-button" onClick={() => setAsking(true)}>
+        Lock
+      </button>
+      <dialog
+        ref={dialog}
+        class="dialog"
+        aria-labelledby="lock-h"
+        aria-describedby="lock-d"
+        onClose={() => setAsking(false)}
+      >
+        <h2 id="lock-h" class="dialog-title">
+          Lock the drive?
+        </h2>
+        <p id="lock-d">Immich stops until you unlock again.</p>
+        {error !== null && (
+          <p class="dialog-error" role="alert">
+            {describeError(error)}
+          </p>
+        )}
+        <div class="actions">
+          <button type="button" autofocus onClick={() => setAsking(false)}>
+            Cancel
+          </button>
+          <button type="button" class="danger" disabled={busy} onClick={lock}>
+            {busy ? 'Locking…' : 'Lock'}
+          </button>
+        </div>
+      </dialog>
+    </>
+  );
+}

@@ -1,0 +1,186 @@
+// Unlock and lock with the real agent on a sandbox Pi: the helper as a child process, the real
+// cryptsetup checking the passphrase on a real LUKS2 image, stub systemctl and a stub Immich.
+import nacl from 'tweetnacl';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type Operation,
+  type OperationResponse,
+  type OperationStarted,
+  ROUTES,
+  type StatusResponse,
+  type UnlockKeyResponse,
+} from '../../shared/api.ts';
+import { fromBase64url, toBase64url, utf8Encode } from '../../shared/protocol/index.ts';
+import { unlockKeyMessage } from '../../shared/protocol/unlock-key.ts';
+import {
+  type AgentProcess,
+  makeSandbox,
+  mintCode,
+  type PairedDevice,
+  pairDevice,
+  startAgent,
+  stopAllAgents,
+} from '../fixtures/agent-process.ts';
+import { DEMO_PASSPHRASE, type SandboxPi } from '../fixtures/sandbox-pi/index.ts';
+
+const UNITS = ['postgresql.service', 'immich-server.service', 'immich-machine-learning.service'];
+const UNLOCK_STEPS = ['open', 'mount', ...UNITS.map((u) => `start:${u}`), 'ping'];
+
+let pi: SandboxPi;
+let agent: AgentProcess;
+let phone: PairedDevice;
+
+beforeAll(async () => {
+  pi = await makeSandbox();
+  expect(pi.cryptsetupAvailable).toBe(true);
+  agent = await startAgent(pi);
+  phone = await pairDevice(agent.url, (await mintCode(pi)).code);
+}, 60_000);
+
+afterAll(async () => {
+  await stopAllAgents();
+  await pi?.remove();
+});
+
+async function json<T>(method: string, path: string, body?: unknown) {
+  const res = await phone.signedFetch(method, path, body);
+  return { status: res.status, body: (await res.json()) as T & { error?: { code: string } } };
+}
+
+/** sealedUnlock fetches the unlock key, checks it against the pinned agent key, seals and posts. */
+async function sealedUnlock(passphrase: string) {
+  const key = (await json<UnlockKeyResponse>('GET', ROUTES.unlockKey)).body;
+  const publicKey = fromBase64url(key.publicKey) as Uint8Array;
+  const message = unlockKeyMessage(key.bootId, key.keyId, publicKey);
+  const agentKey = await crypto.subtle.importKey(
+    'raw',
+    new Uint8Array(phone.agentKey),
+    'Ed25519',
+    false,
+    ['verify'],
+  );
+  const signature = fromBase64url(key.signature) as Uint8Array;
+  expect(
+    await crypto.subtle.verify(
+      'Ed25519',
+      agentKey,
+      new Uint8Array(signature),
+      new Uint8Array(message),
+    ),
+  ).toBe(true);
+  const client = nacl.box.keyPair();
+  const nonce = nacl.randomBytes(24);
+  const box = nacl.box(utf8Encode(passphrase), nonce, publicKey, client.secretKey);
+  return json<OperationStarted>('POST', ROUTES.unlock, {
+    keyId: key.keyId,
+    clientPublicKey: toBase64url(client.publicKey),
+    nonce: toBase64url(nonce),
+    box: toBase64url(box),
+  });
+}
+
+/** settled polls an operation once a second as the app does, until it ends (60 s at most). */
+async function settled(id: string): Promise<Operation> {
+  for (let poll = 0; poll < 600; poll++) {
+    const { body } = await json<OperationResponse>('GET', ROUTES.operation(id));
+    if (body.operation.state !== 'running') return body.operation;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`operation ${id} still running after 60 s`);
+}
+
+async function status(): Promise<StatusResponse> {
+  return (await json<StatusResponse>('GET', ROUTES.status)).body;
+}
+
+describe('unlock and lock on a sandbox Pi', () => {
+  it('fails a wrong passphrase checked by the real cryptsetup, and stays locked', async () => {
+    const started = await sealedUnlock(`${DEMO_PASSPHRASE}-not`);
+    expect(started.status).toBe(202);
+    const op = await settled(started.body.operationId);
+    expect(op.error).toMatchObject({ code: 'wrong-passphrase', step: 'open', triesLeft: 4 });
+    const now = await status();
+    expect(now.drive.state).toBe('locked');
+    expect(now.unlock.triesLeft).toBe(4);
+  });
+
+  it('refuses to unlock a drive that is not there', async () => {
+    await pi.unplugDrive();
+    try {
+      const refused = await sealedUnlock(DEMO_PASSPHRASE);
+      expect([refused.status, refused.body.error?.code]).toEqual([409, 'drive-missing']);
+      expect((await status()).drive.state).toBe('missing');
+    } finally {
+      await pi.plugDrive();
+    }
+  });
+
+  it('ends with unit-failed and the unit log lines when a service does not start', async () => {
+    await pi.failUnit('immich-server.service', true, ['FATAL: role "immich" does not exist']);
+    const started = await sealedUnlock(DEMO_PASSPHRASE);
+    const op = await settled(started.body.operationId);
+    expect(op.error).toMatchObject({
+      code: 'unit-failed',
+      step: 'start:immich-server.service',
+      unit: 'immich-server.service',
+      logLines: ['FATAL: role "immich" does not exist'],
+    });
+    expect((await status()).drive.state).toBe('failed');
+    await pi.failUnit('immich-server.service', false);
+  });
+
+  it('unlocks with the right passphrase through every step to running', async () => {
+    const started = await sealedUnlock(DEMO_PASSPHRASE);
+    expect(started.status).toBe(202);
+    const op = await settled(started.body.operationId);
+    expect(op.error).toBeNull();
+    expect(op.state).toBe('succeeded');
+    expect(op.steps.map((s) => [s.id, s.state])).toEqual(UNLOCK_STEPS.map((id) => [id, 'done']));
+    const now = await status();
+    expect(now.drive.state).toBe('running');
+    expect(now.units.map((u) => u.state)).toEqual(['active', 'active', 'active']);
+    expect(now.unlock).toEqual({ triesLeft: 5, retryAfterSeconds: null });
+    const again = await sealedUnlock(DEMO_PASSPHRASE);
+    expect([again.status, again.body.error?.code]).toEqual([409, 'already-unlocked']);
+  });
+
+  it('reports running after an agent restart, read from the system', async () => {
+    await agent.stop();
+    agent = await startAgent(pi);
+    await phone.reconnect(agent.url);
+    const now = await status();
+    expect(now.drive.state).toBe('running');
+    expect(now.operation).toBeNull();
+  });
+
+  it('locks back to locked: services stopped in reverse, unmounted, closed', async () => {
+    const started = await json<OperationStarted>('POST', ROUTES.lock);
+    expect(started.status).toBe(202);
+    const op = await settled(started.body.operationId);
+    expect(op.error).toBeNull();
+    expect(op.steps.map((s) => [s.id, s.state])).toEqual([
+      ['stop:immich-backup.service', 'skipped'],
+      ...[...UNITS].reverse().map((u) => [`stop:${u}`, 'done']),
+      ['unmount', 'done'],
+      ['close', 'done'],
+    ]);
+    const now = await status();
+    expect(now.drive.state).toBe('locked');
+    expect(now.units.map((u) => u.state)).toEqual(['inactive', 'inactive', 'inactive']);
+  });
+
+  it('never wrote the passphrase into the command log, the agent output or the helper state', async () => {
+    const log = JSON.stringify(await pi.readCommandLog());
+    expect(log).toContain('cryptsetup');
+    for (const text of [log, agent.stdout(), agent.stderr()]) {
+      expect(text).not.toContain(DEMO_PASSPHRASE);
+    }
+    // Exactly the argv the helper is allowed: no passphrase, key file on stdin.
+    const opens = (await pi.readCommandLog()).filter(
+      (argv) => argv[0] === 'cryptsetup' && argv[1] === 'open',
+    );
+    expect(opens.length).toBeGreaterThanOrEqual(3);
+    for (const argv of opens) expect(argv).toContain('--key-file=-');
+    expect(agent.stderr()).not.toMatch(/^error/m);
+  });
+});
