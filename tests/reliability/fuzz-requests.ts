@@ -36,7 +36,8 @@ export const pickFrom = <T>(list: readonly T[], pick: number) => list[pick % lis
 
 const ROUTE_PATHS = words(`/ /api/v1/hello /api/v1/pair /api/v1/status /api/v1/devices /api/v1/audit
   /api/v1/devices/pairing-codes /api/v1/devices/AAAAAAAAAAAAAAAAAAAAAA /api/v1/nope /api/v2/status
-  /api /index.html /sw.js /manifest.webmanifest /assets/ /assets/x.js /pair`);
+  /api /index.html /sw.js /manifest.webmanifest /assets/ /assets/x.js /pair /api/v1/unlock
+  /api/v1/unlock/key /api/v1/lock /api/v1/operations/x /api/v1/operations/`);
 const ODD_PIECES = [
   ...words('.. %2e%2e %2E%2E%2F %00 % %zz %C3%28 %ED%A0%80 %F0%9F%98%80 %FF // /./ \\ ; %2F ~'),
   ...['\xe9', wire('ünï\u202ecødé'), wire('😀'), wire('\u200b')],
@@ -191,7 +192,11 @@ const pairSpec = fc.record({
 });
 const signedSpec = fc.record({
   kind: fc.constant('signed' as const),
-  template: fc.constantFrom(...words('status devices audit mint rename delete pair unknown')),
+  template: fc.constantFrom(
+    ...words(
+      'status devices audit mint rename delete pair unknown unlock-key unlock lock operation',
+    ),
+  ),
   mutation: fc.constantFrom(
     ...words(`none method path query sig-flip sig-bytes param components
     label dup-input dup-sig drop-digest digest-alg body-flip body-drop body-add content-type padding

@@ -44,6 +44,10 @@ const ROUTE_OF: Record<string, (device: PairedDevice, pick: number) => [string, 
   delete: () => ['DELETE', ROUTES.device(b64(16))], // never the fuzzing device itself
   pair: () => ['POST', ROUTES.pair],
   unknown: () => ['GET', '/api/v1/nope'],
+  'unlock-key': () => ['GET', ROUTES.unlockKey],
+  unlock: () => ['POST', ROUTES.unlock],
+  lock: () => ['POST', ROUTES.lock],
+  operation: (_, pick) => ['GET', ROUTES.operation(pick % 2 ? b64(16) : '%zz')],
 };
 type Draft = RawRequest & { s: SignedSpec; input: string; sig: string };
 const flipAt = (text: string, at: number) =>
@@ -120,6 +124,8 @@ async function buildSigned(s: SignedSpec, device: PairedDevice): Promise<RawRequ
     mint: { name: 'Tablet' },
     rename: { name: 'Fuzzer' },
     pair: pairKey && { name: 'Fuzz', publicKey: toBase64url(pairKey.publicKey), proof: s.proof },
+    // A box sealed to no key this agent has: every field shaped right, nothing opens.
+    unlock: { keyId: b64(16), clientPublicKey: b64(32), nonce: b64(24), box: s.proof },
   }[s.template];
   const body = s.body ?? (fallback ? Buffer.from(JSON.stringify(fallback)) : undefined);
   const now = signer.agentSeconds();
