@@ -57,6 +57,9 @@ async function runDemo(argv: string[]): Promise<number> {
     port,
     pwaDir: join(repoRoot, 'dist/pwa'),
   });
+  // Every start is a fresh boot of the sandbox Pi, as after a power cut: the drive is locked
+  // again (paired phones stay paired), which is the moment this app exists for.
+  await pi.reboot();
   const agent = spawn(process.execPath, [cli, 'serve', '--config', pi.configPath], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -106,11 +109,13 @@ async function runDemo(argv: string[]): Promise<number> {
   }
   lines.push(
     `Try: echo 81000 > ${shellQuote(join(pi.root, 'sys/class/thermal/thermal_zone0/temp'))}   (81 °C)`,
+    `     touch ${shellQuote(join(pi.dir, 'units/immich-server.service.fail'))}   (Immich fails to start)`,
     'Press Ctrl-C to stop.',
   );
   process.stdout.write(`${lines.join('\n')}\n`);
 
   const code = await exited;
+  await pi.stopImmichStub(); // the stub Immich is the only process the sandbox leaves running
   if (stopping) return 0;
   process.stderr.write(`immich-pi demo: the agent stopped (exit code ${code})\n`);
   return code || 1;

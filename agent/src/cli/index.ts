@@ -48,6 +48,13 @@ main(process.argv.slice(2)).then(
         `immich-pi-agent: ${error.message}\nRun \`immich-pi-agent --help\` for usage.\n`,
       );
       process.exitCode = 2;
+    } else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      const where = (error as { address?: string; port?: number }).address ?? '';
+      const port = (error as { port?: number }).port;
+      process.stderr.write(
+        `immich-pi-agent: ${where}${port ? `:${port}` : ''} is already in use (is another agent running?)\n`,
+      );
+      process.exitCode = 1;
     } else if (error instanceof AdminSocketError || error instanceof ConfigError) {
       process.stderr.write(`immich-pi-agent: ${error.message}\n`);
       process.exitCode = 1;
