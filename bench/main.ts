@@ -1,10 +1,11 @@
-// The benchmark run (bench/run.mjs bundles and calls it): four benches, each with its baseline.
+// The benchmark run (bench/run.mjs bundles and calls it): five benches, each with its baseline.
 import { join } from 'node:path';
 import { createSandboxPi } from '../tests/fixtures/sandbox-pi/index.ts';
 import { benchPwaSize } from './pwa-size.ts';
 import { type BenchResult, machineFacts, printSummary } from './report.ts';
 import { benchColdStart, benchIdleRss } from './start-and-memory.ts';
 import { benchStatusThroughput } from './throughput.ts';
+import { benchUnlock } from './unlock.ts';
 
 export interface BenchPaths {
   repoRoot: string;
@@ -12,7 +13,7 @@ export interface BenchPaths {
   statusServer: string;
 }
 
-/** runBenchmarks runs every bench against one fresh sandbox Pi and prints a summary table. */
+/** runBenchmarks runs the benches on fresh sandbox Pis and prints a summary table. */
 export async function runBenchmarks(paths: BenchPaths): Promise<void> {
   const agentBin = join(paths.repoRoot, 'dist/agent/immich-pi-agent.mjs');
   const pwaDir = join(paths.repoRoot, 'dist/pwa');
@@ -35,5 +36,7 @@ export async function runBenchmarks(paths: BenchPaths): Promise<void> {
   } finally {
     await sandbox.remove();
   }
+  // Its own sandbox: a real LUKS2 image with a ~1 s KDF, which no other bench wants.
+  results.push(await benchUnlock(agentBin));
   printSummary(results);
 }

@@ -1,12 +1,15 @@
 // `npm run bench`: Node 20 cannot run TypeScript, so bundle the benches with esbuild, then run them.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
-const outdir = await mkdtemp(join(tmpdir(), 'ipi-bench-'));
+// Inside the repository: the sandbox fixture finds the repo (its stubs, dist/) from its own
+// file's location, which in a bundle is the bundle's.
+const cache = join(benchDir, '..', 'node_modules', '.cache');
+await mkdir(cache, { recursive: true });
+const outdir = await mkdtemp(join(cache, 'ipi-bench-'));
 try {
   await build({
     entryPoints: [join(benchDir, 'main.ts'), join(benchDir, 'status-server.ts')],
