@@ -14,7 +14,8 @@ export function createImmichPing(options: {
 }): PingImmich {
   const url = `${options.immichUrl.replace(/\/+$/, '')}/api/server/ping`;
   const timeoutMs = options.timeoutMs ?? PING_TIMEOUT_MS;
-  const fetchUrl = options.fetch ?? fetch;
+  // Reading the global `fetch` loads undici (~10 MB of RSS on Node 20): only on the first ping.
+  const fetchUrl: typeof fetch = options.fetch ?? ((input, init) => fetch(input, init));
   return async function pingImmich() {
     try {
       const res = await fetchUrl(url, {

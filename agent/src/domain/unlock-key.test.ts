@@ -67,6 +67,17 @@ describe('createUnlockKey', () => {
     ).toBe(false);
   });
 
+  it('publishes the X25519 public key tweetnacl derives from the same secret', () => {
+    const seed = new Uint8Array(randomBytes(32));
+    const key = createUnlockKey({
+      bootId: 'boot-1',
+      signWithIdentity: () => new Uint8Array(64),
+      randomBytes: (n) => (n === 32 ? new Uint8Array(seed) : new Uint8Array(randomBytes(n))),
+    });
+    const expected = nacl.box.keyPair.fromSecretKey(seed).publicKey;
+    expect(key.response().publicKey).toBe(toBase64url(expected));
+  });
+
   it('makes a new key and key id at each start', () => {
     const [a, b] = [makeKey().response(), makeKey().response()];
     expect(a.keyId).not.toBe(b.keyId);

@@ -146,7 +146,12 @@ export function createDriveControl(deps: DriveControlDeps): DriveControl {
   ): Promise<{ op: Operation; joined: boolean }> {
     const early = joinable(kind);
     if (early) return { op: early, joined: true };
-    const { state } = await report(await deps.probeDrive());
+    const probe = await deps.probeDrive();
+    // Unit states only tell running from degraded, which needs the mapping open; a locked drive
+    // skips the systemctl call, which would sit on the unlock's critical path.
+    const { state } = probe.mapperOpen
+      ? await report(probe)
+      : { state: deriveDriveState({ probe, units: [], operation: log.latest() }) };
     const late = joinable(kind); // another request may have started one while we looked
     if (late) return { op: late, joined: true };
     const decision = decideStart(kind, state);
