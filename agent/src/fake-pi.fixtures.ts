@@ -47,7 +47,12 @@ export class FakePi {
     };
   }
 
-  readonly callHelper = async (request: HelperRequest): Promise<HelperAnswer> => {
+  /** How many times the agent asked for a helper to be readied ahead of a call. */
+  warmed = 0;
+
+  readonly callHelper = Object.assign(this.answer.bind(this), { warm: () => void this.warmed++ });
+
+  private async answer(request: HelperRequest): Promise<HelperAnswer> {
     const text = requestText(request);
     this.requests.push(text);
     if (request.verb === 'open') {
@@ -75,7 +80,7 @@ export class FakePi {
       default:
         return { ok: true };
     }
-  };
+  }
 
   sample(): SystemSample {
     const open = this.mapperOpen;

@@ -1,5 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:net';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,23 +7,37 @@ import { config, fakeHost } from '../helper/helper.fixtures.ts';
 import { runHelper } from '../helper/run.ts';
 import { createHelperClient } from './helper-client.ts';
 
+/** until polls a condition for up to 5 s (spares open in the background). */
+async function until(ready: () => boolean | Promise<boolean>) {
+  for (let i = 0; i < 250; i += 1) {
+    if (await ready()) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error('condition not met in time');
+}
+
 const passphrase = () => new TextEncoder().encode('client test passphrase');
 const node = process.execPath;
 
 describe('createHelperClient over a unix socket', () => {
   let dir: string;
   let server: Server;
+  const connections = new Set<Socket>();
   const { host, deps } = fakeHost();
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'ipi-hc-'));
     // The real helper loop on the socket, as systemd's Accept=yes gives it one connection. Half
     // open: the client ends its side after the frame and still reads the answer.
     server = createServer({ allowHalfOpen: true }, (socket) => {
+      connections.add(socket);
+      socket.on('close', () => connections.delete(socket));
       void runHelper(socket, socket, config, { deps, log: () => {} }).then(() => socket.end());
     });
     await new Promise<void>((resolve) => server.listen(join(dir, 'helper.sock'), resolve));
   });
   afterAll(async () => {
+    // The clients' spares are still connected: close() waits for every connection to end.
+    for (const socket of connections) socket.destroy();
     await new Promise((resolve) => server.close(resolve));
     await rm(dir, { recursive: true, force: true });
   });
@@ -44,6 +58,18 @@ describe('createHelperClient over a unix socket', () => {
     expect(await call({ verb: 'start', unit: 'sshd.service' })).toMatchObject({
       code: 'unit-not-allowed',
     });
+  });
+
+  it('keeps one spare connection open ahead of the next call, and uses it', async () => {
+    const call = createHelperClient({ socket: join(dir, 'helper.sock') });
+    const before = connections.size;
+    call.warm();
+    call.warm();
+    await until(() => connections.size === before + 1);
+    const spare = [...connections].at(-1);
+    expect(await call({ verb: 'close' })).toEqual({ ok: true });
+    // The spare answered (its connection is gone) and one new spare took its place.
+    await until(() => !connections.has(spare as Socket) && connections.size === before + 1);
   });
 
   it('answers helper-unavailable when nothing listens, and bad-frame without calling for bad requests', async () => {
@@ -103,6 +129,53 @@ describe('createHelperClient over a child process', () => {
       { timeoutMs: 200 },
     );
     expect(await call({ verb: 'close' })).toMatchObject({ ok: false, code: 'timeout' });
+  });
+
+  it('answers from the spare child, replaces a dead spare, and never keeps two', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ipi-hc-spare-'));
+    const record = join(dir, 'record');
+    // Each child notes its start and which one answered, so the test can see who served a call.
+    const call = script(`
+      const fs = require('node:fs');
+      fs.appendFileSync(${JSON.stringify(record)}, 'start ' + process.pid + '\\n');
+      process.stdin.resume();
+      process.stdin.on('end', () => {
+        fs.appendFileSync(${JSON.stringify(record)}, 'answer ' + process.pid + '\\n');
+        console.log('{"ok":true}');
+      });`);
+    const lines = async () => (await readFile(record, 'utf8').catch(() => '')).trim().split('\n');
+    const pids = async (kind: string) =>
+      (await lines()).filter((l) => l.startsWith(kind)).map((l) => Number(l.split(' ')[1]));
+    try {
+      call.warm();
+      call.warm();
+      await until(async () => (await pids('start')).length === 1);
+      const [first] = await pids('start');
+      expect(await call({ verb: 'close' })).toEqual({ ok: true });
+      expect(await pids('answer')).toEqual([first]);
+      await until(async () => (await pids('start')).length === 2);
+      const second = (await pids('start'))[1] as number;
+      expect(await call({ verb: 'close' })).toEqual({ ok: true });
+      expect(await pids('answer')).toEqual([first, second]);
+      await until(async () => (await pids('start')).length === 3);
+      // A spare that dies while idle is not used: a fresh child answers, and a new spare follows.
+      const third = (await pids('start'))[2] as number;
+      process.kill(third, 'SIGKILL');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await call({ verb: 'close' })).toEqual({ ok: true });
+      const answered = (await pids('answer')).at(-1);
+      expect([first, second, third]).not.toContain(answered);
+      await until(async () => (await pids('start')).length === 5);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(await pids('start')).toHaveLength(5);
+    } finally {
+      for (const pid of await pids('start')) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {}
+      }
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a relative helper program when built', () => {

@@ -1,10 +1,12 @@
 // The agent's side of the privileged helper (ARCHITECTURE §8): one framed request per connection,
 // over the helper's unix socket on the Pi or a child process in development, one answer line back.
 // Spawning here besides run-command.ts is on purpose: this is the helper's transport, not a command.
-import { spawn } from 'node:child_process';
-import { connect } from 'node:net';
+// Starting a helper (a Node process) costs ~80 ms, so one connection is opened ahead: a warm spare.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { connect, type Socket } from 'node:net';
 import { type HelperAnswer, parseAnswerLine, refuse } from '../helper/answers.ts';
 import { encodeRequest, type HelperRequest } from '../helper/protocol.ts';
+import { IDLE_TIMEOUT_MS } from '../helper/run.ts';
 
 export type { HelperAnswer, HelperRefusal } from '../helper/answers.ts';
 export type { HelperRequest } from '../helper/protocol.ts';
@@ -14,6 +16,12 @@ export type HelperTransport = { socket: string } | { command: string[] };
 
 /** CallHelper sends one request and answers the helper's answer; it never throws. */
 export type CallHelper = (request: HelperRequest) => Promise<HelperAnswer>;
+
+/** HelperClient is a CallHelper that can also open its spare connection ahead of a request. */
+export interface HelperClient extends CallHelper {
+  /** warm opens the spare now if there is none alive (say, when an unlock is about to come). */
+  warm(): void;
+}
 
 export interface HelperClientOptions {
   /**
@@ -30,23 +38,63 @@ const DEFAULT_TIMEOUT_MS = 330_000;
 const MAX_ANSWER_BYTES = 64 * 1024;
 const MAX_STDERR_BYTES = 4096;
 const FALLBACK_PATH = '/run/current-system/sw/bin:/usr/bin:/bin';
+/** A spare is retired well before the helper's own idle limit, so none dies as it is used. */
+const SPARE_MAX_AGE_MS = IDLE_TIMEOUT_MS / 2;
 
 type Outcome = { kind: 'line'; line: string } | { kind: 'unreachable' | 'no-answer' | 'timeout' };
 
+/** Connection: one helper, opened but not yet sent a request. */
+interface Connection {
+  openedAt: number;
+  alive(): boolean;
+  /** exchange sends the frame (zeroing it once written) and waits for the answer line. */
+  exchange(frame: Uint8Array, timeoutMs: number, log?: (line: string) => void): Promise<Outcome>;
+  /** idle lets the agent exit while this waits; exchange holds it again. */
+  idle(): void;
+  /** discard ends our side: the helper sees EOF before any byte and leaves quietly. */
+  discard(): void;
+}
+
 /**
- * createHelperClient answers a CallHelper for the configured transport. The frame it builds holds
- * a copy of an `open` passphrase; it zeroes that copy once written. The request's own passphrase
- * belongs to the caller, who zeroes it.
+ * createHelperClient answers a HelperClient for the configured transport. It keeps at most one
+ * spare connection, opened on the first call or warm() and after each call, and uses it when it
+ * is still alive; else it opens one as it would without. The frame it builds holds a copy of an
+ * `open` passphrase; it zeroes that copy once written. The request's own passphrase belongs to
+ * the caller, who zeroes it.
  */
 export function createHelperClient(
   transport: HelperTransport,
   options: HelperClientOptions = {},
-): CallHelper {
+): HelperClient {
   if ('command' in transport && !transport.command[0]?.startsWith('/')) {
     throw new TypeError('the helper command must start with an absolute program path');
   }
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  return async (request) => {
+  const open = (): Connection =>
+    'socket' in transport ? openSocket(transport.socket) : openChild(transport.command);
+  let spare: Connection | null = null;
+  const usable = (connection: Connection): boolean =>
+    connection.alive() && performance.now() - connection.openedAt < SPARE_MAX_AGE_MS;
+  const warm = () => {
+    if (spare !== null && usable(spare)) return;
+    spare?.discard();
+    spare = null;
+    try {
+      spare = open();
+      spare.idle();
+    } catch (error) {
+      // No spare then: the next call opens its own, and meets the same error there.
+      options.log?.(`cannot open a spare helper: ${(error as Error).message}`);
+    }
+  };
+  const take = (): Connection => {
+    const taken = spare;
+    spare = null;
+    if (taken !== null && usable(taken)) return taken;
+    taken?.discard();
+    return open();
+  };
+  const call: CallHelper = async (request) => {
     let frame: Uint8Array;
     try {
       frame = encodeRequest(request);
@@ -54,10 +102,11 @@ export function createHelperClient(
       return refuse('bad-frame');
     }
     try {
-      const outcome =
-        'socket' in transport
-          ? await viaSocket(transport.socket, frame, timeoutMs)
-          : await viaCommand(transport.command, frame, timeoutMs, options.log);
+      const connection = take();
+      const outcome = await connection.exchange(frame, timeoutMs, options.log);
+      // The next helper starts once this one has answered: started during the call, it would
+      // take cores from the KDF. A call that comes before it is ready still writes to it.
+      setImmediate(warm);
       switch (outcome.kind) {
         case 'line':
           return (
@@ -75,6 +124,7 @@ export function createHelperClient(
       frame.fill(0);
     }
   };
+  return Object.assign(call, { warm });
 }
 
 /** AnswerReader collects output up to the first newline (the answer line) within a byte cap. */
@@ -94,21 +144,53 @@ function answerReader() {
   };
 }
 
-function viaSocket(path: string, frame: Uint8Array, timeoutMs: number): Promise<Outcome> {
+/** openSocket connects to the helper socket; on the Pi, systemd starts the helper on connect. */
+function openSocket(path: string): Connection {
+  const socket = connect({ path });
+  let connected = false;
+  let failed = false;
+  let closed = false;
+  socket.on('connect', () => {
+    connected = true;
+  });
+  socket.on('error', () => {
+    failed = true;
+  });
+  socket.on('close', () => {
+    closed = true;
+  });
+  return {
+    openedAt: performance.now(),
+    alive: () => !failed && !closed && !socket.destroyed,
+    idle: () => socket.unref(),
+    discard: () => socket.end(),
+    exchange: (frame, timeoutMs) => exchangeSocket(socket, () => connected, frame, timeoutMs),
+  };
+}
+
+function exchangeSocket(
+  socket: Socket,
+  isConnected: () => boolean,
+  frame: Uint8Array,
+  timeoutMs: number,
+): Promise<Outcome> {
   return new Promise((resolve) => {
+    socket.ref();
     const reader = answerReader();
-    let connected = false;
+    let connected = isConnected();
     let outcome: Outcome = { kind: 'no-answer' };
-    const socket = connect({ path });
     const timer = setTimeout(() => {
       if (outcome.kind === 'no-answer') outcome = { kind: 'timeout' };
       socket.destroy();
     }, timeoutMs);
-    socket.on('connect', () => {
-      connected = true;
-      // end(): the helper reads to the end of the stream, so it must see ours.
-      socket.end(frame, () => frame.fill(0));
-    });
+    // end(): the helper reads to the end of the stream, so it must see ours.
+    const send = () => socket.end(frame, () => frame.fill(0));
+    if (connected) send();
+    else
+      socket.on('connect', () => {
+        connected = true;
+        send();
+      });
     socket.on('data', (chunk: Buffer) => {
       const line = reader.push(chunk);
       if (line !== null) {
@@ -126,23 +208,55 @@ function viaSocket(path: string, frame: Uint8Array, timeoutMs: number): Promise<
   });
 }
 
-function viaCommand(
-  argv: string[],
+/** openChild spawns the helper as a child, waiting on its stdin for the request. */
+function openChild(argv: string[]): Connection {
+  const [program = '', ...args] = argv;
+  // Only PATH and LANG reach the helper: never the agent's environment.
+  const child = spawn(program, args, {
+    shell: false,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { PATH: process.env.PATH ?? FALLBACK_PATH, LANG: 'C' },
+  });
+  let failed = false;
+  let closed = false;
+  let stderr = '';
+  child.on('error', () => {
+    failed = true;
+  });
+  child.on('close', () => {
+    closed = true;
+  });
+  child.stdin.on('error', () => {}); // a helper that refused early may close its stdin first
+  child.stderr.on('data', (chunk: Buffer) => {
+    if (stderr.length < MAX_STDERR_BYTES)
+      stderr += chunk.toString('utf8').slice(0, MAX_STDERR_BYTES);
+  });
+  const pipes = () => [child.stdin, child.stdout, child.stderr] as unknown as Socket[];
+  return {
+    openedAt: performance.now(),
+    alive: () => !failed && !closed && child.exitCode === null && child.signalCode === null,
+    idle: () => {
+      child.unref();
+      for (const pipe of pipes()) pipe.unref?.();
+    },
+    discard: () => child.stdin.end(),
+    exchange: (frame, timeoutMs, log) => exchangeChild(child, frame, timeoutMs, () => stderr, log),
+  };
+}
+
+function exchangeChild(
+  child: ChildProcess & { stdin: NonNullable<ChildProcess['stdin']> },
   frame: Uint8Array,
   timeoutMs: number,
+  stderr: () => string,
   log?: (line: string) => void,
 ): Promise<Outcome> {
   return new Promise((resolve) => {
-    const [program = '', ...args] = argv;
+    child.ref();
+    for (const pipe of [child.stdin, child.stdout, child.stderr] as unknown as Socket[])
+      pipe.ref?.();
     const reader = answerReader();
     let outcome: Outcome = { kind: 'no-answer' };
-    let stderr = '';
-    // Only PATH and LANG reach the helper: never the agent's environment.
-    const child = spawn(program, args, {
-      shell: false,
-      stdio: ['pipe', 'pipe', 'pipe'],
-      env: { PATH: process.env.PATH ?? FALLBACK_PATH, LANG: 'C' },
-    });
     const timer = setTimeout(() => {
       if (outcome.kind === 'no-answer') outcome = { kind: 'timeout' };
       child.kill('SIGKILL');
@@ -150,20 +264,15 @@ function viaCommand(
     child.on('error', () => {
       outcome = { kind: 'unreachable' };
     });
-    child.stdin.on('error', () => {}); // a helper that refused early may close its stdin first
     child.stdin.end(frame, () => frame.fill(0));
-    child.stdout.on('data', (chunk: Buffer) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
       const line = reader.push(chunk);
       if (line !== null && outcome.kind === 'no-answer') outcome = { kind: 'line', line };
     });
-    child.stderr.on('data', (chunk: Buffer) => {
-      if (stderr.length < MAX_STDERR_BYTES)
-        stderr += chunk.toString('utf8').slice(0, MAX_STDERR_BYTES);
-    });
     child.on('close', () => {
       clearTimeout(timer);
-      if (outcome.kind !== 'line' && stderr.trim())
-        log?.(`helper gave no answer: ${stderr.trim()}`);
+      if (outcome.kind !== 'line' && stderr().trim())
+        log?.(`helper gave no answer: ${stderr().trim()}`);
       resolve(outcome);
     });
   });

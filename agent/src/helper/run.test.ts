@@ -6,7 +6,7 @@ import { runHelper } from './run.ts';
 const PASSPHRASE = 'unit-test passphrase 7f3a';
 
 /** connection runs one helper over in-memory streams and collects its answer and log lines. */
-function connection(options: { readTimeoutMs?: number } = {}) {
+function connection(options: { readTimeoutMs?: number; idleTimeoutMs?: number } = {}) {
   const { host, deps } = fakeHost();
   const stdin = new PassThrough();
   const stdout = new PassThrough();
@@ -84,6 +84,47 @@ describe('runHelper', () => {
   it('refuses a request that does not end in time', async () => {
     const conn = connection({ readTimeoutMs: 30 });
     conn.stdin.write('close\n');
+    expect(await conn.answered).toMatchObject({ ok: false, code: 'bad-frame' });
+    expect(conn.host.calls).toEqual([]);
+  });
+
+  it('leaves quietly, answering and running nothing, when no byte comes within the idle limit', async () => {
+    const conn = connection({ idleTimeoutMs: 30, readTimeoutMs: 10_000 });
+    expect(await conn.answered).toBeNull();
+    expect(conn.written()).toBe('');
+    expect(conn.host.calls).toEqual([]);
+    expect(conn.logs).toEqual([]);
+  });
+
+  it('leaves quietly when the stream ends or closes before its first byte', async () => {
+    const ended = connection();
+    ended.stdin.end();
+    const closed = connection();
+    closed.stdin.destroy();
+    for (const conn of [ended, closed]) {
+      expect(await conn.answered).toBeNull();
+      expect(conn.written()).toBe('');
+      expect(conn.host.calls).toEqual([]);
+    }
+  });
+
+  it('waits idle past the read limit, then gives the request the read limit from its first byte', async () => {
+    const conn = connection({ idleTimeoutMs: 5_000, readTimeoutMs: 80 });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    conn.stdin.end('start postgresql.service\n');
+    expect(await conn.answered).toEqual({ ok: true });
+    expect(conn.written()).toBe('{"ok":true}\n');
+    const slow = connection({ idleTimeoutMs: 5_000, readTimeoutMs: 40 });
+    slow.stdin.write('start post');
+    expect(await slow.answered).toMatchObject({ ok: false, code: 'bad-frame' });
+    expect(slow.host.calls).toEqual([]);
+  });
+
+  it('refuses, running nothing, a whole frame whose stream closes without a clean end', async () => {
+    const conn = connection();
+    conn.stdin.write('start postgresql.service\n');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    conn.stdin.destroy();
     expect(await conn.answered).toMatchObject({ ok: false, code: 'bad-frame' });
     expect(conn.host.calls).toEqual([]);
   });

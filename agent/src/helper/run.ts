@@ -12,24 +12,32 @@ import { type HelperDeps, runVerb } from './verbs.ts';
 
 /** A request that has not fully arrived by then is refused: a slow client cannot hold root. */
 export const READ_TIMEOUT_MS = 10_000;
+/**
+ * How long a helper may wait for the first byte. The agent keeps one helper ready ahead of its
+ * next request (a warm spare); one it never uses leaves quietly after this long.
+ */
+export const IDLE_TIMEOUT_MS = 10 * 60_000;
 
 export interface RunHelperOptions {
   deps?: HelperDeps;
   readTimeoutMs?: number;
+  idleTimeoutMs?: number;
   /** One line per request (verb, unit, outcome: never request bytes); stderr by default. */
   log?: (line: string) => void;
 }
 
 /**
  * runHelper reads one request from stdin, carries it out and writes one answer line to stdout,
- * which it also resolves with. Every byte received is zeroed before it answers.
+ * which it also resolves with. Every byte received is zeroed before it answers. A connection
+ * that ends or idles out before its first byte is a spare nobody used: it resolves null, having
+ * run and written nothing.
  */
 export async function runHelper(
   stdin: Readable,
   stdout: Writable,
   config: HelperConfig,
   options: RunHelperOptions = {},
-): Promise<HelperAnswer> {
+): Promise<HelperAnswer | null> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const deps = options.deps ?? realHelperDeps(config, log);
   // One fixed buffer for the whole frame: the passphrase never lives anywhere else in the helper.
@@ -37,7 +45,11 @@ export async function runHelper(
   let answer: HelperAnswer;
   let what = 'request';
   try {
-    const parsed = await readFrame(stdin, frame, options.readTimeoutMs ?? READ_TIMEOUT_MS);
+    const parsed = await readFrame(stdin, frame, {
+      idleMs: options.idleTimeoutMs ?? IDLE_TIMEOUT_MS,
+      readMs: options.readTimeoutMs ?? READ_TIMEOUT_MS,
+    });
+    if (parsed === null) return null;
     if (parsed.kind === 'request') {
       const { request } = parsed;
       what =
@@ -75,19 +87,31 @@ export function realHelperDeps(config: HelperConfig, log: (line: string) => void
 
 /**
  * readFrame copies arriving bytes into `frame` (zeroing each chunk), until the frame is whole at
- * the end of the stream, or is refused (it stops reading then), or time runs out. It never
- * holds more than frame.length bytes.
+ * the end of the stream, or is refused (it stops reading then), or time runs out: `idleMs` for
+ * the first byte, then `readMs` for the rest. It never holds more than frame.length bytes. It
+ * answers null when the stream ends, closes or idles out before a first byte.
  */
-function readFrame(stdin: Readable, frame: Uint8Array, timeoutMs: number): Promise<FrameParse> {
+function readFrame(
+  stdin: Readable,
+  frame: Uint8Array,
+  limits: { idleMs: number; readMs: number },
+): Promise<FrameParse | null> {
   return new Promise((resolve) => {
     let length = 0;
-    const finish = (result: FrameParse) => {
+    let started = false;
+    const finish = (result: FrameParse | null) => {
       clearTimeout(timer);
-      stdin.off('data', onData).off('end', onEnd).off('error', onError);
+      stdin.off('data', onData).off('end', onEnd).off('close', onClose).off('error', onError);
       stdin.pause();
       resolve(result);
     };
     const onData = (chunk: Buffer | string) => {
+      if (!started && chunk.length > 0) {
+        // The request has begun: from here a slow client gets the short read limit.
+        started = true;
+        clearTimeout(timer);
+        timer = setTimeout(onError, limits.readMs);
+      }
       if (typeof chunk === 'string')
         return finish({ kind: 'refused', answer: refuse('bad-frame') });
       const taken = Math.min(chunk.length, frame.length - length);
@@ -97,9 +121,11 @@ function readFrame(stdin: Readable, frame: Uint8Array, timeoutMs: number): Promi
       const parsed = parseFrame(frame.subarray(0, length), false);
       if (parsed.kind === 'refused') finish(parsed);
     };
-    const onEnd = () => finish(parseFrame(frame.subarray(0, length), true));
+    const onEnd = () => finish(started ? parseFrame(frame.subarray(0, length), true) : null);
     const onError = () => finish({ kind: 'refused', answer: refuse('bad-frame') });
-    const timer = setTimeout(onError, timeoutMs);
-    stdin.on('data', onData).on('end', onEnd).on('error', onError);
+    // Closed without a clean end: whatever arrived is not a whole frame, so it runs nothing.
+    const onClose = () => (started ? onError() : finish(null));
+    let timer = setTimeout(() => finish(null), limits.idleMs);
+    stdin.on('data', onData).on('end', onEnd).on('close', onClose).on('error', onError);
   });
 }

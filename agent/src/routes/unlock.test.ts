@@ -32,6 +32,8 @@ describe('GET /api/v1/unlock/key', () => {
     expect(key.bootId).toBe('boot-1');
     expect(verify(null, message, agent.identity.publicKey, signature)).toBe(true);
     expect((await unlockKey(agent, phone)).keyId).toBe(key.keyId);
+    // Each key fetch readies a helper for the unlock about to come.
+    expect(agent.pi.warmed).toBe(2);
     expect((await agent.app.request(ROUTES.unlockKey)).status).toBe(401);
   });
 });

@@ -13,7 +13,11 @@ const MAX_BOX_CHARS = Math.ceil(((MAX_PASSPHRASE_BYTES + BOX_OVERHEAD_BYTES) * 4
 export function unlockRoutes(deps: RouteDeps) {
   const { unlockKey, driveControl } = deps;
   return new Hono<AppEnv>()
-    .get('/key', (c) => c.json(unlockKey.response()))
+    .get('/key', (c) => {
+      // A phone fetches the key right before it seals and posts: start a helper meanwhile.
+      driveControl.prepare();
+      return c.json(unlockKey.response());
+    })
     .post('/', async (c) => {
       const raw = parseJsonBody(c.get('body'), c.req.header('content-type'), v.unknown());
       // A box longer than any allowed passphrase can seal says "too long", not "bad field".

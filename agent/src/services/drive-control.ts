@@ -33,8 +33,11 @@ export type DriveControlEvent =
 
 export interface DriveControlDeps {
   config: Pick<Config, 'units' | 'backupUnit' | 'timeouts'> & { mountUnit: string };
-  /** The root helper. It must frame (copy) an `open` passphrase before it first awaits. */
-  callHelper: CallHelper;
+  /**
+   * The root helper. It must frame (copy) an `open` passphrase before it first awaits. `warm`
+   * (when the transport has it) gets a helper process ready ahead of the next call.
+   */
+  callHelper: CallHelper & { warm?: () => void };
   /** The drive as the system shows it now (a look already in flight may be shared). */
   probeDrive: () => Promise<DriveProbe>;
   /** Drops the cached probe, so the next look sees what a step just changed. */
@@ -72,6 +75,8 @@ export interface DriveControl {
   report(probe: DriveProbe): Promise<DriveReport>;
   /** idle resolves once no operation runs (tests, and a clean stop). */
   idle(): Promise<void>;
+  /** prepare readies a helper for an unlock about to come (a phone just fetched the key). */
+  prepare(): void;
 }
 
 /** UnlockRateLimitedError is the 429 after too many wrong passphrases; it says how long to wait. */
@@ -212,6 +217,7 @@ export function createDriveControl(deps: DriveControlDeps): DriveControl {
     },
     get: (id) => log.get(id),
     report,
+    prepare: () => deps.callHelper.warm?.(),
     idle: async () => {
       while (log.running()) await running;
     },
