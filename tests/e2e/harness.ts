@@ -1,12 +1,11 @@
 // What an E2E test needs around the browser: the built agent as a real process, and Debian's Chromium.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { type BrowserContext, chromium } from 'playwright-core';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
 
 export const REPO_ROOT = join(import.meta.dirname, '..', '..');
 export const AGENT_BIN = join(REPO_ROOT, 'dist', 'agent', 'immich-pi-agent.mjs');
@@ -21,21 +20,8 @@ export function requireBuild(): void {
   }
 }
 
-/** freePort asks the OS for a loopback port nobody is using right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
-}
+/** freePort asks the OS for a loopback port nobody is using right now (the sandbox's helper). */
+export { freeLoopbackPort as freePort } from '../fixtures/sandbox-pi/immich-stub.ts';
 
 /** RunningAgent is `immich-pi-agent serve` started as a child process. */
 export interface RunningAgent {
@@ -134,4 +120,33 @@ export async function launchPhone(): Promise<{ context: BrowserContext; profile:
     locale: 'en-GB',
   });
   return { context, profile };
+}
+
+// The CSP forbids inline script and enforces Trusted Types; any violation is a bug in the app.
+const POLICY_VIOLATION = /Content Security Policy|Trusted Type|TrustedScriptURL/i;
+
+export interface Phone {
+  page: Page;
+  /** CSP and Trusted Types violations and uncaught errors seen so far: must stay empty. */
+  violations: string[];
+  close(): Promise<void>;
+}
+
+/** openPhone launches a fresh phone-sized Chromium and watches its page for policy violations. */
+export async function openPhone(): Promise<Phone> {
+  const browser = await launchPhone();
+  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  const violations: string[] = [];
+  page.on('console', (message) => {
+    if (POLICY_VIOLATION.test(message.text())) violations.push(message.text());
+  });
+  page.on('pageerror', (error) => violations.push(`uncaught: ${error.message}`));
+  return {
+    page,
+    violations,
+    close: async () => {
+      await browser.context.close();
+      await rm(browser.profile, { recursive: true, force: true });
+    },
+  };
 }

@@ -1,29 +1,27 @@
 // A new phone in real Chromium: first run, pairing with a CLI code, live status, installable, offline.
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSandboxPi, type SandboxPi } from '../fixtures/sandbox-pi/index.ts';
 import {
   ARTIFACTS,
   freePort,
-  launchPhone,
   mintPairingCode,
+  openPhone,
+  type Phone,
   PWA_DIR,
   type RunningAgent,
   requireBuild,
   startAgent,
 } from './harness.ts';
 
-// The CSP forbids inline script and enforces Trusted Types; any violation is a bug in the app.
-const POLICY_VIOLATION = /Content Security Policy|Trusted Type|TrustedScriptURL/i;
-
 describe('pairing a phone in Chromium', () => {
   let sandbox: SandboxPi;
   let agent: RunningAgent | null = null;
-  let browser: { context: BrowserContext; profile: string } | null = null;
+  let phone: Phone | null = null;
   let page: Page;
-  const violations: string[] = [];
+  let violations: string[] = [];
 
   beforeAll(async () => {
     requireBuild();
@@ -34,18 +32,13 @@ describe('pairing a phone in Chromium', () => {
     });
     await sandbox.setTemperature(51.3);
     agent = await startAgent(sandbox.configPath);
-    browser = await launchPhone();
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    page.on('console', (message) => {
-      if (POLICY_VIOLATION.test(message.text())) violations.push(message.text());
-    });
-    page.on('pageerror', (error) => violations.push(`uncaught: ${error.message}`));
+    phone = await openPhone();
+    ({ page, violations } = phone);
   });
 
   afterAll(async () => {
-    await browser?.context.close();
+    await phone?.close();
     await agent?.stop();
-    if (browser) await rm(browser.profile, { recursive: true, force: true });
     await sandbox?.remove();
   });
 

@@ -1,30 +1,29 @@
 // Unlock and lock in real Chromium against the real agent, helper and cryptsetup of the sandbox Pi.
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSandboxPi, DEMO_PASSPHRASE, type SandboxPi } from '../fixtures/sandbox-pi/index.ts';
 import {
   ARTIFACTS,
   freePort,
-  launchPhone,
   mintPairingCode,
+  openPhone,
+  type Phone,
   PWA_DIR,
   type RunningAgent,
   requireBuild,
   startAgent,
 } from './harness.ts';
 
-// The CSP forbids inline script and enforces Trusted Types: the lazily loaded Unlock screen too.
-const POLICY_VIOLATION = /Content Security Policy|Trusted Type|TrustedScriptURL/i;
 const ML = 'immich-machine-learning.service';
 
 describe('unlocking and locking in Chromium', () => {
   let sandbox: SandboxPi;
   let agent: RunningAgent | null = null;
-  let browser: { context: BrowserContext; profile: string } | null = null;
+  let phone: Phone | null = null;
   let page: Page;
-  const violations: string[] = [];
+  let violations: string[] = [];
 
   beforeAll(async () => {
     requireBuild();
@@ -35,18 +34,13 @@ describe('unlocking and locking in Chromium', () => {
     });
     if (!sandbox.cryptsetupAvailable) throw new Error('this test needs cryptsetup installed');
     agent = await startAgent(sandbox.configPath);
-    browser = await launchPhone();
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    page.on('console', (message) => {
-      if (POLICY_VIOLATION.test(message.text())) violations.push(message.text());
-    });
-    page.on('pageerror', (error) => violations.push(`uncaught: ${error.message}`));
+    phone = await openPhone();
+    ({ page, violations } = phone);
   });
 
   afterAll(async () => {
-    await browser?.context.close();
+    await phone?.close();
     await agent?.stop();
-    if (browser) await rm(browser.profile, { recursive: true, force: true });
     await sandbox?.remove();
   });
 
