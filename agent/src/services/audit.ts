@@ -1,12 +1,25 @@
 // The audit log: what happened to pairing and devices, newest first, bounded, kept in audit.json.
 import * as v from 'valibot';
-import { AuditEntry } from '../../../shared/api.ts';
+import { AUDIT_KINDS, type AuditEntry } from '../../../shared/api.ts';
 import type { StateFile } from '../adapters/state-store/index.ts';
 
 const MAX_ENTRIES = 1000;
 
-export const AuditState = v.object({ nextId: v.number(), entries: v.array(AuditEntry) });
+// Kinds are kept as any string on disk: after a rollback (NixOS keeps old generations) an older
+// agent must not take a newer agent's kinds for corruption and reset the whole log.
+const StoredEntry = v.object({
+  id: v.number(),
+  at: v.number(),
+  kind: v.string(),
+  deviceId: v.nullable(v.string()),
+  detail: v.string(),
+});
+export const AuditState = v.object({ nextId: v.number(), entries: v.array(StoredEntry) });
 export type AuditState = v.InferOutput<typeof AuditState>;
+
+const KNOWN_KINDS: ReadonlySet<string> = new Set(AUDIT_KINDS);
+const isKnown = (entry: v.InferOutput<typeof StoredEntry>): entry is AuditEntry =>
+  KNOWN_KINDS.has(entry.kind);
 
 /** emptyAudit is a log with nothing in it. */
 export const emptyAudit = (): AuditState => ({ nextId: 1, entries: [] });
@@ -27,9 +40,11 @@ export class AuditLog {
     return this.file.write(next).catch(this.onWriteError);
   }
 
-  /** list returns up to `limit` entries older than id `before`, newest first. */
+  /** list returns up to `limit` entries older than id `before`, newest first (known kinds only). */
   list(limit: number, before?: number): { entries: AuditEntry[]; nextBefore: number | null } {
-    const older = this.file.value.entries.filter((e) => before === undefined || e.id < before);
+    const older = this.file.value.entries
+      .filter(isKnown)
+      .filter((e) => before === undefined || e.id < before);
     const page = older.slice(-limit).reverse();
     const last = page.at(-1);
     return { entries: page, nextBefore: older.length > limit && last ? last.id : null };
