@@ -99,6 +99,17 @@ describe('the agent on a sandbox Pi', () => {
     expect(table.stdout).toContain(device.id);
   });
 
+  it('revokes from the CLI a device whose id begins with "-" (base64url, one key in 64)', async () => {
+    let key = await newDeviceKey();
+    while (!key.id.startsWith('-')) key = await newDeviceKey();
+    const dashed = await pairDevice(agent.url, (await mintCode(pi)).code, undefined, key);
+    const run = await runCli(pi, ['devices', 'revoke', dashed.id, '--json']);
+    expect(run).toMatchObject({ code: 0, stdout: `${JSON.stringify({ revoked: dashed.id })}\n` });
+    expect(await errorCode(await dashed.signedFetch('GET', ROUTES.status))).toMatchObject({
+      code: 'device-revoked',
+    });
+  });
+
   it('refuses a revoked device from its very next request, whether the CLI or the API revoked it', async () => {
     const byCli = await pairDevice(agent.url, (await mintCode(pi)).code);
     expect((await byCli.signedFetch('GET', ROUTES.status)).status).toBe(200);

@@ -17,9 +17,24 @@ Options:
 const when = (ms: number | null | undefined) =>
   ms ? new Date(ms).toISOString().slice(0, 16).replace('T', ' ') : 'never';
 
+const KEY_ID_SHAPE = /^[A-Za-z0-9_-]{22}$/;
+
+/**
+ * takeRevokedId takes the word after "revoke" out of argv before flags are parsed: a key id is
+ * base64url and may begin with "-", which would otherwise read as an unknown flag.
+ */
+function takeRevokedId(argv: string[]): { argv: string[]; id?: string } {
+  const at = argv.indexOf('revoke');
+  const id = at < 0 ? undefined : argv[at + 1];
+  if (id === undefined || !KEY_ID_SHAPE.test(id)) return { argv };
+  return { argv: argv.toSpliced(at + 1, 1), id };
+}
+
 /** devicesCommand lists or revokes devices through the running agent. */
-export async function devicesCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(argv, adminFlags);
+export async function devicesCommand(rawArgv: string[]): Promise<number> {
+  const taken = takeRevokedId(rawArgv);
+  const { values, positionals } = parseFlags(taken.argv, adminFlags);
+  if (taken.id !== undefined) positionals.splice(positionals.indexOf('revoke') + 1, 0, taken.id);
   if (values.help) {
     process.stdout.write(DEVICES_HELP);
     return 0;
