@@ -1,5 +1,6 @@
 // The sandbox Pi read through the agent's real adapters, its stub systemctl, and its real LUKS2 image.
-import { open, readFile, stat } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { lstat, open, readFile, readlink, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readText, statFs } from '../../agent/src/adapters/files.ts';
@@ -160,6 +161,57 @@ describe('sandbox Pi drive image', () => {
     const dump = await runCommand([cryptsetup, 'luksDump', image]);
     expect(dump.stdout).toContain(`UUID:          \t${pi.uuid}`);
     expect(dump.stdout).toContain('PBKDF:      argon2id');
+  });
+});
+
+describe('sandbox Pi stub cryptsetup', () => {
+  const stub = () => join(pi.dir, 'bin/cryptsetup');
+  const mapper = () => join(pi.paths.root, 'dev/mapper/immich_drive');
+  const open = (passphrase: string, env: Record<string, string> = {}) =>
+    new Promise<number>((resolve) => {
+      const argv = [
+        'open',
+        '--type',
+        'luks2',
+        '--key-file=-',
+        pi.paths.driveByUuid,
+        'immich_drive',
+      ];
+      const child = execFile(stub(), argv, { env: { PATH: process.env.PATH, ...env } });
+      child.on('close', (code) => resolve(code ?? -1));
+      child.stdin?.end(passphrase);
+    });
+
+  it('opens a mapping only for the right passphrase (checked by the real cryptsetup), then closes it', async () => {
+    await pi.reboot();
+    expect(await open(`${DEMO_PASSPHRASE}!`)).toBe(2);
+    await expect(lstat(mapper())).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(await open(DEMO_PASSPHRASE)).toBe(0);
+    expect(await readlink(mapper())).toBe('../dm-0');
+    expect(await open(DEMO_PASSPHRASE)).toBe(5);
+    await runCommand([stub(), 'close', 'immich_drive']);
+    await expect(lstat(mapper())).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('logs its argv and its whole environment as JSON, odd characters included', async () => {
+    const odd = 'a "quoted" back\\slash\nnew line\ttab\u0001 é';
+    expect(await open('not it', { ODD: odd })).toBe(2);
+    const argvs = await pi.readCommandLog();
+    expect(argvs.at(-1)).toEqual([
+      'cryptsetup',
+      'open',
+      '--type',
+      'luks2',
+      '--key-file=-',
+      pi.paths.driveByUuid,
+      'immich_drive',
+    ]);
+    const envs = (await readFile(join(pi.dir, 'log/commands-env.log'), 'utf8')).trim().split('\n');
+    expect(envs).toHaveLength(argvs.length);
+    expect(JSON.parse(envs.at(-1) ?? '')).toEqual({
+      program: 'cryptsetup',
+      env: { PATH: process.env.PATH, ODD: odd, PWD: process.cwd() }, // sh exports PWD
+    });
   });
 });
 

@@ -87,6 +87,8 @@ async function runOpen(
         return refuse('command-failed', 'cryptsetup open failed');
     }
   }
+  // With no failure counted there is nothing to forget: no durable write (an fsync) on the path.
+  if (limiter.toJSON().failures.length === 0) return OK;
   const clock = await readClock(config, deps);
   limiter.recordSuccess();
   await deps.limitStore.save({ bootId: clock.bootId, ...limiter.toJSON() });

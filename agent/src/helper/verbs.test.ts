@@ -37,6 +37,13 @@ describe('helper open', () => {
     expect(host.lockHeld).toBe(false);
   });
 
+  it('writes no record when it opens with no failure counted (no fsync on the way)', async () => {
+    const { host, open } = setup();
+    host.record = { bootId: 'boot-old', failures: [5000] };
+    expect(await open()).toEqual({ ok: true });
+    expect(host.record).toEqual({ bootId: 'boot-old', failures: [5000] });
+  });
+
   it('counts a wrong passphrase by uptime and says how many tries are left', async () => {
     const { host, open } = setup();
     host.outcomes.set('open', { code: 2 });
