@@ -1,5 +1,6 @@
 // The wire contract of API v1: schemas both the agent and the PWA validate against (docs/api.md).
 import * as v from 'valibot';
+import { Alert } from './alerts.ts';
 import { fromBase64url } from './protocol/base64url.ts';
 
 export const API_PREFIX = '/api/v1';
@@ -17,6 +18,11 @@ export const ROUTES = {
   unlock: `${API_PREFIX}/unlock`,
   lock: `${API_PREFIX}/lock`,
   operation: (id: string) => `${API_PREFIX}/operations/${encodeURIComponent(id)}`,
+  pushSubscriptions: `${API_PREFIX}/push/subscriptions`,
+  pushTest: `${API_PREFIX}/push/test`,
+  alerts: `${API_PREFIX}/alerts`,
+  alertSnooze: (id: string) => `${API_PREFIX}/alerts/${encodeURIComponent(id)}/snooze`,
+  temperatureHistory: `${API_PREFIX}/history/temperature`,
 } as const;
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
@@ -123,6 +129,17 @@ export const UnitStatus = v.object({
 });
 export type UnitStatus = v.InferOutput<typeof UnitStatus>;
 
+/** How delivery to one device goes: Home warns when failingSince is set. */
+export const PushHealth = v.object({
+  lastSentAt: v.nullable(v.number()),
+  lastFailedAt: v.nullable(v.number()),
+  /** Set from the first failure after the last success; null while pushes arrive. */
+  failingSince: v.nullable(v.number()),
+  /** A short reason for the last failure ("the push service answered 500", "timeout"). */
+  lastError: v.nullable(v.string()),
+});
+export type PushHealth = v.InferOutput<typeof PushHealth>;
+
 export const StatusResponse = v.object({
   /** Agent wall clock when the answer was made, ms. */
   time: v.number(),
@@ -144,6 +161,10 @@ export const StatusResponse = v.object({
   operation: v.nullable(v.object({ id: v.string(), kind: v.picklist(['unlock', 'lock']) })),
   /** Wrong-passphrase budget: tries left before a wait, and the wait when it applies. */
   unlock: v.object({ triesLeft: v.number(), retryAfterSeconds: v.nullable(v.number()) }),
+  /** The active alerts, most urgent first. */
+  alerts: v.optional(v.array(Alert), []),
+  /** Push delivery to the device asking; null when it has no subscription. */
+  push: v.optional(v.nullable(PushHealth), null),
 });
 export type StatusResponse = v.InferOutput<typeof StatusResponse>;
 
@@ -303,3 +324,88 @@ export type Operation = v.InferOutput<typeof Operation>;
 
 export const OperationResponse = v.object({ operation: Operation });
 export type OperationResponse = v.InferOutput<typeof OperationResponse>;
+
+/** "HH:MM", 24-hour, in the phone's time zone. */
+const ClockTime = v.pipe(v.string(), v.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM'));
+
+/** QuietHours hold back non-critical pushes from start to end (end may be the next day). */
+export const QuietHours = v.object({ start: ClockTime, end: ClockTime });
+export type QuietHours = v.InferOutput<typeof QuietHours>;
+
+/** An IANA time zone name as the phone reports it (Intl.DateTimeFormat().resolvedOptions()). */
+export const TimeZone = v.pipe(
+  v.string(),
+  v.regex(/^[A-Za-z0-9_+-]+(\/[A-Za-z0-9_+-]+){0,2}$/, 'must be an IANA time zone'),
+  v.maxLength(64),
+);
+
+/**
+ * The browser's PushSubscription and what the agent needs to deliver to it. The PWA re-sends it
+ * at every launch (Safari has no pushsubscriptionchange), with the VAPID key it subscribed with.
+ */
+export const PushSubscriptionRequest = v.strictObject({
+  endpoint: v.pipe(v.string(), v.url(), v.maxLength(2048)),
+  keys: v.strictObject({
+    /** The browser's P-256 ECDH key, uncompressed: 65 bytes. */
+    p256dh: base64urlBytes(65),
+    /** The auth secret: 16 bytes. */
+    auth: base64urlBytes(16),
+  }),
+  /** The applicationServerKey it was made with: a stale one must subscribe again. */
+  vapidPublicKey: base64urlBytes(65),
+  timeZone: TimeZone,
+  quietHours: v.nullable(QuietHours),
+});
+export type PushSubscriptionRequest = v.InferOutput<typeof PushSubscriptionRequest>;
+
+export const PushSubscriptionInfo = v.object({
+  /** Only the endpoint's origin is shown back; the full URL is a capability. */
+  endpointOrigin: v.string(),
+  timeZone: v.string(),
+  quietHours: v.nullable(QuietHours),
+  createdAt: v.number(),
+  health: PushHealth,
+});
+export type PushSubscriptionInfo = v.InferOutput<typeof PushSubscriptionInfo>;
+
+/** GET/POST /push/subscriptions answer: this device's subscription and the key to subscribe with. */
+export const PushSubscriptionResponse = v.object({
+  vapidPublicKey: base64urlBytes(65),
+  subscription: v.nullable(PushSubscriptionInfo),
+});
+export type PushSubscriptionResponse = v.InferOutput<typeof PushSubscriptionResponse>;
+
+export const PushTestResponse = v.object({ queued: v.literal(true) });
+export type PushTestResponse = v.InferOutput<typeof PushTestResponse>;
+
+export const AlertsResponse = v.object({
+  active: v.array(Alert),
+  /** Newest first, bounded (the agent keeps the last 200). */
+  history: v.array(Alert),
+});
+export type AlertsResponse = v.InferOutput<typeof AlertsResponse>;
+
+/** Snooze an alert's pushes for 15 minutes to 7 days (0 ends a snooze). */
+export const SnoozeRequest = v.strictObject({
+  minutes: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(7 * 24 * 60)),
+});
+export type SnoozeRequest = v.InferOutput<typeof SnoozeRequest>;
+
+export const SnoozeResponse = v.object({ alert: Alert });
+export type SnoozeResponse = v.InferOutput<typeof SnoozeResponse>;
+
+/** One chart point: the temperatures sampled in one bucket. */
+export const TemperaturePoint = v.object({
+  at: v.number(),
+  minC: v.number(),
+  maxC: v.number(),
+  meanC: v.number(),
+});
+export type TemperaturePoint = v.InferOutput<typeof TemperaturePoint>;
+
+export const TemperatureHistoryResponse = v.object({
+  bucketSeconds: v.number(),
+  /** Oldest first, at most 24 h. */
+  points: v.array(TemperaturePoint),
+});
+export type TemperatureHistoryResponse = v.InferOutput<typeof TemperatureHistoryResponse>;

@@ -41,6 +41,11 @@ export const ERROR_STATUS = {
   'drive-missing': 409,
   'operation-not-found': 404,
   'helper-unavailable': 503,
+  // Push and alerts (ARCHITECTURE §10)
+  'push-endpoint-refused': 400,
+  'push-not-subscribed': 404,
+  'push-key-stale': 409,
+  'alert-not-found': 404,
   // Never expected: a bug. The agent logs it and keeps running.
   internal: 500,
 } as const;

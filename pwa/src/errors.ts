@@ -61,6 +61,11 @@ export const ERROR_WORDS: Record<ErrorCode, string> = {
   'drive-missing': PLUG_IN,
   'operation-not-found': 'The Pi no longer knows about this unlock or lock. It may have restarted.',
   'helper-unavailable': HELPER_DOWN,
+  'push-endpoint-refused':
+    'The Pi refused this browser’s push service. Notifications work with the push services of Chrome, Firefox, Safari and Edge.',
+  'push-not-subscribed': 'Notifications are not turned on for this device.',
+  'push-key-stale': 'The Pi’s notification key changed. Turn notifications off and on again.',
+  'alert-not-found': 'That alert is gone: it may have cleared already.',
   internal: 'Something went wrong inside the Pi. It keeps running; try again.',
 };
 

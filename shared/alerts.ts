@@ -1,0 +1,183 @@
+// Alerts (ARCHITECTURE §10): their kinds, how urgent each is, and the fixed words of every push.
+// The agent builds payloads from these templates only; the PWA shows the same words in lists.
+import * as v from 'valibot';
+
+/** ALERT_KINDS are the rows of the §10 table. */
+export const ALERT_KINDS = [
+  'locked-after-boot',
+  'unlock-failed',
+  'device-paired',
+  'backup-failed',
+  'backup-stale',
+  'temp-high',
+  'undervoltage',
+  'disk-full',
+  'drive-gone',
+  'service-down',
+  'immich-back',
+] as const;
+export const AlertKind = v.picklist(ALERT_KINDS);
+export type AlertKind = v.InferOutput<typeof AlertKind>;
+
+/** EVENT_KINDS happen once and never clear; the rest are states that raise and clear. */
+export const EVENT_KINDS: readonly AlertKind[] = ['unlock-failed', 'device-paired', 'immich-back'];
+
+/**
+ * Critical alerts reach the phone even in quiet hours: the Pi is being damaged or attacked, or
+ * the photos are at risk now. The rest wait for the morning and come as one summary.
+ */
+export const CRITICAL_KINDS: readonly AlertKind[] = [
+  'temp-high',
+  'drive-gone',
+  'unlock-failed',
+  'device-paired',
+];
+
+/** The app screen a tap on the notification opens. */
+export const ALERT_SCREEN: Record<
+  AlertKind,
+  '/' | '/unlock' | '/alerts' | '/devices' | '/activity'
+> = {
+  'locked-after-boot': '/unlock',
+  'unlock-failed': '/activity',
+  'device-paired': '/devices',
+  'backup-failed': '/alerts',
+  'backup-stale': '/alerts',
+  'temp-high': '/alerts',
+  undervoltage: '/alerts',
+  'disk-full': '/alerts',
+  'drive-gone': '/',
+  'service-down': '/',
+  'immich-back': '/',
+};
+
+export const Alert = v.object({
+  /** Kind, or kind:subject when one kind has several (service-down:postgresql.service, disk-full:sd). */
+  id: v.string(),
+  kind: AlertKind,
+  critical: v.boolean(),
+  /** active: raised and not cleared; resolved: cleared; event: happened once. */
+  state: v.picklist(['active', 'resolved', 'event']),
+  /** Fixed words with names from the system filled in: render as text. */
+  title: v.string(),
+  body: v.string(),
+  /** The app path a tap opens. */
+  navigate: v.string(),
+  raisedAt: v.number(),
+  resolvedAt: v.nullable(v.number()),
+  /** Pushes of this alert are held back until then (wall ms), null when not snoozed. */
+  snoozedUntil: v.nullable(v.number()),
+});
+export type Alert = v.InferOutput<typeof Alert>;
+
+/** The subject of a templated alert: what the words name. */
+export interface AlertSubject {
+  /** service-down: the unit; disk-full: "sd" or "drive"; device-paired: the device's name. */
+  name?: string;
+  /** temp-high: °C; disk-full: percent used; unlock-failed: tries left. */
+  value?: number;
+}
+
+const diskName = (name = '') => (name === 'sd' ? 'The SD card' : 'The photo drive');
+
+/** TEMPLATES gives each kind's words when it is raised (or happens) and when it clears. */
+export const TEMPLATES: Record<
+  AlertKind,
+  { title: (s: AlertSubject) => string; body: (s: AlertSubject) => string; resolved?: string }
+> = {
+  'locked-after-boot': {
+    title: () => 'Pi restarted: storage is locked',
+    body: () => 'Immich is stopped until you unlock the drive. Tap to unlock.',
+    resolved: 'The drive is unlocked.',
+  },
+  'unlock-failed': {
+    title: () => 'Wrong unlock passphrase',
+    body: (s) =>
+      s.value === undefined
+        ? 'Someone tried to unlock the drive with a wrong passphrase. If it was not you, check Activity.'
+        : `Someone tried to unlock the drive with a wrong passphrase (${s.value} tries left before a wait). If it was not you, check Activity.`,
+  },
+  'device-paired': {
+    title: () => 'New device paired',
+    body: (s) =>
+      `“${s.name ?? 'A device'}” can now unlock and lock your Pi. If you did not pair it, revoke it in Devices.`,
+  },
+  'backup-failed': {
+    title: () => 'Backup failed',
+    body: () => 'The last backup ended without a new snapshot. Open Backups to see why.',
+    resolved: 'A backup finished again.',
+  },
+  'backup-stale': {
+    title: () => 'No recent backup',
+    body: () => 'There has been no good backup for over a day. Check that the backup timer runs.',
+    resolved: 'A backup finished again.',
+  },
+  'temp-high': {
+    title: (s) => `Pi is overheating${s.value === undefined ? '' : ` (${s.value} °C)`}`,
+    body: () => 'It will slow down and may shut off. Check its fan and give it air.',
+    resolved: 'The Pi has cooled down.',
+  },
+  undervoltage: {
+    title: () => 'Pi power is too low',
+    body: () => 'The power supply cannot keep up; the drive may drop. Use the official 3 A supply.',
+    resolved: 'The power has been steady for 5 minutes.',
+  },
+  'disk-full': {
+    title: (s) => `${diskName(s.name)} is ${s.value ?? 90} % full`,
+    body: (s) =>
+      s.name === 'sd'
+        ? 'The system may stop working. Clear old logs or Nix generations.'
+        : 'New photos may fail to upload. Free space or move to a bigger drive.',
+    resolved: 'There is room again.',
+  },
+  'drive-gone': {
+    title: () => 'Photo drive disconnected',
+    body: () => 'Immich cannot reach your photos. Check the USB cable, then lock and unlock.',
+    resolved: 'The drive is back.',
+  },
+  'service-down': {
+    title: (s) => `${s.name ?? 'A service'} stopped`,
+    body: () =>
+      'It has been down for 2 minutes while the drive is unlocked. Open the app to see it.',
+    resolved: 'It is running again.',
+  },
+  'immich-back': {
+    title: () => 'Immich is back',
+    body: () => 'The drive is unlocked and Immich answers. Your photos are available.',
+  },
+};
+
+/** alertWords fills a kind's template; resolved alerts say what got better. */
+export function alertWords(
+  kind: AlertKind,
+  subject: AlertSubject,
+  resolved = false,
+): { title: string; body: string } {
+  const template = TEMPLATES[kind];
+  const title = template.title(subject);
+  if (resolved) return { title: `Resolved: ${title}`, body: template.resolved ?? 'Resolved.' };
+  return { title, body: template.body(subject) };
+}
+
+/** The Declarative Web Push marker (WebKit): a payload with it is shown by Safari itself. */
+export const DECLARATIVE_PUSH_MAGIC = 8030;
+
+/** Every push payload: Declarative Web Push JSON, under 3 KB. */
+export const PushPayload = v.object({
+  web_push: v.literal(DECLARATIVE_PUSH_MAGIC),
+  notification: v.object({
+    title: v.string(),
+    body: v.optional(v.string()),
+    /** An absolute URL in the app; the service worker opens only its own origin's. */
+    navigate: v.string(),
+    /** The alert id: a newer notification with the same tag replaces the older. */
+    tag: v.optional(v.string()),
+    timestamp: v.optional(v.number()),
+    lang: v.optional(v.string()),
+    dir: v.optional(v.picklist(['auto', 'ltr', 'rtl'])),
+    silent: v.optional(v.boolean()),
+  }),
+});
+export type PushPayload = v.InferOutput<typeof PushPayload>;
+
+export const MAX_PUSH_PAYLOAD_BYTES = 3072;
