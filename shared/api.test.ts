@@ -46,6 +46,21 @@ const samples = {
     units: [{ unit: 'immich-server.service', label: 'Immich', state: 'active' }],
     operation: { id: 'op1', kind: 'unlock' },
     unlock: { triesLeft: 5, retryAfterSeconds: null },
+    alerts: [
+      {
+        id: 'temp-high',
+        kind: 'temp-high',
+        critical: true,
+        state: 'active',
+        title: 'Pi is overheating (85 °C)',
+        body: 'b',
+        navigate: '/alerts',
+        raisedAt: 1,
+        resolvedAt: null,
+        snoozedUntil: null,
+      },
+    ],
+    push: { lastSentAt: 1, lastFailedAt: null, failingSince: null, lastError: null },
   },
   unlockKey: { keyId: 'C'.repeat(22), publicKey: key, bootId: 'b', signature: 'A'.repeat(86) },
   unlockRequest: {

@@ -14,17 +14,31 @@ import {
   utf8Encode,
 } from '../../shared/protocol/index.ts';
 import { hmacSha256, sha256 } from './adapters/node-crypto.ts';
+import { PushQueue } from './adapters/push/queue.ts';
+import type { PushTarget, SendOutcome } from './adapters/push/send.ts';
 import type { StateFile } from './adapters/state-store/index.ts';
 import { createApp, type Deps } from './app.ts';
 import { type Config, parseConfig } from './config.ts';
+import { DeliveryPlanner } from './domain/alerts/delivery.ts';
+import { AlertEngine } from './domain/alerts/engine.ts';
 import { PairingCodes } from './domain/pairing-codes.ts';
 import { ReplayGuard } from './domain/replay-guard.ts';
 import { createUnlockKey } from './domain/unlock-key.ts';
 import { FakePi } from './fake-pi.fixtures.ts';
+import { AlertService } from './services/alerts/alert-service.ts';
+import { emptyPushState, PushStore } from './services/alerts/push-store.ts';
+import { TemperatureHistory } from './services/alerts/temperature-history.ts';
 import { AuditLog, emptyAudit } from './services/audit.ts';
 import { DeviceRegistry, emptyDevices } from './services/devices.ts';
 import { createDriveControl, type DriveControlEvent } from './services/drive-control.ts';
 import { cacheSystem, createStatusSource } from './services/status.ts';
+
+/** SentPush is one push the fake push service took: where, what (JSON text), how urgent. */
+export interface SentPush {
+  target: PushTarget;
+  payload: string;
+  urgency: string;
+}
 
 const memoryFile = <T>(value: T): StateFile<T> => ({
   value,
@@ -75,6 +89,36 @@ export function makeAgent(options: AgentOptions = {}) {
     },
     helperGraceMs: options.helperGraceMs ?? 0,
   });
+  const sent: SentPush[] = [];
+  const pushAnswers: SendOutcome[] = [];
+  const pushStore = new PushStore(memoryFile(emptyPushState()));
+  const alerts = new AlertService({
+    engine: new AlertEngine(config.alerts),
+    memory: memoryFile(new AlertEngine(config.alerts).toJSON()),
+    push: pushStore,
+    planner: new DeliveryPlanner(),
+    queue: new PushQueue({
+      // The push service at the edge: records the push, answers the next queued outcome.
+      send: async (target, payload, { urgency }) => {
+        sent.push({ target, payload, urgency });
+        return pushAnswers.shift() ?? { kind: 'delivered', status: 201 };
+      },
+      monotonic: time.monotonic,
+      wall: time.wall,
+      ready: async () => {},
+      onOutcome: (deviceId, outcome, at) => {
+        if (outcome.kind === 'gone') void alerts.unsubscribe(deviceId);
+        else void pushStore.recordOutcome(deviceId, outcome, at);
+      },
+      backoffMs: [1],
+    }),
+    clock: time,
+    publicUrl: config.publicUrl,
+    extraOrigins: config.push.extraOrigins,
+    pushEnabled: config.push.subject !== undefined,
+    log: { info: () => {}, error: () => {} },
+  });
+  const temperatureHistory = new TemperatureHistory();
   const deps: Deps = {
     config,
     version: 'test',
@@ -100,9 +144,16 @@ export function makeAgent(options: AgentOptions = {}) {
       randomBytes: random,
     }),
     driveControl,
+    alerts,
+    temperatureHistory,
     log: { info: () => {}, error: () => {} },
   };
-  return { app: createApp(deps), deps, clock, agentKey, identity, pi, events };
+  deps.devices.listen({
+    paired: (device) => alerts.event('device-paired', { name: device.name }),
+    revoked: (device) => void alerts.unsubscribe(device.id),
+  });
+  const push = { sent, answers: pushAnswers, store: pushStore, history: temperatureHistory };
+  return { app: createApp(deps), deps, clock, agentKey, identity, pi, events, alerts, push };
 }
 
 /** newDevice makes a phone's Ed25519 key pair, not yet paired. */

@@ -13,14 +13,18 @@ import { securityHeaders } from './middleware/security-headers.ts';
 import { type AppVariables, requireSignature } from './middleware/signature.ts';
 import { unsignedGuard } from './middleware/unsigned-guard.ts';
 import type { Clock } from './ports.ts';
+import { alertRoutes, historyRoutes } from './routes/alerts.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { helloRoutes } from './routes/hello.ts';
 import { operationRoutes } from './routes/operations.ts';
 import { pairRoutes } from './routes/pair.ts';
+import { pushRoutes } from './routes/push.ts';
 import { pwaRoutes } from './routes/static.ts';
 import { statusRoutes } from './routes/status.ts';
 import { lockRoutes, unlockRoutes } from './routes/unlock.ts';
+import type { AlertService } from './services/alerts/alert-service.ts';
+import type { TemperatureHistory } from './services/alerts/temperature-history.ts';
 import type { AuditLog } from './services/audit.ts';
 import type { DeviceRegistry, KeyLookup } from './services/devices.ts';
 import { type DriveControl, UnlockRateLimitedError } from './services/drive-control.ts';
@@ -52,6 +56,20 @@ export interface Deps {
   unlockKey: UnlockKey;
   /** Unlock and lock, one operation at a time (ARCHITECTURE §7). */
   driveControl: DriveControl;
+  /** Alerts and push subscriptions (ARCHITECTURE §10). */
+  alerts: Pick<
+    AlertService,
+    | 'active'
+    | 'history'
+    | 'snooze'
+    | 'subscription'
+    | 'subscribe'
+    | 'unsubscribe'
+    | 'sendTest'
+    | 'health'
+  >;
+  /** The last 24 hours of temperature, for Home's chart. */
+  temperatureHistory: Pick<TemperatureHistory, 'points'>;
   log: Logger;
 }
 
@@ -94,7 +112,10 @@ export function createApp(deps: Deps) {
     .route('/audit', auditRoutes(routeDeps))
     .route('/unlock', unlockRoutes(routeDeps))
     .route('/lock', lockRoutes(routeDeps))
-    .route('/operations', operationRoutes(routeDeps));
+    .route('/operations', operationRoutes(routeDeps))
+    .route('/push', pushRoutes(routeDeps))
+    .route('/alerts', alertRoutes(routeDeps))
+    .route('/history', historyRoutes(routeDeps));
 
   const app = new Hono<AppEnv>();
   app.use(securityHeaders());

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import * as v from 'valibot';
+import { checkVapidSubject } from './adapters/push/vapid.ts';
 
 const AbsolutePath = v.pipe(v.string(), v.startsWith('/', 'must be an absolute path'));
 const Seconds = v.pipe(v.number(), v.minValue(0));
@@ -90,8 +91,50 @@ export const ConfigSchema = v.strictObject({
     }),
     {},
   ),
-  /** Seconds between background samples of sensors and disks. */
+  /** Seconds between background samples of sensors, disks, the drive and the units. */
   sampleIntervalSeconds: v.optional(v.pipe(Seconds, v.minValue(1)), 10),
+  /** Web Push (ARCHITECTURE §10). */
+  push: v.optional(
+    v.strictObject({
+      /**
+       * The VAPID subject: a `mailto:` you read or an `https:` URL of yours. Push services (Apple
+       * first) refuse localhost, .local and .invalid ones; without a subject push is off.
+       */
+      subject: v.optional(v.string()),
+      /** More push service origins than the known ones, exactly (`https://push.example:8443`). */
+      extraOrigins: v.optional(v.array(v.pipe(v.string(), v.url())), []),
+      /** PEM certificates to trust besides the system's, for a push service of your own. */
+      caFile: v.optional(AbsolutePath),
+      /** How long a push service keeps an undelivered push (a phone switched off). */
+      ttlSeconds: v.optional(
+        v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(2419200)),
+        86400,
+      ),
+      /** Pushes wait for the clock to be synced (the Pi has no RTC), at most this long. */
+      clockSyncWaitSeconds: v.optional(Seconds, 120),
+    }),
+    {},
+  ),
+  /** Alert thresholds (ARCHITECTURE §10). */
+  alerts: v.optional(
+    v.strictObject({
+      tempHighC: v.optional(v.number(), 80),
+      tempHighHoldSeconds: v.optional(Seconds, 120),
+      tempClearC: v.optional(v.number(), 72),
+      tempClearHoldSeconds: v.optional(Seconds, 300),
+      undervoltageClearSeconds: v.optional(Seconds, 300),
+      diskFullPercent: v.optional(v.pipe(v.number(), v.minValue(1), v.maxValue(100)), 90),
+      diskClearPercent: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(100)), 85),
+      serviceDownSeconds: v.optional(Seconds, 120),
+      renotifyMinutes: v.optional(Seconds, 10),
+      eventMinIntervalSeconds: v.optional(Seconds, 60),
+      historyLimit: v.optional(
+        v.pipe(v.number(), v.integer(), v.minValue(10), v.maxValue(1000)),
+        200,
+      ),
+    }),
+    {},
+  ),
   security: v.optional(
     v.strictObject({
       clockSkewSeconds: v.optional(Seconds, 120),
@@ -127,6 +170,13 @@ export function parseConfig(raw: unknown): Config {
       throw new ConfigError(
         'config security.nonceTtlSeconds: must be more than 2 × clockSkewSeconds',
       );
+    }
+    const { subject } = result.output.push;
+    const subjectProblem = subject === undefined ? null : checkVapidSubject(subject);
+    if (subjectProblem) throw new ConfigError(`config push.subject: ${subjectProblem}`);
+    const { tempHighC, tempClearC, diskFullPercent, diskClearPercent } = result.output.alerts;
+    if (tempClearC >= tempHighC || diskClearPercent >= diskFullPercent) {
+      throw new ConfigError('config alerts: a clear threshold must be below its raise threshold');
     }
     return result.output;
   }

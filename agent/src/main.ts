@@ -1,5 +1,8 @@
 // The only place real adapters are wired: state files, OS readers, clock, HTTP and admin sockets.
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Agent as HttpsAgent } from 'node:https';
+import { rootCertificates } from 'node:tls';
 import { version } from '../../package.json';
 import type { Warning } from '../../shared/api.ts';
 import { fingerprintFor, toBase64url } from '../../shared/protocol/index.ts';
@@ -11,18 +14,26 @@ import { closeServer, listenHttp } from './adapters/http-server.ts';
 import { IdentityState, loadIdentity, newIdentity } from './adapters/identity.ts';
 import { createImmichPing } from './adapters/immich.ts';
 import { hmacSha256, sha256 } from './adapters/node-crypto.ts';
+import { PushQueue } from './adapters/push/queue.ts';
+import { sendPush } from './adapters/push/send.ts';
 import { runCommand } from './adapters/run-command.ts';
 import { openStateFile, type RecoveryReport } from './adapters/state-store/index.ts';
 import { createSystemReader } from './adapters/system.ts';
 import { createUnitStateReader } from './adapters/units.ts';
 import { createApp, type Deps, type Logger } from './app.ts';
 import type { Config } from './config.ts';
+import { DeliveryPlanner } from './domain/alerts/delivery.ts';
+import { AlertEngine, AlertMemory } from './domain/alerts/engine.ts';
 import { mountUnitFor } from './domain/mount-unit.ts';
 import { PairingCodes } from './domain/pairing-codes.ts';
 import { ReplayGuard } from './domain/replay-guard.ts';
 import { createUnlockKey } from './domain/unlock-key.ts';
 import { hostPaths } from './paths.ts';
 import { adminCommands } from './services/admin.ts';
+import { AlertService } from './services/alerts/alert-service.ts';
+import { type Monitor, startMonitor } from './services/alerts/monitor.ts';
+import { emptyPushState, PushState, PushStore } from './services/alerts/push-store.ts';
+import { TemperatureHistory } from './services/alerts/temperature-history.ts';
 import { AuditLog, AuditState, emptyAudit } from './services/audit.ts';
 import { DeviceRegistry, DevicesState, emptyDevices } from './services/devices.ts';
 import { createDriveControl, type DriveControlEvent } from './services/drive-control.ts';
@@ -43,7 +54,10 @@ export const stderrLogger: Logger = {
 };
 
 /** createDeps opens the state files and wires the real adapters into the app's Deps. */
-export async function createDeps(config: Config, log: Logger = stderrLogger): Promise<Deps> {
+export async function createDeps(
+  config: Config,
+  log: Logger = stderrLogger,
+): Promise<Deps & { startMonitor(): Monitor }> {
   const paths = hostPaths(config.root, config.drive);
   const clock = systemClock(paths.timesyncSynchronized);
   const startedAtMono = clock.monotonic();
@@ -65,15 +79,23 @@ export async function createDeps(config: Config, log: Logger = stderrLogger): Pr
     openStateFile<T>({ dir: config.stateDir, name, schema, initial, onRecovered, now: clock.wall });
 
   let identityIsNew = false;
-  const [identityFile, devicesFile, auditFile] = await Promise.all([
+  let pushIsNew = false;
+  const [identityFile, devicesFile, auditFile, alertsFile, pushFile] = await Promise.all([
     open('identity.json', IdentityState, () => {
       identityIsNew = true;
       return newIdentity();
     }),
     open('devices.json', DevicesState, emptyDevices),
     open('audit.json', AuditState, emptyAudit),
+    open('alerts.json', AlertMemory, () => new AlertEngine(config.alerts).toJSON()),
+    open('push.json', PushState, () => {
+      pushIsNew = true;
+      return emptyPushState();
+    }),
   ]);
   if (identityIsNew) await identityFile.write(identityFile.value);
+  // The VAPID keys are made once: every subscription is bound to them.
+  if (pushIsNew) await pushFile.write(pushFile.value);
   const identity = await loadIdentity(identityFile, (reason) => {
     warnings.push({
       code: 'identity-replaced',
@@ -108,11 +130,68 @@ export async function createDeps(config: Config, log: Logger = stderrLogger): Pr
     clock,
     randomBytes,
     audit,
-    // The alerts issue turns these into pushes; until then they are a line in the journal.
-    onEvent: (event) => log.info(describeEvent(event)),
+    onEvent: (event) => {
+      log.info(describeEvent(event));
+      if (event.type === 'immich-back') alerts.event('immich-back', {});
+      else if (event.code === 'wrong-passphrase' || event.code === 'unlock-rate-limited') {
+        alerts.event('unlock-failed', event.triesLeft === null ? {} : { value: event.triesLeft });
+      }
+    },
     log,
   });
   const bootId = ((await readText(paths.bootId).catch(() => null)) ?? '').trim();
+
+  const pushStore = new PushStore(pushFile);
+  const { subject } = config.push;
+  const httpsAgent = config.push.caFile
+    ? new HttpsAgent({ ca: [...rootCertificates, readFileSync(config.push.caFile, 'utf8')] })
+    : undefined;
+  const syncDeadline = clock.monotonic() + config.push.clockSyncWaitSeconds * 1000;
+  const alerts: AlertService = new AlertService({
+    engine: new AlertEngine(config.alerts, alertsFile.value),
+    memory: alertsFile,
+    push: pushStore,
+    planner: new DeliveryPlanner(),
+    queue: new PushQueue({
+      send: (target, payload, options) =>
+        sendPush(target, payload, {
+          vapid: pushStore.vapid,
+          subject: subject ?? '',
+          ttlSeconds: config.push.ttlSeconds,
+          agent: httpsAgent,
+          ...options,
+        }),
+      monotonic: clock.monotonic,
+      wall: clock.wall,
+      // The Pi has no RTC: a VAPID token made before NTP may be refused (ARCHITECTURE §10).
+      ready: () => waitUntil(() => clock.synced() || clock.monotonic() >= syncDeadline),
+      onOutcome: (deviceId, outcome, at) => {
+        if (outcome.kind === 'gone') void alerts.unsubscribe(deviceId);
+        else
+          void pushStore
+            .recordOutcome(deviceId, outcome, at)
+            .catch((error: unknown) => log.error('cannot write push.json', error));
+      },
+    }),
+    clock,
+    publicUrl: config.publicUrl,
+    extraOrigins: config.push.extraOrigins,
+    pushEnabled: subject !== undefined,
+    log,
+  });
+  if (subject === undefined) {
+    warnings.push({
+      code: 'push-off',
+      message: 'Notifications are off: set push.subject (a mailto: or https: address of yours).',
+      at: clock.wall(),
+    });
+  }
+  const temperatureHistory = new TemperatureHistory();
+  const devices = new DeviceRegistry(devicesFile);
+  devices.listen({
+    paired: (device) => alerts.event('device-paired', { name: device.name }),
+    revoked: (device) => void alerts.unsubscribe(device.id),
+  });
 
   const { security } = config;
   const deps = {
@@ -123,7 +202,7 @@ export async function createDeps(config: Config, log: Logger = stderrLogger): Pr
     agentKey: identity.publicKey,
     agentKeyText: toBase64url(identity.publicKey),
     fingerprint: await fingerprintFor(identity.publicKey, sha256),
-    devices: new DeviceRegistry(devicesFile),
+    devices,
     audit,
     pairing: new PairingCodes({
       monotonic: clock.monotonic,
@@ -141,10 +220,24 @@ export async function createDeps(config: Config, log: Logger = stderrLogger): Pr
     status: createStatusSource({ system, drive: driveControl, clock, warnings: () => warnings }),
     unlockKey: createUnlockKey({ bootId, signWithIdentity: identity.sign, randomBytes }),
     driveControl,
+    alerts,
+    temperatureHistory,
     log,
   } satisfies Deps;
   void audit.record('agent-started', `The agent started (version ${version}).`);
-  return deps;
+  return {
+    ...deps,
+    startMonitor: () =>
+      startMonitor({
+        intervalMs: config.sampleIntervalSeconds * 1000,
+        system,
+        drive: driveControl,
+        clock,
+        history: temperatureHistory,
+        alerts,
+        log,
+      }),
+  };
 }
 
 /** describeEvent is the journal line of an unlock event: codes and counts, never input. */
@@ -162,11 +255,18 @@ export async function startAgent(
   const deps = await createDeps(config, log);
   const http = await listenHttp(createApp(deps).fetch, config.listen);
   const admin = await listenAdminSocket(config.adminSocket, adminCommands(deps));
+  const monitor = deps.startMonitor();
 
   return {
     url: http.url,
     close: async () => {
+      monitor.stop();
       await Promise.all([http.close(), closeServer(admin)]);
     },
   };
+}
+
+/** waitUntil resolves once check() is true, looking every second. */
+async function waitUntil(check: () => boolean): Promise<void> {
+  while (!check()) await new Promise((resolve) => setTimeout(resolve, 1000).unref());
 }

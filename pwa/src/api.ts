@@ -34,6 +34,7 @@ import {
   type Schema,
   WrongAgentError,
 } from './api-errors.ts';
+import { pushCalls } from './api-push.ts';
 import { unlockCalls } from './api-unlock.ts';
 import { hmacSha256, randomBytes, sha256 } from './web-crypto.ts';
 
@@ -206,6 +207,7 @@ export function createApi(options: ApiOptions = {}) {
         agentKeyChanged = true;
       },
     }),
+    ...pushCalls({ signed }),
     /** connect signs from now on with this device and stops at any agent key but this one. */
     connect(device: { signer: Signer; agentKey: Uint8Array } | null) {
       signer = device?.signer ?? null;

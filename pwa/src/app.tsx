@@ -1,6 +1,6 @@
 // Which screen shows: pairing state and the hard stop decide before the address bar does.
 import { useEffect } from 'preact/hooks';
-import { screenFor } from './router.ts';
+import { screenFor, toAppPath } from './router.ts';
 import { type Store, StoreContext, useStore } from './store.ts';
 import { lazyScreen } from './ui/Lazy.tsx';
 import { Activity } from './views/Activity.tsx';
@@ -12,6 +12,11 @@ import { Pair } from './views/Pair.tsx';
 
 const Unlock = lazyScreen('Unlock', async () => (await import('./views/Unlock.tsx')).Unlock);
 const Lock = lazyScreen('Lock', async () => (await import('./views/Lock.tsx')).Lock);
+const Alerts = lazyScreen('Alerts', async () => (await import('./views/monitoring.ts')).Alerts);
+const Settings = lazyScreen(
+  'Settings',
+  async () => (await import('./views/Settings.tsx')).Settings,
+);
 
 /** App provides the store to every view. */
 export function App({ store }: { store: Store }) {
@@ -27,6 +32,7 @@ function Screens() {
   const device = store.device.value;
   const asked = store.router.path.value;
   const shown = device === undefined ? asked : screenFor(asked, device !== null);
+  usePushUpkeep(store, Boolean(device));
   // Keep the address bar honest about the screen shown.
   useEffect(() => {
     if (shown !== asked) store.router.navigate(shown, { replace: true });
@@ -47,7 +53,40 @@ function Screens() {
       return <Unlock />;
     case '/lock':
       return <Lock />;
+    case '/alerts':
+      return <Alerts />;
+    case '/settings':
+      return <Settings />;
     default:
       return <Home />;
   }
+}
+
+/**
+ * usePushUpkeep re-sends this browser's push subscription once the app runs paired (Safari has no
+ * pushsubscriptionchange; it never prompts), and follows a tapped notification's path when the
+ * service worker could not navigate this window itself.
+ */
+function usePushUpkeep(store: Store, paired: boolean) {
+  useEffect(() => {
+    if (!paired) return;
+    // Loaded after the first screen: the launch path stays within the size budget (§12).
+    import('./notifications.ts')
+      .then(({ browserPush, resendSubscription }) => resendSubscription(store.api, browserPush()))
+      .catch((error) => {
+        store.noteFailure(error);
+        console.warn('push subscription not re-sent', error);
+      });
+  }, [paired, store]);
+
+  useEffect(() => {
+    const worker = 'serviceWorker' in navigator ? navigator.serviceWorker : null;
+    const follow = (event: MessageEvent) => {
+      const { type, path } = (event.data ?? {}) as { type?: unknown; path?: unknown };
+      if (type === 'navigate' && typeof path === 'string')
+        store.router.navigate(toAppPath(new URL(path, location.origin).pathname));
+    };
+    worker?.addEventListener('message', follow);
+    return () => worker?.removeEventListener('message', follow);
+  }, [store]);
 }

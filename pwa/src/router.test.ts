@@ -7,6 +7,8 @@ describe('router', () => {
     expect(toAppPath('/devices/')).toBe('/devices');
     expect(toAppPath('/unlock')).toBe('/unlock');
     expect(toAppPath('/lock/')).toBe('/lock');
+    expect(toAppPath('/alerts')).toBe('/alerts');
+    expect(toAppPath('/settings/')).toBe('/settings');
     expect(toAppPath('/nope')).toBe('/');
     expect(toAppPath('/')).toBe('/');
   });
@@ -20,5 +22,7 @@ describe('router', () => {
     expect(screenFor('/activity', true)).toBe('/activity');
     expect(screenFor('/unlock', false)).toBe('/welcome');
     expect(screenFor('/unlock', true)).toBe('/unlock');
+    expect(screenFor('/alerts', false)).toBe('/welcome');
+    expect(screenFor('/settings', true)).toBe('/settings');
   });
 });

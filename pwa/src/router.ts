@@ -1,4 +1,4 @@
-// A tiny router on the History API: seven screens, no library.
+// A tiny router on the History API: nine screens, no library.
 import { type Signal, signal } from '@preact/signals';
 
 export const APP_PATHS = [
@@ -9,6 +9,8 @@ export const APP_PATHS = [
   '/activity',
   '/unlock',
   '/lock',
+  '/alerts',
+  '/settings',
 ] as const;
 export type AppPath = (typeof APP_PATHS)[number];
 

@@ -1,8 +1,16 @@
-// GET /api/v1/status: the one-glance state of the Pi.
+// GET /api/v1/status: the one-glance state of the Pi, with the asking device's push health.
 import { Hono } from 'hono';
+import type { StatusResponse } from '../../../shared/api.ts';
 import type { AppEnv, RouteDeps } from '../app.ts';
 
-/** statusRoutes answers the latest sample of drive, temperature, power, disks and uptime. */
+/** statusRoutes answers the latest sample of drive, temperature, power, disks, uptime and alerts. */
 export function statusRoutes(deps: RouteDeps) {
-  return new Hono<AppEnv>().get('/', async (c) => c.json(await deps.status.current()));
+  return new Hono<AppEnv>().get('/', async (c) => {
+    const status = await deps.status.current();
+    return c.json({
+      ...status,
+      alerts: deps.alerts.active(),
+      push: deps.alerts.health(c.get('deviceId')),
+    } satisfies StatusResponse);
+  });
 }

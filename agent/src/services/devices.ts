@@ -31,8 +31,15 @@ export type KeyLookup =
   | { state: 'revoked' }
   | { state: 'unknown' };
 
+/** DeviceListener hears of pairings and revocations once they are durable (alerts, push). */
+export interface DeviceListener {
+  paired?(device: StoredDevice): void;
+  revoked?(device: StoredDevice): void;
+}
+
 /** DeviceRegistry answers "who signed this?" from memory and writes every change durably. */
 export class DeviceRegistry {
+  private readonly listeners: DeviceListener[] = [];
   private readonly keys = new Map<string, KeyObject>();
   private readonly revokedIds = new Set<string>();
   // Last-seen times change on every request, so they live in memory and ride along other writes.
@@ -41,6 +48,11 @@ export class DeviceRegistry {
   constructor(private readonly file: StateFile<DevicesState>) {
     for (const device of file.value.devices) this.cacheKey(device);
     for (const gone of file.value.revoked) this.revokedIds.add(gone.id);
+  }
+
+  /** listen adds a listener for pairings and revocations. */
+  listen(listener: DeviceListener): void {
+    this.listeners.push(listener);
   }
 
   /** lookupKey finds the verification key for a keyid, or says why there is none. */
@@ -79,6 +91,7 @@ export class DeviceRegistry {
     this.revokedIds.delete(device.id);
     this.cacheKey(stored);
     await this.file.write(state);
+    for (const listener of this.listeners) listener.paired?.(stored);
     return stored;
   }
 
@@ -102,6 +115,7 @@ export class DeviceRegistry {
       -MAX_REVOKED,
     );
     await this.file.write(state);
+    for (const listener of this.listeners) listener.revoked?.(device);
     return device;
   }
 

@@ -1,9 +1,13 @@
 // Home: the Pi at a glance, refreshed every few seconds while visible, and the last status offline.
+import type { ComponentType } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import type { Alert } from '../../../shared/alerts.ts';
 import type { DiskUsage, StatusResponse } from '../../../shared/api.ts';
 import { describeError, needsNewPairing } from '../errors.ts';
 import {
   formatAge,
   formatBytes,
+  formatDateTime,
   formatTemperature,
   formatUptime,
   temperatureLevel,
@@ -47,13 +51,21 @@ export function Home() {
           )}
         </Notice>
       )}
+      {seen && <ActiveAlerts status={seen.status} />}
       {seen ? <Status status={seen.status} /> : !offline && <p>Loading the Pi’s status…</p>}
+      {seen && !offline && <LazyChart />}
       <nav class="nav" aria-label="More">
+        <Link to="/alerts" class="nav-item">
+          Alerts
+        </Link>
         <Link to="/devices" class="nav-item">
           Devices
         </Link>
         <Link to="/activity" class="nav-item">
           Activity
+        </Link>
+        <Link to="/settings" class="nav-item">
+          Settings
         </Link>
       </nav>
     </Screen>
@@ -66,6 +78,54 @@ function connectionWords(offline: boolean, fetchedAt: number | undefined, now: n
       ? `Offline · last seen ${formatAge(now - fetchedAt)}`
       : 'Offline · the Pi can’t be reached';
   return fetchedAt ? `Live · updated ${formatAge(now - fetchedAt)}` : 'Connecting…';
+}
+
+/** ActiveAlerts lists what is wrong now, each a link to Alerts, and warns when pushes fail. */
+function ActiveAlerts({ status }: { status: StatusResponse }) {
+  // A status saved by an older version has neither field.
+  const alerts: Alert[] = status.alerts ?? [];
+  const failingSince = status.push?.failingSince ?? null;
+  return (
+    <>
+      {failingSince !== null && (
+        <Notice kind="warning">
+          <span data-testid="push-failing">
+            Notifications to this phone are failing since {formatDateTime(failingSince)}
+            {status.push?.lastError ? `: ${status.push.lastError}` : '.'}
+          </span>
+        </Notice>
+      )}
+      {alerts.length > 0 && (
+        <ul class="list" aria-label="Active alerts" data-testid="home-alerts">
+          {alerts.map((alert) => (
+            <li key={alert.id}>
+              <Link to="/alerts" class={`alert-link ${alert.critical ? 'is-critical' : ''}`}>
+                <strong>{alert.title}</strong>
+                <span class="hint">since {formatDateTime(alert.raisedAt)}</span>
+              </Link>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}
+
+// The chart is loaded after the first screen draws: it stays out of the initial budget (§12).
+let Chart: ComponentType | null = null;
+
+function LazyChart() {
+  const [View, setView] = useState<ComponentType | null>(() => Chart);
+  useEffect(() => {
+    if (Chart) return;
+    import('./monitoring.ts')
+      .then((module) => {
+        Chart = module.TemperatureChart;
+        setView(() => Chart);
+      })
+      .catch((error) => console.warn('chart not loaded', error));
+  }, []);
+  return View ? <View /> : null;
 }
 
 function Status({ status }: { status: StatusResponse }) {

@@ -1,0 +1,35 @@
+// /api/v1/alerts: active and past alerts, snoozing one; /api/v1/history: Home's temperature chart.
+import { Hono } from 'hono';
+import {
+  type AlertsResponse,
+  SnoozeRequest,
+  type SnoozeResponse,
+  type TemperatureHistoryResponse,
+} from '../../../shared/api.ts';
+import type { AppEnv, RouteDeps } from '../app.ts';
+import { BUCKET_SECONDS } from '../services/alerts/temperature-history.ts';
+import { parseJsonBody } from './json-body.ts';
+
+/** alertRoutes lists alerts and snoozes one. */
+export function alertRoutes(deps: RouteDeps) {
+  const { alerts } = deps;
+  return new Hono<AppEnv>()
+    .get('/', (c) =>
+      c.json({ active: alerts.active(), history: alerts.history() } satisfies AlertsResponse),
+    )
+    .post('/:id/snooze', (c) => {
+      const { minutes } = parseJsonBody(c.get('body'), c.req.header('content-type'), SnoozeRequest);
+      const alert = alerts.snooze(c.req.param('id'), minutes);
+      return c.json({ alert } satisfies SnoozeResponse);
+    });
+}
+
+/** historyRoutes answers the last 24 hours of temperature in 5-minute buckets. */
+export function historyRoutes(deps: RouteDeps) {
+  return new Hono<AppEnv>().get('/temperature', (c) =>
+    c.json({
+      bucketSeconds: BUCKET_SECONDS,
+      points: deps.temperatureHistory.points(deps.clock.wall()),
+    } satisfies TemperatureHistoryResponse),
+  );
+}

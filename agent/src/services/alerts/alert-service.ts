@@ -1,0 +1,222 @@
+// Alerts end to end (ARCHITECTURE §10): observations and events go into the engine, its changes
+// become pushes planned per device (quiet hours, snooze, rate limits) and queued; nothing here
+// ever waits on a push service, so no request path does either.
+import { createHash } from 'node:crypto';
+import {
+  type Alert,
+  type AlertSubject,
+  DECLARATIVE_PUSH_MAGIC,
+  MAX_PUSH_PAYLOAD_BYTES,
+  type PushPayload,
+} from '../../../../shared/alerts.ts';
+import type {
+  PushHealth,
+  PushSubscriptionRequest,
+  PushSubscriptionResponse,
+} from '../../../../shared/api.ts';
+import { checkPushEndpoint } from '../../adapters/push/endpoint-policy.ts';
+import type { PushQueue } from '../../adapters/push/queue.ts';
+import type { StateFile } from '../../adapters/state-store/index.ts';
+import type { Logger } from '../../app.ts';
+import type { DeliveryPlanner, DeliveryPolicy, PushMessage } from '../../domain/alerts/delivery.ts';
+import type {
+  AlertChange,
+  AlertEngine,
+  AlertMemory,
+  Observation,
+} from '../../domain/alerts/engine.ts';
+import { ApiError } from '../../errors.ts';
+import type { Clock } from '../../ports.ts';
+import { type PushStore, subscriptionInfo } from './push-store.ts';
+
+export interface AlertServiceOptions {
+  engine: AlertEngine;
+  memory: StateFile<AlertMemory>;
+  push: PushStore;
+  queue: PushQueue;
+  planner: DeliveryPlanner;
+  clock: Clock;
+  /** The app's address: a notification's tap opens a path under it. */
+  publicUrl: string;
+  /** Push origins allowed besides the known push services (config push.extraOrigins). */
+  extraOrigins: readonly string[];
+  /** False without a VAPID subject: alerts are still kept and shown, nothing is pushed. */
+  pushEnabled: boolean;
+  log: Logger;
+}
+
+const TEST_MESSAGE: PushMessage = {
+  title: 'Test notification',
+  body: 'Notifications from your Pi reach this device.',
+  navigate: '/settings',
+  tag: 'test',
+  urgency: 'normal',
+  critical: false,
+};
+
+/** AlertService is the one place alerts are raised, kept, snoozed and pushed. */
+export class AlertService {
+  private savedMemory: string;
+
+  constructor(private readonly options: AlertServiceOptions) {
+    this.savedMemory = JSON.stringify(options.engine.toJSON());
+  }
+
+  /** observe feeds one monitor sample to the engine and pushes what changed. */
+  observe(observation: Observation): void {
+    this.dispatch(this.options.engine.observe(observation));
+  }
+
+  /** event records an event alert (unlock-failed, device-paired, immich-back) and pushes it. */
+  event(kind: 'unlock-failed' | 'device-paired' | 'immich-back', subject: AlertSubject): void {
+    const { clock, engine } = this.options;
+    this.dispatch([engine.event(kind, subject, clock.monotonic(), clock.wall())]);
+  }
+
+  /** tick sends the summaries of quiet hours that have just ended. */
+  tick(): void {
+    if (!this.options.pushEnabled) return;
+    const policies = new Map<string, DeliveryPolicy>();
+    for (const [deviceId, stored] of this.options.push.all()) {
+      policies.set(deviceId, { quietHours: stored.quietHours, timeZone: stored.timeZone });
+    }
+    for (const { deviceId, message } of this.options.planner.due(
+      policies,
+      this.options.clock.wall(),
+    )) {
+      this.send(deviceId, message);
+    }
+  }
+
+  active(): Alert[] {
+    return this.options.engine.active();
+  }
+
+  history(): Alert[] {
+    return this.options.engine.history();
+  }
+
+  /** snooze holds an active alert's pushes for `minutes` (0 ends the snooze). */
+  snooze(id: string, minutes: number): Alert {
+    const until = minutes === 0 ? 0 : this.options.clock.wall() + minutes * 60_000;
+    const alert = this.options.engine.snooze(id, until);
+    if (!alert) throw new ApiError('alert-not-found', 'No active alert has that id.');
+    this.persistMemory();
+    return alert;
+  }
+
+  /** subscription answers what a device needs to (re)subscribe, and its current subscription. */
+  subscription(deviceId: string): PushSubscriptionResponse {
+    const stored = this.options.push.get(deviceId);
+    return {
+      vapidPublicKey: this.options.push.vapid.publicKey,
+      subscription: stored ? subscriptionInfo(stored) : null,
+    };
+  }
+
+  /** subscribe stores a device's subscription after checking where it points and its key. */
+  async subscribe(
+    deviceId: string,
+    request: PushSubscriptionRequest,
+  ): Promise<PushSubscriptionResponse> {
+    const refused = checkPushEndpoint(request.endpoint, this.options.extraOrigins);
+    if (refused) throw new ApiError('push-endpoint-refused', `Push endpoint refused: ${refused}.`);
+    if (request.vapidPublicKey !== this.options.push.vapid.publicKey) {
+      throw new ApiError(
+        'push-key-stale',
+        'This subscription was made with another key: subscribe again with vapidPublicKey.',
+      );
+    }
+    await this.options.push.save(deviceId, request, this.options.clock.wall());
+    return this.subscription(deviceId);
+  }
+
+  /** unsubscribe forgets a device's subscription and anything queued for it. */
+  async unsubscribe(deviceId: string): Promise<boolean> {
+    this.options.queue.forget(deviceId);
+    this.options.planner.forget(deviceId);
+    return this.options.push.remove(deviceId);
+  }
+
+  /** health answers how pushes to a device go, null when it has no subscription. */
+  health(deviceId: string): PushHealth | null {
+    return this.options.push.get(deviceId)?.health ?? null;
+  }
+
+  /** sendTest queues a test notification to the asking device. */
+  sendTest(deviceId: string): void {
+    if (!this.options.push.get(deviceId)) {
+      throw new ApiError('push-not-subscribed', 'Turn notifications on for this device first.');
+    }
+    this.send(deviceId, TEST_MESSAGE);
+  }
+
+  private dispatch(changes: AlertChange[]): void {
+    if (changes.length === 0) return;
+    this.persistMemory();
+    if (!this.options.pushEnabled) return;
+    const wall = this.options.clock.wall();
+    for (const change of changes) {
+      if (!change.notify) continue;
+      for (const [deviceId, stored] of this.options.push.all()) {
+        const policy = { quietHours: stored.quietHours, timeZone: stored.timeZone };
+        for (const message of this.options.planner.plan(deviceId, policy, change, wall)) {
+          this.send(deviceId, message);
+        }
+      }
+    }
+  }
+
+  private send(deviceId: string, message: PushMessage): void {
+    const stored = this.options.push.get(deviceId);
+    if (!stored) return;
+    const payload = payloadFor(message, this.options.publicUrl, this.options.clock.wall());
+    this.options.queue.enqueue(deviceId, stored, payload, {
+      urgency: message.urgency,
+      topic: topicFor(message.tag),
+    });
+  }
+
+  /** persistMemory writes the engine's memory (history, boot marker, snoozes) when it changed. */
+  private persistMemory(): void {
+    const memory = this.options.engine.toJSON();
+    const text = JSON.stringify(memory);
+    if (text === this.savedMemory) return;
+    this.savedMemory = text;
+    this.options.memory
+      .write(memory)
+      .catch((error: unknown) => this.options.log.error('cannot write alerts.json', error));
+  }
+}
+
+/**
+ * payloadFor makes the Declarative Web Push JSON of a message; it stays under 3 KB by shortening
+ * the body (titles and bodies come from fixed templates, names are at most 64 characters).
+ */
+export function payloadFor(message: PushMessage, publicUrl: string, wall: number): string {
+  let body = message.body;
+  for (;;) {
+    const payload: PushPayload = {
+      web_push: DECLARATIVE_PUSH_MAGIC,
+      notification: {
+        title: message.title,
+        body,
+        navigate: new URL(message.navigate, publicUrl).href,
+        tag: message.tag,
+        timestamp: wall,
+        lang: 'en',
+        dir: 'auto',
+      },
+    };
+    const text = JSON.stringify(payload);
+    if (new TextEncoder().encode(text).length <= MAX_PUSH_PAYLOAD_BYTES || body.length === 0) {
+      return text;
+    }
+    body = body.length <= 1 ? '' : `${body.slice(0, Math.floor(body.length * 0.8))}…`;
+  }
+}
+
+/** topicFor turns a tag into a Topic header (base64url, at most 32): a newer push replaces a queued older one. */
+export function topicFor(tag: string): string {
+  return createHash('sha256').update(tag).digest('base64url').slice(0, 32);
+}

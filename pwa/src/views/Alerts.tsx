@@ -1,0 +1,127 @@
+// Alerts: what is wrong now (with snooze) and what was, with times; all text rendered as text.
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import type { Alert } from '../../../shared/alerts.ts';
+import type { AlertsResponse } from '../../../shared/api.ts';
+import { describeError } from '../errors.ts';
+import { formatDateTime } from '../format.ts';
+import { useStore } from '../store.ts';
+import { Notice } from '../ui/Notice.tsx';
+import { Screen } from '../ui/Screen.tsx';
+
+const HOME = { to: '/', label: 'Home' } as const;
+const SNOOZES = [
+  { minutes: 60, label: '1 hour' },
+  { minutes: 8 * 60, label: '8 hours' },
+  { minutes: 24 * 60, label: '1 day' },
+] as const;
+
+/** Alerts lists active alerts, each with snooze, then the past ones, newest first. */
+export function Alerts() {
+  const store = useStore();
+  const [alerts, setAlerts] = useState<AlertsResponse | null>(null);
+  const [error, setError] = useState<unknown>(null);
+
+  const reload = useCallback(async () => {
+    try {
+      setAlerts(await store.api.alerts());
+      setError(null);
+    } catch (failure) {
+      store.noteFailure(failure);
+      setError(failure);
+    }
+  }, [store]);
+  // Loaded on arrival and after each snooze (no usePolling: see monitoring.ts).
+  useEffect(() => {
+    reload();
+  }, [reload]);
+
+  const snooze = async (id: string, minutes: number) => {
+    try {
+      await store.api.snoozeAlert(id, minutes);
+      await reload();
+    } catch (failure) {
+      store.noteFailure(failure);
+      setError(failure);
+    }
+  };
+
+  return (
+    <Screen title="Alerts" back={HOME}>
+      {error !== null && <Notice kind="error">{describeError(error)}</Notice>}
+      {alerts === null && error === null && <p>Loading…</p>}
+      {alerts && (
+        <section aria-labelledby="active-h" class="section">
+          <h2 id="active-h">Now</h2>
+          {alerts.active.length === 0 ? (
+            <p data-testid="no-alerts">All is well: no active alerts.</p>
+          ) : (
+            <ul class="list" data-testid="active-alerts">
+              {alerts.active.map((alert) => (
+                <ActiveAlert key={alert.id} alert={alert} snooze={snooze} />
+              ))}
+            </ul>
+          )}
+        </section>
+      )}
+      {alerts && alerts.history.length > 0 && (
+        <section aria-labelledby="past-h" class="section">
+          <h2 id="past-h">Earlier</h2>
+          <ol class="list" data-testid="past-alerts">
+            {alerts.history.map((alert) => (
+              <li key={`${alert.id}-${alert.raisedAt}`} class="list-item">
+                <div class="entry-head">
+                  <strong>{alert.title}</strong>
+                  <span class="hint">{pastTimes(alert)}</span>
+                </div>
+                <p>{alert.body}</p>
+              </li>
+            ))}
+          </ol>
+        </section>
+      )}
+    </Screen>
+  );
+}
+
+function ActiveAlert(props: { alert: Alert; snooze: (id: string, minutes: number) => void }) {
+  const { alert } = props;
+  const snoozed = alert.snoozedUntil !== null && alert.snoozedUntil > Date.now();
+  return (
+    <li class={`list-item alert ${alert.critical ? 'is-critical' : ''}`}>
+      <div class="entry-head">
+        <strong>
+          {alert.critical && <span class="badge bad">urgent</span>} {alert.title}
+        </strong>
+        <time class="hint" dateTime={new Date(alert.raisedAt).toISOString()}>
+          since {formatDateTime(alert.raisedAt)}
+        </time>
+      </div>
+      <p>{alert.body}</p>
+      {snoozed && (
+        <p class="hint">Notifications held back until {formatDateTime(alert.snoozedUntil ?? 0)}.</p>
+      )}
+      <fieldset class="confirm">
+        <legend class="hint">Snooze notifications for</legend>
+        <div class="actions">
+          {SNOOZES.map((choice) => (
+            <button
+              key={choice.minutes}
+              type="button"
+              aria-label={`Snooze “${alert.title}” for ${choice.label}`}
+              onClick={() => props.snooze(alert.id, choice.minutes)}
+            >
+              {choice.label}
+            </button>
+          ))}
+        </div>
+      </fieldset>
+    </li>
+  );
+}
+
+function pastTimes(alert: Alert): string {
+  const raised = formatDateTime(alert.raisedAt);
+  if (alert.state === 'event') return raised;
+  if (alert.resolvedAt === null) return `since ${raised}`;
+  return `${raised} · resolved at ${formatDateTime(alert.resolvedAt)}`;
+}

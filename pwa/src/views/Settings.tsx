@@ -1,0 +1,225 @@
+// Settings: push notifications for this device (on from a tap, a test push) and quiet hours (§10).
+import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import type { PushHealth, PushSubscriptionResponse, QuietHours } from '../../../shared/api.ts';
+import { describeError } from '../errors.ts';
+import { formatDateTime } from '../format.ts';
+import {
+  browserPush,
+  browserSubscription,
+  NotificationsDeniedError,
+  saveSubscription,
+  turnOffNotifications,
+  turnOnNotifications,
+} from '../notifications.ts';
+import { isIos, mustInstallBeforePairing } from '../platform.ts';
+import { useStore } from '../store.ts';
+import { Notice } from '../ui/Notice.tsx';
+import { Screen } from '../ui/Screen.tsx';
+
+const HOME = { to: '/', label: 'Home' } as const;
+const NIGHT: QuietHours = { start: '22:00', end: '07:00' };
+/** How long after a test push to look at the delivery health again. */
+const TEST_RECHECK_MS = 6000;
+
+interface Known {
+  agent: PushSubscriptionResponse;
+  /** This browser has a subscription and the agent has it too. */
+  on: boolean;
+}
+
+/** Settings turns notifications on and off and sets quiet hours. */
+export function Settings() {
+  const store = useStore();
+  const browser = useMemo(browserPush, []);
+  const [known, setKnown] = useState<Known | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const [tested, setTested] = useState(false);
+
+  const run = useCallback(
+    async (task: () => Promise<void>) => {
+      setBusy(true);
+      setError(null);
+      try {
+        await task();
+      } catch (failure) {
+        store.noteFailure(failure);
+        setError(failure);
+      } finally {
+        setBusy(false);
+      }
+    },
+    [store],
+  );
+  const reload = useCallback(async () => {
+    const [agent, subscription] = await Promise.all([
+      store.api.pushSubscription(),
+      browserSubscription(browser),
+    ]);
+    setKnown({ agent, on: Boolean(subscription && agent.subscription) });
+  }, [store, browser]);
+  useEffect(() => {
+    run(reload);
+  }, [run, reload]);
+
+  const quietHours = known?.agent.subscription?.quietHours ?? null;
+  const turnOn = () =>
+    run(async () => {
+      await turnOnNotifications(store.api, browser, quietHours);
+      await reload();
+    });
+  const turnOff = () =>
+    run(async () => {
+      await turnOffNotifications(store.api, browser);
+      setTested(false);
+      await reload();
+    });
+  const sendTest = () =>
+    run(async () => {
+      await store.api.sendTestPush();
+      setTested(true);
+      // A failed delivery shows up in the subscription's health a few seconds later.
+      setTimeout(() => run(reload), TEST_RECHECK_MS);
+    });
+  const saveQuietHours = (hours: QuietHours | null) =>
+    run(async () => {
+      await saveSubscription(store.api, browser, hours);
+      await reload();
+    });
+
+  const blocked = blockedWords(browser.permission());
+  const health = known?.agent.subscription?.health ?? null;
+  return (
+    <Screen title="Settings" back={HOME}>
+      {error !== null && !(error instanceof NotificationsDeniedError) && (
+        <Notice kind="error">{describeError(error)}</Notice>
+      )}
+      <section class="card" aria-labelledby="push-h">
+        <h2 id="push-h">Notifications</h2>
+        {blocked ? (
+          <p data-testid="push-blocked">{blocked}</p>
+        ) : known === null ? (
+          <p>Loading…</p>
+        ) : (
+          <>
+            <p data-testid="push-state" aria-live="polite">
+              {known.on
+                ? `On. Alerts reach this device through ${known.agent.subscription?.endpointOrigin}.`
+                : 'Off. Turn them on to hear when the Pi restarts, overheats or needs you.'}
+            </p>
+            {known.on ? (
+              <div class="actions">
+                <button type="button" disabled={busy} onClick={sendTest}>
+                  Send a test notification
+                </button>
+                <button type="button" disabled={busy} onClick={turnOff}>
+                  Turn off
+                </button>
+              </div>
+            ) : (
+              <button type="button" class="primary" disabled={busy} onClick={turnOn}>
+                Turn on notifications
+              </button>
+            )}
+            {tested && (
+              <p class="hint" role="status" data-testid="push-tested">
+                A test notification is on its way. It should arrive within a minute.
+              </p>
+            )}
+            {health?.failingSince != null && <FailingNotice health={health} />}
+          </>
+        )}
+      </section>
+      {known?.on && (
+        <QuietHoursCard
+          saved={quietHours}
+          busy={busy}
+          timeZone={browser.timeZone()}
+          save={saveQuietHours}
+        />
+      )}
+    </Screen>
+  );
+}
+
+/** blockedWords says why notifications cannot be turned on here, and what to do; null when they can. */
+function blockedWords(permission: NotificationPermission | 'unsupported'): string | null {
+  if (isIos(navigator.userAgent, navigator.maxTouchPoints) && mustInstallBeforePairing(navigator))
+    return 'On iPhone and iPad, notifications work only in the app on the Home Screen. In Safari, tap Share, then “Add to Home Screen”, and open immich-pi from there.';
+  if (permission === 'unsupported')
+    return 'This browser cannot show notifications from the Pi. Try Chrome, Firefox, Edge or Safari.';
+  if (permission === 'denied')
+    return 'Notifications are blocked for this app. Allow them in the browser’s settings for this site (the icon next to the address, or Settings → Apps → immich-pi → Notifications), then come back.';
+  return null;
+}
+
+/** FailingNotice is the same warning Home shows when pushes to this device fail. */
+function FailingNotice({ health }: { health: PushHealth }) {
+  return (
+    <Notice kind="warning">
+      <span data-testid="push-failing">
+        Notifications to this phone are failing since {formatDateTime(health.failingSince ?? 0)}
+        {health.lastError ? `: ${health.lastError}` : '.'}
+      </span>
+    </Notice>
+  );
+}
+
+function QuietHoursCard(props: {
+  saved: QuietHours | null;
+  busy: boolean;
+  timeZone: string;
+  save: (hours: QuietHours | null) => void;
+}) {
+  const [enabled, setEnabled] = useState(props.saved !== null);
+  const [hours, setHours] = useState(props.saved ?? NIGHT);
+  const submit = (event: Event) => {
+    event.preventDefault();
+    props.save(enabled ? hours : null);
+  };
+  return (
+    <form class="card form" aria-labelledby="quiet-h" onSubmit={submit}>
+      <h2 id="quiet-h">Quiet hours</h2>
+      <p class="hint">
+        Only urgent alerts (overheating, drive gone, a wrong passphrase, a new device) come through;
+        the rest wait and arrive as one summary afterwards.
+      </p>
+      <label class="check">
+        <input
+          type="checkbox"
+          checked={enabled}
+          onChange={(e) => setEnabled(e.currentTarget.checked)}
+        />
+        Hold back alerts at night
+      </label>
+      <div class="actions">
+        <label class="field grow">
+          <span class="label">From</span>
+          <input
+            type="time"
+            required
+            disabled={!enabled}
+            value={hours.start}
+            onInput={(e) => setHours({ ...hours, start: e.currentTarget.value })}
+          />
+        </label>
+        <label class="field grow">
+          <span class="label">Until</span>
+          <input
+            type="time"
+            required
+            disabled={!enabled}
+            value={hours.end}
+            onInput={(e) => setHours({ ...hours, end: e.currentTarget.value })}
+          />
+        </label>
+      </div>
+      <p class="hint" data-testid="time-zone">
+        In this phone’s time zone, {props.timeZone}.
+      </p>
+      <button type="submit" disabled={props.busy}>
+        Save quiet hours
+      </button>
+    </form>
+  );
+}
