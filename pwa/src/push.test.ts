@@ -64,11 +64,15 @@ describe('notificationTarget', () => {
     expect(notificationTarget({ navigate: 'devices' }, ORIGIN)).toBe('/devices');
   });
 
-  it('opens Home for another origin, a scheme trick or no target', () => {
-    expect(notificationTarget({ navigate: 'https://evil.example/unlock' }, ORIGIN)).toBe('/');
-    expect(notificationTarget({ navigate: '//evil.example/unlock' }, ORIGIN)).toBe('/');
+  it('opens only a path of this origin, whatever host the URL names', () => {
+    // The agent's publicUrl may be the Pi's other name (MagicDNS short name, IP): same screen.
+    expect(notificationTarget({ navigate: 'https://pi/unlock' }, ORIGIN)).toBe('/unlock');
+    expect(notificationTarget({ navigate: '//elsewhere.example/alerts' }, ORIGIN)).toBe('/alerts');
+  });
+
+  it('opens Home for a scheme trick or no target', () => {
     expect(notificationTarget({ navigate: 'javascript:alert(1)' }, ORIGIN)).toBe('/');
-    expect(notificationTarget({ navigate: `http://pi.tail1234.ts.net/unlock` }, ORIGIN)).toBe('/');
+    expect(notificationTarget({ navigate: 'data:text/html,hi' }, ORIGIN)).toBe('/');
     expect(notificationTarget({ navigate: 42 }, ORIGIN)).toBe('/');
     expect(notificationTarget(null, ORIGIN)).toBe('/');
     expect(notificationTarget(undefined, ORIGIN)).toBe('/');

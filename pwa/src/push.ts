@@ -44,15 +44,16 @@ export function notificationFromPush(text: string | null): ShownNotification {
 }
 
 /**
- * notificationTarget answers the app path a tap on a notification opens: its `navigate` URL
- * resolved against `origin`, kept only when it stays on that origin; anything else opens Home.
+ * notificationTarget answers the app path a tap on a notification opens: the path of its
+ * `navigate` URL, always opened on this app's own origin (the agent's publicUrl may name the Pi
+ * differently from the address this phone uses); a URL that is not http(s) opens Home.
  */
 export function notificationTarget(data: unknown, origin: string): string {
   const navigate = (data as { navigate?: unknown } | null)?.navigate;
   if (typeof navigate !== 'string') return '/';
   try {
     const url = new URL(navigate, origin);
-    if (url.origin !== new URL(origin).origin) return '/';
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') return '/';
     return url.pathname + url.search + url.hash;
   } catch {
     return '/';
