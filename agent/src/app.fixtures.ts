@@ -20,7 +20,7 @@ import type { StateFile } from './adapters/state-store/index.ts';
 import { createApp, type Deps } from './app.ts';
 import { type Config, parseConfig } from './config.ts';
 import { DeliveryPlanner } from './domain/alerts/delivery.ts';
-import { AlertEngine } from './domain/alerts/engine.ts';
+import { AlertEngine, emptyAlertMemory } from './domain/alerts/engine.ts';
 import { PairingCodes } from './domain/pairing-codes.ts';
 import { ReplayGuard } from './domain/replay-guard.ts';
 import { createUnlockKey } from './domain/unlock-key.ts';
@@ -94,7 +94,7 @@ export function makeAgent(options: AgentOptions = {}) {
   const pushStore = new PushStore(memoryFile(emptyPushState()));
   const alerts = new AlertService({
     engine: new AlertEngine(config.alerts),
-    memory: memoryFile(new AlertEngine(config.alerts).toJSON()),
+    memory: memoryFile(emptyAlertMemory()),
     push: pushStore,
     planner: new DeliveryPlanner(),
     queue: new PushQueue({
@@ -103,7 +103,6 @@ export function makeAgent(options: AgentOptions = {}) {
         sent.push({ target, payload, urgency });
         return pushAnswers.shift() ?? { kind: 'delivered', status: 201 };
       },
-      monotonic: time.monotonic,
       wall: time.wall,
       ready: async () => {},
       onOutcome: (deviceId, outcome, at) => {

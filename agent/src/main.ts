@@ -23,7 +23,7 @@ import { createUnitStateReader } from './adapters/units.ts';
 import { createApp, type Deps, type Logger } from './app.ts';
 import type { Config } from './config.ts';
 import { DeliveryPlanner } from './domain/alerts/delivery.ts';
-import { AlertEngine, AlertMemory } from './domain/alerts/engine.ts';
+import { AlertEngine, AlertMemory, emptyAlertMemory } from './domain/alerts/engine.ts';
 import { mountUnitFor } from './domain/mount-unit.ts';
 import { PairingCodes } from './domain/pairing-codes.ts';
 import { ReplayGuard } from './domain/replay-guard.ts';
@@ -87,7 +87,7 @@ export async function createDeps(
     }),
     open('devices.json', DevicesState, emptyDevices),
     open('audit.json', AuditState, emptyAudit),
-    open('alerts.json', AlertMemory, () => new AlertEngine(config.alerts).toJSON()),
+    open('alerts.json', AlertMemory, emptyAlertMemory),
     open('push.json', PushState, () => {
       pushIsNew = true;
       return emptyPushState();
@@ -161,7 +161,6 @@ export async function createDeps(
           agent: httpsAgent,
           ...options,
         }),
-      monotonic: clock.monotonic,
       wall: clock.wall,
       // The Pi has no RTC: a VAPID token made before NTP may be refused (ARCHITECTURE §10).
       ready: () => waitUntil(() => clock.synced() || clock.monotonic() >= syncDeadline),

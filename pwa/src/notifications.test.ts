@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { PushSubscriptionRequest, QuietHours } from '../../shared/api.ts';
 import { toBase64url } from '../../shared/protocol/index.ts';
 import {
@@ -6,6 +6,7 @@ import {
   type BrowserSubscription,
   NotificationsDeniedError,
   type PushBrowser,
+  PushUnavailableError,
   resendSubscription,
   saveSubscription,
   turnOffNotifications,
@@ -103,6 +104,23 @@ describe('notifications', () => {
         quietHours: NIGHT,
       },
     ]);
+  });
+
+  it('gives up with plain words when the browser push service never answers', async () => {
+    vi.useFakeTimers();
+    try {
+      const { browser } = fakeBrowser('default', null);
+      const manager = (await browser.pushManager()) as BrowserPushManager;
+      manager.subscribe = () => new Promise(() => {}); // offline: never settles
+      const agent = fakeAgent(NEW_KEY);
+      const turning = turnOnNotifications(agent.api, browser, null);
+      const outcome = expect(turning).rejects.toThrow(PushUnavailableError);
+      await vi.advanceTimersByTimeAsync(30_000);
+      await outcome;
+      expect(agent.sent).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('stops with a denied permission and subscribes nothing', async () => {

@@ -37,12 +37,34 @@ type AgentPush = Pick<
   'pushSubscription' | 'savePushSubscription' | 'deletePushSubscription'
 >;
 
+/** PushUnavailableError says in plain words why this browser cannot take pushes now. */
+export class PushUnavailableError extends Error {
+  override name = 'PushUnavailableError';
+}
+
 /** NotificationsDeniedError means the person (or the browser) refused the permission. */
 export class NotificationsDeniedError extends Error {
   override name = 'NotificationsDeniedError';
 }
 
 const READY_TIMEOUT_MS = 10_000;
+/** A phone offline, or a browser whose push service is unreachable, never settles subscribe(). */
+const SUBSCRIBE_TIMEOUT_MS = 30_000;
+
+/** withTimeout answers what `work` resolves to, or `fallback()` once `ms` have passed. */
+function withTimeout<T>(work: Promise<T>, ms: number, fallback: () => T): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<T>((resolve, reject) => {
+    timer = setTimeout(() => {
+      try {
+        resolve(fallback());
+      } catch (error) {
+        reject(error);
+      }
+    }, ms);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
 
 /** browserPush answers the real browser; without service workers or push it has no push manager. */
 export function browserPush(): PushBrowser {
@@ -53,8 +75,11 @@ export function browserPush(): PushBrowser {
     requestPermission: () => Notification.requestPermission(),
     async pushManager() {
       if (!supported) return null;
-      const timeout = new Promise<null>((resolve) => setTimeout(resolve, READY_TIMEOUT_MS, null));
-      const registration = await Promise.race([navigator.serviceWorker.ready, timeout]);
+      const registration = await withTimeout<ServiceWorkerRegistration | null>(
+        navigator.serviceWorker.ready,
+        READY_TIMEOUT_MS,
+        () => null,
+      );
       return (registration?.pushManager as BrowserPushManager | undefined) ?? null;
     },
     timeZone: () => Intl.DateTimeFormat().resolvedOptions().timeZone,
@@ -93,10 +118,15 @@ async function subscribeWith(manager: BrowserPushManager, vapidPublicKey: string
   await existing?.unsubscribe();
   const applicationServerKey = fromBase64url(vapidPublicKey);
   if (!applicationServerKey)
-    throw new Error('The Pi sent a notification key this app cannot read.');
-  return manager.subscribe({
+    throw new PushUnavailableError('The Pi sent a notification key this app cannot read.');
+  const subscribing = manager.subscribe({
     userVisibleOnly: true,
     applicationServerKey: new Uint8Array(applicationServerKey),
+  });
+  return withTimeout(subscribing, SUBSCRIBE_TIMEOUT_MS, () => {
+    throw new PushUnavailableError(
+      'The browser’s push service did not answer. Check that this phone is online, then try again.',
+    );
   });
 }
 
@@ -111,7 +141,9 @@ export async function turnOnNotifications(
 ): Promise<PushSubscriptionResponse> {
   if ((await browser.requestPermission()) !== 'granted') throw new NotificationsDeniedError();
   const manager = await browser.pushManager();
-  if (!manager) throw new Error('This browser has no service worker running for this app.');
+  if (!manager) {
+    throw new PushUnavailableError('This browser has no service worker running for this app.');
+  }
   const { vapidPublicKey } = await api.pushSubscription();
   const subscription = await subscribeWith(manager, vapidPublicKey);
   return api.savePushSubscription(

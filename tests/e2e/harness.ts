@@ -1,11 +1,16 @@
 // What an E2E test needs around the browser: the built agent as a real process, and Debian's Chromium.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import {
+  createSandboxPi,
+  type SandboxPi,
+  type SandboxPiOptions,
+} from '../fixtures/sandbox-pi/index.ts';
 
 export const REPO_ROOT = join(import.meta.dirname, '..', '..');
 export const AGENT_BIN = join(REPO_ROOT, 'dist', 'agent', 'immich-pi-agent.mjs');
@@ -21,7 +26,9 @@ export function requireBuild(): void {
 }
 
 /** freePort asks the OS for a loopback port nobody is using right now (the sandbox's helper). */
-export { freeLoopbackPort as freePort } from '../fixtures/sandbox-pi/immich-stub.ts';
+import { freeLoopbackPort } from '../fixtures/sandbox-pi/immich-stub.ts';
+
+export { freeLoopbackPort as freePort };
 
 /** RunningAgent is `immich-pi-agent serve` started as a child process. */
 export interface RunningAgent {
@@ -149,4 +156,75 @@ export async function openPhone(): Promise<Phone> {
       await rm(browser.profile, { recursive: true, force: true });
     },
   };
+}
+
+/** testIdText answers the text of the first element with that data-testid, null when there is none. */
+export async function testIdText(page: Page, testId: string): Promise<string | null> {
+  const element = page.getByTestId(testId);
+  return (await element.count()) > 0 ? element.first().textContent() : null;
+}
+
+/** screenshot saves the page as tests/artifacts/<name>.png. */
+export async function screenshot(
+  page: Page,
+  name: string,
+  options: { fullPage?: boolean } = {},
+): Promise<void> {
+  await mkdir(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), ...options });
+}
+
+/** pairInApp pairs the page's app with a fresh CLI code through the Pair screen, then opens Home. */
+export async function pairInApp(page: Page, agentUrl: string, configPath: string): Promise<void> {
+  const minted = await mintPairingCode(configPath);
+  await page.goto(new URL('/pair', agentUrl).href);
+  await page.getByLabel('Pairing code').fill(minted.code);
+  await page.getByRole('button', { name: 'Pair', exact: true }).click();
+  await page.getByRole('button', { name: 'Go to Home' }).click();
+}
+
+/** Rig is one E2E setup: a sandbox Pi, the built agent on it, and a phone's Chromium. */
+export interface Rig {
+  sandbox: SandboxPi;
+  agent: RunningAgent;
+  phone: Phone;
+  close(): Promise<void>;
+}
+
+/**
+ * startRig makes a sandbox Pi (1 s samples, the built PWA, a free port) with `options` laid over,
+ * lets `prepare` write its files, then starts the agent and opens a phone.
+ */
+export async function startRig(
+  options: SandboxPiOptions = {},
+  prepare: (sandbox: SandboxPi) => Promise<void> = async () => {},
+): Promise<Rig> {
+  requireBuild();
+  const sandbox = await createSandboxPi({
+    port: await freeLoopbackPort(),
+    pwaDir: PWA_DIR,
+    sampleIntervalSeconds: 1,
+    ...options,
+  });
+  let agent: RunningAgent | null = null;
+  try {
+    await prepare(sandbox);
+    agent = await startAgent(sandbox.configPath);
+    const phone = await openPhone();
+    const started = agent;
+    return {
+      sandbox,
+      agent: started,
+      phone,
+      close: async () => {
+        await phone.close();
+        await started.stop();
+        await sandbox.remove();
+      },
+    };
+  } catch (error) {
+    await agent?.stop();
+    await sandbox.remove();
+    throw error;
+  }
 }

@@ -1,11 +1,9 @@
 // A new phone in real Chromium: first run, pairing with a CLI code, live status, installable, offline.
 import { mkdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSandboxPi, type SandboxPi } from '../fixtures/sandbox-pi/index.ts';
 import {
-  ARTIFACTS,
   freePort,
   mintPairingCode,
   openPhone,
@@ -13,7 +11,9 @@ import {
   PWA_DIR,
   type RunningAgent,
   requireBuild,
+  screenshot,
   startAgent,
+  testIdText,
 } from './harness.ts';
 
 describe('pairing a phone in Chromium', () => {
@@ -54,7 +54,7 @@ describe('pairing a phone in Chromium', () => {
     await page.getByRole('heading', { name: 'Welcome to immich-pi' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/welcome');
     expect(await page.getByText('Install app').count()).toBeGreaterThan(0);
-    await page.screenshot({ path: join(await artifacts(), 'first-run.png') });
+    await screenshot(page, 'first-run');
 
     await page.getByRole('button', { name: 'Pair with your Pi' }).click();
     const fingerprint = page.getByTestId('fingerprint');
@@ -66,23 +66,23 @@ describe('pairing a phone in Chromium', () => {
     await codeField.pressSequentially(minted.code.toLowerCase().replace('-', ''));
     expect(await codeField.inputValue()).toBe(minted.code);
     expect(await page.getByLabel('Name for this device').inputValue()).toBe('Android phone');
-    await page.screenshot({ path: join(await artifacts(), 'pair.png') });
+    await screenshot(page, 'pair');
     await page.getByRole('button', { name: 'Pair', exact: true }).click();
 
     await page.getByRole('heading', { name: 'Paired' }).waitFor();
     await page.getByRole('button', { name: 'Go to Home' }).click();
-    await expect.poll(() => text(page, 'drive-state'), { timeout: 10_000 }).toBe('locked');
-    expect(await text(page, 'temperature')).toBe('51.3 °C');
-    expect(await text(page, 'power')).toBe('OK');
-    expect(await text(page, 'connection')).toMatch(/^Live · updated/);
+    await expect.poll(() => testIdText(page, 'drive-state'), { timeout: 10_000 }).toBe('locked');
+    expect(await testIdText(page, 'temperature')).toBe('51.3 °C');
+    expect(await testIdText(page, 'power')).toBe('OK');
+    expect(await testIdText(page, 'connection')).toMatch(/^Live · updated/);
   });
 
   it('shows a new temperature within a few seconds', async () => {
     await sandbox.setTemperature(63.2);
     await expect
-      .poll(() => text(page, 'temperature'), { timeout: 8_000, interval: 250 })
+      .poll(() => testIdText(page, 'temperature'), { timeout: 8_000, interval: 250 })
       .toBe('63.2 °C');
-    await page.screenshot({ path: join(await artifacts(), 'home.png') });
+    await screenshot(page, 'home');
   });
 
   it('lists this device, makes a code for another, and shows the pairing in Activity', async () => {
@@ -91,15 +91,15 @@ describe('pairing a phone in Chromium', () => {
     await thisDevice.waitFor();
     expect(await thisDevice.textContent()).toContain('Android phone');
     await page.getByRole('button', { name: 'Make a pairing code' }).click();
-    await expect.poll(() => text(page, 'new-code')).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}$/);
-    await page.screenshot({ path: join(await artifacts(), 'devices.png') });
+    await expect.poll(() => testIdText(page, 'new-code')).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    await screenshot(page, 'devices');
 
     await page.getByRole('link', { name: 'Home' }).click();
     await page.getByRole('link', { name: 'Activity' }).click();
     const paired = page.getByRole('listitem').filter({ hasText: 'Device paired' });
     await paired.waitFor();
     expect(await paired.textContent()).toContain('“Android phone” was paired.');
-    await page.screenshot({ path: join(await artifacts(), 'activity.png') });
+    await screenshot(page, 'activity');
     await page.getByRole('link', { name: 'Home' }).click();
     await page.getByTestId('status').waitFor();
   });
@@ -121,19 +121,19 @@ describe('pairing a phone in Chromium', () => {
     agent = null;
     await page.reload();
     await expect
-      .poll(() => text(page, 'connection'), { timeout: 10_000 })
+      .poll(() => testIdText(page, 'connection'), { timeout: 10_000 })
       .toMatch(/^Offline · last seen (just now|\d+ seconds? ago)$/);
-    expect(await text(page, 'drive-state')).toBe('locked');
-    expect(await text(page, 'temperature')).toBe('63.2 °C');
+    expect(await testIdText(page, 'drive-state')).toBe('locked');
+    expect(await testIdText(page, 'temperature')).toBe('63.2 °C');
     // Later, on the phone's clock, the age has grown with it.
     await page.clock.install();
     await page.clock.fastForward('02:05');
     await expect
-      .poll(() => text(page, 'connection'), { timeout: 10_000 })
+      .poll(() => testIdText(page, 'connection'), { timeout: 10_000 })
       .toBe('Offline · last seen 2 minutes ago');
-    await page.screenshot({ path: join(await artifacts(), 'home-offline.png') });
+    await screenshot(page, 'home-offline');
     await page.emulateMedia({ colorScheme: 'dark' });
-    await page.screenshot({ path: join(await artifacts(), 'home-offline-dark.png') });
+    await screenshot(page, 'home-offline-dark');
   });
 
   it('stops at a Pi whose identity key changed, and offers to pair again', async () => {
@@ -145,7 +145,7 @@ describe('pairing a phone in Chromium', () => {
     await page.emulateMedia({ colorScheme: 'light' });
     await page.reload();
     await page.getByRole('heading', { name: 'The Pi’s identity changed' }).waitFor();
-    await page.screenshot({ path: join(await artifacts(), 'agent-key-changed.png') });
+    await screenshot(page, 'agent-key-changed');
     await page.getByRole('button', { name: 'Forget this Pi and pair again' }).click();
     await page.getByRole('heading', { name: 'Welcome to immich-pi' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/welcome');
@@ -155,13 +155,3 @@ describe('pairing a phone in Chromium', () => {
     expect(violations).toEqual([]);
   });
 });
-
-async function text(page: Page, testId: string): Promise<string | null> {
-  const element = page.getByTestId(testId);
-  return (await element.count()) > 0 ? element.textContent() : null;
-}
-
-async function artifacts(): Promise<string> {
-  await mkdir(ARTIFACTS, { recursive: true });
-  return ARTIFACTS;
-}

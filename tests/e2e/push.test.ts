@@ -2,22 +2,10 @@
 // the Alerts screen and Home's chart. PushManager.subscribe is stubbed: headless Chromium has no
 // push service, so the page gets a subscription with a real P-256 key made here.
 import { createECDH, randomBytes } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { CDPSession, Page, Worker } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSandboxPi, type SandboxPi } from '../fixtures/sandbox-pi/index.ts';
-import {
-  ARTIFACTS,
-  freePort,
-  mintPairingCode,
-  openPhone,
-  type Phone,
-  PWA_DIR,
-  type RunningAgent,
-  requireBuild,
-  startAgent,
-} from './harness.ts';
+import type { SandboxPi } from '../fixtures/sandbox-pi/index.ts';
+import { pairInApp, type Rig, screenshot, startRig, testIdText } from './harness.ts';
 
 // Allowed by config only: nothing answers there, so deliveries fail (and Home can say so).
 const PUSH_ORIGIN = 'https://push.example.test';
@@ -62,52 +50,39 @@ function stubPushManager(fake: { endpoint: string; p256dh: string; auth: string 
 }
 
 describe('push alerts in Chromium', () => {
+  let rig: Rig | null = null;
   let sandbox: SandboxPi;
-  let agent: RunningAgent | null = null;
-  let phone: Phone | null = null;
   let page: Page;
   let violations: string[] = [];
   let origin: string;
 
   beforeAll(async () => {
-    requireBuild();
-    sandbox = await createSandboxPi({
-      port: await freePort(),
-      pwaDir: PWA_DIR,
-      sampleIntervalSeconds: 1,
-      push: { extraOrigins: [PUSH_ORIGIN] },
-    });
-    await sandbox.setTemperature(55.4);
-    agent = await startAgent(sandbox.configPath);
-    origin = new URL(agent.url).origin;
-    phone = await openPhone();
-    ({ page, violations } = phone);
+    rig = await startRig({ push: { extraOrigins: [PUSH_ORIGIN] } }, (made) =>
+      made.setTemperature(55.4),
+    );
+    sandbox = rig.sandbox;
+    origin = new URL(rig.agent.url).origin;
+    ({ page, violations } = rig.phone);
     await page.context().grantPermissions(['notifications'], { origin });
     await page.addInitScript(stubPushManager, fakeSubscription());
   });
 
   afterAll(async () => {
-    await phone?.close();
-    await agent?.stop();
-    await sandbox?.remove();
+    await rig?.close();
   });
 
   it('turns notifications on from Settings and the agent keeps the subscription', async () => {
-    const minted = await mintPairingCode(sandbox.configPath);
-    await page.goto(new URL('/pair', origin).href);
-    await page.getByLabel('Pairing code').fill(minted.code);
-    await page.getByRole('button', { name: 'Pair', exact: true }).click();
-    await page.getByRole('button', { name: 'Go to Home' }).click();
+    await pairInApp(page, origin, sandbox.configPath);
     await page.getByTestId('status').waitFor();
 
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('button', { name: 'Turn on notifications' }).click();
     // The endpoint's origin in this line comes back from the agent's GET /push/subscriptions.
     await expect
-      .poll(() => text(page, 'push-state'), { timeout: 10_000 })
+      .poll(() => testIdText(page, 'push-state'), { timeout: 10_000 })
       .toBe(`On. Alerts reach this device through ${PUSH_ORIGIN}.`);
     const timeZone = await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
-    expect(await text(page, 'time-zone')).toContain(timeZone);
+    expect(await testIdText(page, 'time-zone')).toContain(timeZone);
 
     await page.getByRole('button', { name: 'Send a test notification' }).click();
     await page.getByTestId('push-tested').waitFor();
@@ -117,11 +92,11 @@ describe('push alerts in Chromium', () => {
     await page.getByLabel('From').fill('23:15');
     await page.getByRole('button', { name: 'Save quiet hours' }).click();
     await expect.poll(() => page.getByLabel('Hold back alerts at night').isEnabled()).toBe(true);
-    await shoot(page, 'settings');
+    await screenshot(page, 'push-settings', { fullPage: true });
 
     // After a reload the app still finds the subscription in the browser and at the agent.
     await page.reload();
-    await expect.poll(() => text(page, 'push-state'), { timeout: 10_000 }).toMatch(/^On\. /);
+    await expect.poll(() => testIdText(page, 'push-state'), { timeout: 10_000 }).toMatch(/^On\. /);
   });
 
   it('shows a pushed alert with its title and tag, and something for a broken push', async () => {
@@ -186,7 +161,7 @@ describe('push alerts in Chromium', () => {
     expect(await active.textContent()).toContain('since');
     await active.getByRole('button', { name: /for 1 hour$/ }).click();
     await active.getByText('Notifications held back until').waitFor();
-    await shoot(page, 'alerts');
+    await screenshot(page, 'push-alerts', { fullPage: true });
   });
 
   it('shows active alerts and a 24-hour chart on Home', async () => {
@@ -207,7 +182,7 @@ describe('push alerts in Chromium', () => {
       /^Temperature over the last 24 hours: lowest \d+\.\d °C, highest \d+\.\d °C, now \d+\.\d °C\.$/,
     );
     expect(await chart.locator('text').count()).toBeGreaterThanOrEqual(8);
-    await shoot(page, 'home-alerts-chart');
+    await screenshot(page, 'push-home-alerts-chart', { fullPage: true });
     await page.unroute('**/api/v1/history/temperature');
   });
 
@@ -275,14 +250,4 @@ function dayOfTemperatures(now: number) {
     points.push({ at, minC: meanC - 1.5, maxC: meanC + 2, meanC });
   }
   return { bucketSeconds, points };
-}
-
-async function text(page: Page, testId: string): Promise<string | null> {
-  const element = page.getByTestId(testId);
-  return (await element.count()) > 0 ? element.textContent() : null;
-}
-
-async function shoot(page: Page, name: string): Promise<void> {
-  await mkdir(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: join(ARTIFACTS, `push-${name}.png`), fullPage: true });
 }

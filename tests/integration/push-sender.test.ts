@@ -134,7 +134,6 @@ describe('PushQueue with the real sender', () => {
     return new PushQueue({
       send: (target, payload, opts) =>
         sendPush(target, payload, { ...options, ...opts, timeoutMs: 1_000 }),
-      monotonic: () => performance.now(),
       wall: () => Date.now(),
       ready: async () => {},
       onOutcome: (deviceId, outcome) => outcomes.push({ deviceId, outcome }),

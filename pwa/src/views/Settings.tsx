@@ -7,6 +7,7 @@ import {
   browserPush,
   browserSubscription,
   NotificationsDeniedError,
+  PushUnavailableError,
   saveSubscription,
   turnOffNotifications,
   turnOnNotifications,
@@ -92,7 +93,9 @@ export function Settings() {
   return (
     <Screen title="Settings" back={HOME}>
       {error !== null && !(error instanceof NotificationsDeniedError) && (
-        <Notice kind="error">{describeError(error)}</Notice>
+        <Notice kind="error">
+          {error instanceof PushUnavailableError ? error.message : describeError(error)}
+        </Notice>
       )}
       <section class="card" aria-labelledby="push-h">
         <h2 id="push-h">Notifications</h2>
@@ -193,26 +196,18 @@ function QuietHoursCard(props: {
         Hold back alerts at night
       </label>
       <div class="actions">
-        <label class="field grow">
-          <span class="label">From</span>
-          <input
-            type="time"
-            required
-            disabled={!enabled}
-            value={hours.start}
-            onInput={(e) => setHours({ ...hours, start: e.currentTarget.value })}
-          />
-        </label>
-        <label class="field grow">
-          <span class="label">Until</span>
-          <input
-            type="time"
-            required
-            disabled={!enabled}
-            value={hours.end}
-            onInput={(e) => setHours({ ...hours, end: e.currentTarget.value })}
-          />
-        </label>
+        <TimeField
+          label="From"
+          value={hours.start}
+          disabled={!enabled}
+          onInput={(start) => setHours({ ...hours, start })}
+        />
+        <TimeField
+          label="Until"
+          value={hours.end}
+          disabled={!enabled}
+          onInput={(end) => setHours({ ...hours, end })}
+        />
       </div>
       <p class="hint" data-testid="time-zone">
         In this phone’s time zone, {props.timeZone}.
@@ -221,5 +216,26 @@ function QuietHoursCard(props: {
         Save quiet hours
       </button>
     </form>
+  );
+}
+
+/** TimeField is one labelled HH:MM input of the quiet hours. */
+function TimeField(props: {
+  label: string;
+  value: string;
+  disabled: boolean;
+  onInput: (value: string) => void;
+}) {
+  return (
+    <label class="field grow">
+      <span class="label">{props.label}</span>
+      <input
+        type="time"
+        required
+        disabled={props.disabled}
+        value={props.value}
+        onInput={(e) => props.onInput(e.currentTarget.value)}
+      />
+    </label>
   );
 }

@@ -24,7 +24,6 @@ function harness(options: Partial<PushQueueOptions> = {}) {
       new Promise((resolve) =>
         sends.push({ endpoint: target.endpoint, payload, opts, answer: resolve }),
       ),
-    monotonic: () => 0,
     wall: () => 1_700_000_000_000,
     ready: async () => {},
     onOutcome: (deviceId, outcome, wall) => outcomes.push({ deviceId, outcome, wall }),

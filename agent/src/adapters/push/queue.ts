@@ -12,8 +12,6 @@ export interface QueuedSendOptions {
 
 export interface PushQueueOptions {
   send: (target: PushTarget, payload: string, opts: QueuedSendOptions) => Promise<SendOutcome>;
-  /** Monotonic ms. Not read yet: waits come from setTimer; kept so the wiring stays stable. */
-  monotonic: () => number;
   /** Gate: resolves when pushes may go (the wall clock is synced, or a bounded wait passed). */
   ready: () => Promise<void>;
   /** Called once per message with its final outcome: health, and drop the subscription on gone. */

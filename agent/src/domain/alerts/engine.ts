@@ -35,6 +35,13 @@ export const AlertMemory = v.object({
 });
 export type AlertMemory = v.InferOutput<typeof AlertMemory>;
 
+/** emptyAlertMemory is alerts.json before anything happened. */
+export const emptyAlertMemory = (): AlertMemory => ({
+  history: [],
+  lockedAfterBootFor: null,
+  snoozes: [],
+});
+
 export type AlertChange = { type: 'raised' | 'resolved' | 'event'; alert: Alert; notify: boolean };
 
 interface ActiveEntry {

@@ -111,7 +111,8 @@ export class PushStore {
 function describeFailure(outcome: Exclude<SendOutcome, { kind: 'delivered' }>): string {
   if (outcome.kind === 'gone')
     return `the push service forgot this subscription (${outcome.status})`;
-  const status = outcome.status === null ? '' : ` (${outcome.status})`;
+  // Status 0 or null: refused before sending, or no answer at all.
+  const status = outcome.status ? ` (${outcome.status})` : '';
   return `${outcome.kind === 'retry' ? 'the push service did not take it' : 'the push service refused it'}${status}: ${outcome.reason}`;
 }
 
