@@ -31,11 +31,12 @@ export function signedHeaders(
   method: string,
   path: string,
   body?: Uint8Array,
+  query = '',
 ): Promise<Record<string, string>> {
   return signRequest({
     method,
     path,
-    query: '',
+    query,
     body,
     keyid: device.keyid,
     // The agent runs on this machine, so its clock is ours; the PWA would use hello's offset.

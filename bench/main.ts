@@ -1,7 +1,8 @@
-// The benchmark run (bench/run.mjs bundles and calls it): seven benches, each with its baseline.
+// The benchmark run (bench/run.mjs bundles and calls it): eight benches, each with its baseline.
 import { join } from 'node:path';
 import { createSandboxPi } from '../tests/fixtures/sandbox-pi/index.ts';
 import { benchAlerts } from './alerts.ts';
+import { benchBackups } from './backups.ts';
 import { benchPwaSize } from './pwa-size.ts';
 import { type BenchResult, machineFacts, printSummary } from './report.ts';
 import { benchColdStart, benchIdleRss } from './start-and-memory.ts';
@@ -40,5 +41,6 @@ export async function runBenchmarks(paths: BenchPaths): Promise<void> {
   // Its own sandbox: a real LUKS2 image with a ~1 s KDF, which no other bench wants.
   results.push(await benchUnlock(agentBin));
   results.push(...(await benchAlerts(agentBin)));
+  results.push(await benchBackups(agentBin));
   printSummary(results);
 }

@@ -1,6 +1,7 @@
 // `npm start`: a sandbox Pi, the real agent on 127.0.0.1 reading it, and what a person needs to try it.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -60,6 +61,9 @@ async function runDemo(argv: string[]): Promise<number> {
   // Every start is a fresh boot of the sandbox Pi, as after a power cut: the drive is locked
   // again (paired phones stay paired), which is the moment this app exists for.
   await pi.reboot();
+  const seededRuns = (await hasBackupHistory(pi.spoolDir, pi.config.stateDir))
+    ? 0
+    : await pi.seedBackupHistory();
   const agent = spawn(process.execPath, [cli, 'serve', '--config', pi.configPath], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -102,6 +106,11 @@ async function runDemo(argv: string[]): Promise<number> {
     `  Sandbox:          ${pi.dir}`,
     `  Agent key:        ${minted.fingerprint}`,
   ];
+  if (seededRuns > 0) {
+    lines.push(
+      `Backups hold ${seededRuns} nights of demo history (marked as demo data), so the screen and chart have something to show.`,
+    );
+  }
   if (!pi.cryptsetupAvailable) {
     lines.push(
       'cryptsetup is not installed, so the passphrase check is simulated; `sudo apt-get install cryptsetup` installs it.',
@@ -110,6 +119,7 @@ async function runDemo(argv: string[]): Promise<number> {
   lines.push(
     `Try: echo 81000 > ${shellQuote(join(pi.root, 'sys/class/thermal/thermal_zone0/temp'))}   (81 °C)`,
     `     touch ${shellQuote(join(pi.dir, 'units/immich-server.service.fail'))}   (Immich fails to start)`,
+    `     echo fail > ${shellQuote(join(pi.dir, 'backup/outcome'))}   (the next backup fails; ok, partial, interrupted or slow for others)`,
     'Press Ctrl-C to stop.',
   );
   process.stdout.write(`${lines.join('\n')}\n`);
@@ -168,6 +178,17 @@ async function mintPairingCode(cli: string, configPath: string): Promise<Minted>
     throw new Error(`unexpected answer from \`immich-pi-agent pair --json\`: ${line}`);
   }
   return minted as Minted;
+}
+
+/**
+ * hasBackupHistory tells whether the sandbox has backup runs already: records in the spool, or
+ * the agent's own history (so demo history is seeded once, on a fresh sandbox).
+ */
+async function hasBackupHistory(spoolDir: string, stateDir: string): Promise<boolean> {
+  const spooled = await readdir(spoolDir).catch(() => [] as string[]);
+  return (
+    spooled.some((name) => name.endsWith('.json')) || existsSync(join(stateDir, 'backups.json'))
+  );
 }
 
 /** shellQuote leaves plain paths alone and single-quotes the rest, so the Try line can be pasted. */

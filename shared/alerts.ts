@@ -36,13 +36,13 @@ export const CRITICAL_KINDS: readonly AlertKind[] = [
 /** The app screen a tap on the notification opens. */
 export const ALERT_SCREEN: Record<
   AlertKind,
-  '/' | '/unlock' | '/alerts' | '/devices' | '/activity'
+  '/' | '/unlock' | '/alerts' | '/devices' | '/activity' | '/backups'
 > = {
   'locked-after-boot': '/unlock',
   'unlock-failed': '/activity',
   'device-paired': '/devices',
-  'backup-failed': '/alerts',
-  'backup-stale': '/alerts',
+  'backup-failed': '/backups',
+  'backup-stale': '/backups',
   'temp-high': '/alerts',
   undervoltage: '/alerts',
   'disk-full': '/alerts',
@@ -74,8 +74,10 @@ export type Alert = v.InferOutput<typeof Alert>;
 export interface AlertSubject {
   /** service-down: the unit; disk-full: "sd" or "drive"; device-paired: the device's name. */
   name?: string;
-  /** temp-high: °C; disk-full: percent used; unlock-failed: tries left. */
+  /** temp-high: °C; disk-full: percent used; unlock-failed: tries left; backup-stale: hours. */
   value?: number;
+  /** backup-failed: why the run failed, from its report (system text). */
+  detail?: string;
 }
 
 const diskName = (name = '') => (name === 'sd' ? 'The SD card' : 'The photo drive');
@@ -104,12 +106,16 @@ export const TEMPLATES: Record<
   },
   'backup-failed': {
     title: () => 'Backup failed',
-    body: () => 'The last backup ended without a new snapshot. Open Backups to see why.',
+    body: (s) =>
+      s.detail
+        ? `${s.detail} Open Backups for its log.`
+        : 'The last backup ended without a new snapshot. Open Backups to see why.',
     resolved: 'A backup finished again.',
   },
   'backup-stale': {
-    title: () => 'No recent backup',
-    body: () => 'There has been no good backup for over a day. Check that the backup timer runs.',
+    title: (s) => (s.value === undefined ? 'No recent backup' : `No backup for ${s.value} hours`),
+    body: () =>
+      'Your photos have no fresh copy in the cloud. Check that the drive is unlocked and the backup timer runs.',
     resolved: 'A backup finished again.',
   },
   'temp-high': {

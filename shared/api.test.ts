@@ -61,6 +61,16 @@ const samples = {
       },
     ],
     push: { lastSentAt: 1, lastFailedAt: null, failingSince: null, lastError: null },
+    backup: {
+      lastGoodAt: 1,
+      lastGoodSnapshotId: 'd52a',
+      lastResult: 'failed',
+      nextAt: 3,
+      running: { since: 2 },
+      stale: false,
+      snapshots: 42,
+      demo: false,
+    },
   },
   unlockKey: { keyId: 'C'.repeat(22), publicKey: key, bootId: 'b', signature: 'A'.repeat(86) },
   unlockRequest: {

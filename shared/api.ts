@@ -1,6 +1,7 @@
 // The wire contract of API v1: schemas both the agent and the PWA validate against (docs/api.md).
 import * as v from 'valibot';
 import { Alert } from './alerts.ts';
+import { BackupSummary } from './backup-summary.ts';
 import { fromBase64url } from './protocol/base64url.ts';
 
 export const API_PREFIX = '/api/v1';
@@ -23,6 +24,8 @@ export const ROUTES = {
   alerts: `${API_PREFIX}/alerts`,
   alertSnooze: (id: string) => `${API_PREFIX}/alerts/${encodeURIComponent(id)}/snooze`,
   temperatureHistory: `${API_PREFIX}/history/temperature`,
+  backups: `${API_PREFIX}/backups`,
+  backupRun: (id: string) => `${API_PREFIX}/backups/${encodeURIComponent(id)}`,
 } as const;
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
@@ -165,6 +168,8 @@ export const StatusResponse = v.object({
   alerts: v.optional(v.array(Alert), []),
   /** Push delivery to the device asking; null when it has no subscription. */
   push: v.optional(v.nullable(PushHealth), null),
+  /** Backups at a glance: last good one, next run, one running now. */
+  backup: v.optional(v.nullable(BackupSummary), null),
 });
 export type StatusResponse = v.InferOutput<typeof StatusResponse>;
 
@@ -214,6 +219,7 @@ export const AUDIT_KINDS = [
   'unlock-failed',
   'locked',
   'lock-failed',
+  'backup-started',
 ] as const;
 export const AuditKind = v.picklist(AUDIT_KINDS);
 export type AuditKind = v.InferOutput<typeof AuditKind>;

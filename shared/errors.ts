@@ -14,6 +14,7 @@ export const ERROR_STATUS = {
   'headers-too-large': 431,
   'cross-site-refused': 403,
   'funnel-refused': 403,
+  'login-not-allowed': 403,
   // RFC 9421 signature checks (ARCHITECTURE §4): always 401 with nothing but the code
   'signature-missing': 401,
   'signature-malformed': 401,
@@ -46,6 +47,10 @@ export const ERROR_STATUS = {
   'push-not-subscribed': 404,
   'push-key-stale': 409,
   'alert-not-found': 404,
+  // Backups (ARCHITECTURE §11)
+  'backup-running': 409,
+  'backup-drive-locked': 409,
+  'backup-run-not-found': 404,
   // Never expected: a bug. The agent logs it and keeps running.
   internal: 500,
 } as const;

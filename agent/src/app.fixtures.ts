@@ -16,6 +16,7 @@ import {
 import { hmacSha256, sha256 } from './adapters/node-crypto.ts';
 import { PushQueue } from './adapters/push/queue.ts';
 import type { PushTarget, SendOutcome } from './adapters/push/send.ts';
+import { SPOOL_NAME } from './adapters/spool.ts';
 import type { StateFile } from './adapters/state-store/index.ts';
 import { createApp, type Deps } from './app.ts';
 import { type Config, parseConfig } from './config.ts';
@@ -29,6 +30,8 @@ import { AlertService } from './services/alerts/alert-service.ts';
 import { emptyPushState, PushStore } from './services/alerts/push-store.ts';
 import { TemperatureHistory } from './services/alerts/temperature-history.ts';
 import { AuditLog, emptyAudit } from './services/audit.ts';
+import { BackupService } from './services/backups/backup-service.ts';
+import { emptyBackups } from './services/backups/history.ts';
 import { DeviceRegistry, emptyDevices } from './services/devices.ts';
 import { createDriveControl, type DriveControlEvent } from './services/drive-control.ts';
 import { cacheSystem, createStatusSource } from './services/status.ts';
@@ -118,6 +121,38 @@ export function makeAgent(options: AgentOptions = {}) {
     log: { info: () => {}, error: () => {} },
   });
   const temperatureHistory = new TemperatureHistory();
+  // The spool as files by name, and every start the helper was asked for.
+  const spool = new Map<string, string>();
+  const backupStarts: (string | null)[] = [];
+  const backups = new BackupService({
+    config: config.backup,
+    state: memoryFile(emptyBackups()),
+    clock: time,
+    spool: {
+      list: async () =>
+        [...spool.keys()].flatMap((name) => {
+          const match = SPOOL_NAME.exec(name);
+          return match
+            ? [{ id: match[1] as string, kind: match[2] as 'before' | 'run', name, mtimeMs: 0 }]
+            : [];
+        }),
+      read: async (name) => {
+        const text = spool.get(name);
+        if (text === undefined) throw Object.assign(new Error('gone'), { code: 'ENOENT' });
+        return text;
+      },
+    },
+    readNextRun: async () => clock.wallMs + 3600_000,
+    startUnit: async () => {
+      pi.units.set(config.backupUnit, 'activating');
+    },
+    readUnitState: async () => pi.units.get(config.backupUnit) ?? 'inactive',
+    bootId: async () => 'boot-1',
+    systemMonotonicMs: () => clock.monoMs,
+    alerts,
+    onStarted: (_why, deviceId) => backupStarts.push(deviceId),
+    log: { info: () => {}, error: () => {} },
+  });
   const deps: Deps = {
     config,
     version: 'test',
@@ -144,6 +179,7 @@ export function makeAgent(options: AgentOptions = {}) {
     }),
     driveControl,
     alerts,
+    backups,
     temperatureHistory,
     log: { info: () => {}, error: () => {} },
   };
@@ -152,7 +188,19 @@ export function makeAgent(options: AgentOptions = {}) {
     revoked: (device) => void alerts.unsubscribe(device.id),
   });
   const push = { sent, answers: pushAnswers, store: pushStore, history: temperatureHistory };
-  return { app: createApp(deps), deps, clock, agentKey, identity, pi, events, alerts, push };
+  const backup = { spool, starts: backupStarts, service: backups };
+  return {
+    app: createApp(deps),
+    deps,
+    clock,
+    agentKey,
+    identity,
+    pi,
+    events,
+    alerts,
+    push,
+    backup,
+  };
 }
 
 /** newDevice makes a phone's Ed25519 key pair, not yet paired. */

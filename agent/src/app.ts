@@ -8,6 +8,7 @@ import type { ReplayGuard } from './domain/replay-guard.ts';
 import { type SignedRequestInput, verifySignedRequest } from './domain/signature.ts';
 import type { UnlockKey } from './domain/unlock-key.ts';
 import { ApiError } from './errors.ts';
+import { loginAllowlist } from './middleware/login-allowlist.ts';
 import { requestLimits } from './middleware/request-limits.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { type AppVariables, requireSignature } from './middleware/signature.ts';
@@ -15,6 +16,7 @@ import { unsignedGuard } from './middleware/unsigned-guard.ts';
 import type { Clock } from './ports.ts';
 import { alertRoutes, historyRoutes } from './routes/alerts.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { backupRoutes } from './routes/backups.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { helloRoutes } from './routes/hello.ts';
 import { operationRoutes } from './routes/operations.ts';
@@ -26,6 +28,7 @@ import { lockRoutes, unlockRoutes } from './routes/unlock.ts';
 import type { AlertService } from './services/alerts/alert-service.ts';
 import type { TemperatureHistory } from './services/alerts/temperature-history.ts';
 import type { AuditLog } from './services/audit.ts';
+import type { BackupService } from './services/backups/backup-service.ts';
 import type { DeviceRegistry, KeyLookup } from './services/devices.ts';
 import { type DriveControl, UnlockRateLimitedError } from './services/drive-control.ts';
 import type { StatusSource } from './services/status.ts';
@@ -68,6 +71,8 @@ export interface Deps {
     | 'sendTest'
     | 'health'
   >;
+  /** Backup history, its summary and "back up now" (ARCHITECTURE §11). */
+  backups: Pick<BackupService, 'ingest' | 'page' | 'run' | 'startNow' | 'summary'>;
   /** The last 24 hours of temperature, for Home's chart. */
   temperatureHistory: Pick<TemperatureHistory, 'points'>;
   log: Logger;
@@ -115,11 +120,13 @@ export function createApp(deps: Deps) {
     .route('/operations', operationRoutes(routeDeps))
     .route('/push', pushRoutes(routeDeps))
     .route('/alerts', alertRoutes(routeDeps))
-    .route('/history', historyRoutes(routeDeps));
+    .route('/history', historyRoutes(routeDeps))
+    .route('/backups', backupRoutes(routeDeps));
 
   const app = new Hono<AppEnv>();
   app.use(securityHeaders());
   app.use('/api/*', requestLimits(config.security));
+  app.use('/api/*', loginAllowlist(config.security.allowedLogins));
   app.route('/api/v1', api);
   app.route('/', pwaRoutes(config.pwaDir));
   app.notFound((c) => c.json(errorBody('not-found', 'There is nothing here.'), 404));

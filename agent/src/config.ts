@@ -74,6 +74,35 @@ export const ConfigSchema = v.strictObject({
   ]),
   /** The backup service: lock stops a running backup before anything else. */
   backupUnit: v.optional(UnitName, 'immich-backup.service'),
+  /**
+   * Backups (ARCHITECTURE §11). The agent never runs rustic: `report-backup`, run as root inside
+   * the backup unit, does and leaves its records in spoolDir; the agent only reads them.
+   */
+  backup: v.optional(
+    v.strictObject({
+      /** The timer whose next run Home shows. */
+      timer: v.optional(UnitName, 'immich-backup.timer'),
+      /** Root-owned, readable by the agent's group only; never a directory the agent can write. */
+      spoolDir: v.optional(AbsolutePath, '/var/spool/immich-pi-agent/backups'),
+      rustic: v.optional(AbsolutePath, '/run/current-system/sw/bin/rustic'),
+      /** rustic's config profile (`-P`), when not the default `rustic`. */
+      profile: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/))),
+      journalctl: v.optional(AbsolutePath, '/run/current-system/sw/bin/journalctl'),
+      /** No good backup for staleHours + graceHours raises backup-stale. */
+      staleHours: v.optional(v.pipe(v.number(), v.minValue(1)), 24),
+      graceHours: v.optional(Seconds, 3),
+      /** After an unlock, a backup starts when the last good one is older than this (a missed run). */
+      catchUpAfterHours: v.optional(v.pipe(v.number(), v.minValue(1)), 24),
+      /** A run that processed fewer files than this share of the last good one is flagged. */
+      collapseRatio: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1)), 0.5),
+      /** Runs kept in the history; older ones are forgotten. More than the spool keeps (200). */
+      historyLimit: v.optional(
+        v.pipe(v.number(), v.integer(), v.minValue(250), v.maxValue(5000)),
+        2000,
+      ),
+    }),
+    {},
+  ),
   /** Where Immich answers GET /api/server/ping. */
   immichUrl: v.optional(v.pipe(v.string(), v.url()), 'http://127.0.0.1:2283'),
   /** systemctl, for the read-only `systemctl show` of the units (start and stop go to the helper). */
@@ -150,6 +179,21 @@ export const ConfigSchema = v.strictObject({
       maxNonces: v.optional(v.pipe(v.number(), v.integer(), v.minValue(100)), 200_000),
       maxHeaderBytes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1024)), 8192),
       maxBodyBytes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1024)), 64 * 1024),
+      /**
+       * Tailnet logins (`Tailscale-User-Login`, set by `tailscale serve`) allowed to reach the
+       * API at all, as a second factor besides the device key; empty allows any.
+       */
+      allowedLogins: v.optional(
+        v.array(
+          v.pipe(
+            v.string(),
+            v.minLength(1),
+            v.maxLength(256),
+            v.check((s) => !/[\s,]/.test(s), 'must be one login'),
+          ),
+        ),
+        [],
+      ),
     }),
     {},
   ),

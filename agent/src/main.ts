@@ -2,6 +2,7 @@
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Agent as HttpsAgent } from 'node:https';
+import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
 import { version } from '../../package.json';
 import type { Warning } from '../../shared/api.ts';
@@ -17,8 +18,10 @@ import { hmacSha256, sha256 } from './adapters/node-crypto.ts';
 import { PushQueue } from './adapters/push/queue.ts';
 import { sendPush } from './adapters/push/send.ts';
 import { runCommand } from './adapters/run-command.ts';
+import { listSpool, readSpoolFile } from './adapters/spool.ts';
 import { openStateFile, type RecoveryReport } from './adapters/state-store/index.ts';
 import { createSystemReader } from './adapters/system.ts';
+import { parseTimerShow, timerShowArgv } from './adapters/systemd-timer.ts';
 import { createUnitStateReader } from './adapters/units.ts';
 import { createApp, type Deps, type Logger } from './app.ts';
 import type { Config } from './config.ts';
@@ -28,6 +31,7 @@ import { mountUnitFor } from './domain/mount-unit.ts';
 import { PairingCodes } from './domain/pairing-codes.ts';
 import { ReplayGuard } from './domain/replay-guard.ts';
 import { createUnlockKey } from './domain/unlock-key.ts';
+import { ApiError } from './errors.ts';
 import { hostPaths } from './paths.ts';
 import { adminCommands } from './services/admin.ts';
 import { AlertService } from './services/alerts/alert-service.ts';
@@ -35,6 +39,8 @@ import { type Monitor, startMonitor } from './services/alerts/monitor.ts';
 import { emptyPushState, PushState, PushStore } from './services/alerts/push-store.ts';
 import { TemperatureHistory } from './services/alerts/temperature-history.ts';
 import { AuditLog, AuditState, emptyAudit } from './services/audit.ts';
+import { BackupService } from './services/backups/backup-service.ts';
+import { BackupsState, emptyBackups } from './services/backups/history.ts';
 import { DeviceRegistry, DevicesState, emptyDevices } from './services/devices.ts';
 import { createDriveControl, type DriveControlEvent } from './services/drive-control.ts';
 import { cacheSystem, createStatusSource } from './services/status.ts';
@@ -80,19 +86,21 @@ export async function createDeps(
 
   let identityIsNew = false;
   let pushIsNew = false;
-  const [identityFile, devicesFile, auditFile, alertsFile, pushFile] = await Promise.all([
-    open('identity.json', IdentityState, () => {
-      identityIsNew = true;
-      return newIdentity();
-    }),
-    open('devices.json', DevicesState, emptyDevices),
-    open('audit.json', AuditState, emptyAudit),
-    open('alerts.json', AlertMemory, emptyAlertMemory),
-    open('push.json', PushState, () => {
-      pushIsNew = true;
-      return emptyPushState();
-    }),
-  ]);
+  const [identityFile, devicesFile, auditFile, alertsFile, pushFile, backupsFile] =
+    await Promise.all([
+      open('identity.json', IdentityState, () => {
+        identityIsNew = true;
+        return newIdentity();
+      }),
+      open('devices.json', DevicesState, emptyDevices),
+      open('audit.json', AuditState, emptyAudit),
+      open('alerts.json', AlertMemory, emptyAlertMemory),
+      open('push.json', PushState, () => {
+        pushIsNew = true;
+        return emptyPushState();
+      }),
+      open('backups.json', BackupsState, emptyBackups),
+    ]);
   if (identityIsNew) await identityFile.write(identityFile.value);
   // The VAPID keys are made once: every subscription is bound to them.
   if (pushIsNew) await pushFile.write(pushFile.value);
@@ -114,6 +122,8 @@ export async function createDeps(
     );
   }
 
+  const readUnitStates = createUnitStateReader({ systemctl: config.systemctl, runCommand });
+  const callHelper = createHelperClient(config.helper, { log: (line) => log.error(line) });
   const system = cacheSystem(createSystemReader({ paths, readText, statFs }), clock);
   const driveControl = createDriveControl({
     config: {
@@ -122,18 +132,22 @@ export async function createDeps(
       timeouts: config.timeouts,
       mountUnit: mountUnitFor(config.drive.mountPoint),
     },
-    callHelper: createHelperClient(config.helper, { log: (line) => log.error(line) }),
+    callHelper,
     probeDrive: async () => (await system.latest(0)).sample.drive,
     invalidateProbe: () => system.invalidate(),
-    readUnitStates: createUnitStateReader({ systemctl: config.systemctl, runCommand }),
+    readUnitStates,
     pingImmich: createImmichPing({ immichUrl: config.immichUrl }),
     clock,
     randomBytes,
     audit,
     onEvent: (event) => {
       log.info(describeEvent(event));
-      if (event.type === 'immich-back') alerts.event('immich-back', {});
-      else if (event.code === 'wrong-passphrase' || event.code === 'unlock-rate-limited') {
+      if (event.type === 'immich-back') {
+        alerts.event('immich-back', {});
+        void backups
+          .catchUp()
+          .catch((error: unknown) => log.error('cannot start the missed backup', error));
+      } else if (event.code === 'wrong-passphrase' || event.code === 'unlock-rate-limited') {
         alerts.event('unlock-failed', event.triesLeft === null ? {} : { value: event.triesLeft });
       }
     },
@@ -185,6 +199,40 @@ export async function createDeps(
       at: clock.wall(),
     });
   }
+  const { spoolDir } = config.backup;
+  const backups: BackupService = new BackupService({
+    config: config.backup,
+    state: backupsFile,
+    clock,
+    spool: { list: () => listSpool(spoolDir), read: (name) => readSpoolFile(join(spoolDir, name)) },
+    readNextRun: async () => {
+      const argv = timerShowArgv(config.systemctl, config.backup.timer);
+      const { stdout } = await runCommand(argv, { timeoutMs: 5000, maxOutputBytes: 64 * 1024 });
+      return parseTimerShow(stdout).nextAt;
+    },
+    startUnit: async () => {
+      const answer = await callHelper({ verb: 'start-backup' });
+      if (!answer.ok) {
+        throw new ApiError(
+          'helper-unavailable',
+          `The backup could not be started: ${answer.message}`,
+        );
+      }
+    },
+    readUnitState: async () => (await readUnitStates([config.backupUnit]))[0] ?? 'unknown',
+    bootId: async () => ((await readText(paths.bootId).catch(() => null)) ?? '').trim(),
+    systemMonotonicMs: () => Number(process.hrtime.bigint() / 1_000_000n),
+    alerts,
+    onStarted: (why, deviceId) =>
+      void audit.record(
+        'backup-started',
+        why === 'catch-up'
+          ? 'A backup started after the unlock, since the daily one was missed.'
+          : 'A backup was started from the app.',
+        deviceId,
+      ),
+    log,
+  });
   const temperatureHistory = new TemperatureHistory();
   const devices = new DeviceRegistry(devicesFile);
   devices.listen({
@@ -220,6 +268,7 @@ export async function createDeps(
     unlockKey: createUnlockKey({ bootId, signWithIdentity: identity.sign, randomBytes }),
     driveControl,
     alerts,
+    backups,
     temperatureHistory,
     log,
   } satisfies Deps;
@@ -234,6 +283,7 @@ export async function createDeps(
         clock,
         history: temperatureHistory,
         alerts,
+        backups,
         log,
       }),
   };

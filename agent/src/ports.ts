@@ -29,6 +29,11 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Cap on stdout and stderr each; more is cut and the command fails. */
   maxOutputBytes?: number;
+  /**
+   * The child's whole environment instead of PATH and LANG=C. Only report-backup passes one:
+   * it runs rustic inside the backup unit, whose environment names rustic's settings.
+   */
+  env?: Record<string, string | undefined>;
 }
 
 export interface RunResult {

@@ -36,6 +36,8 @@ export const ERROR_WORDS: Record<ErrorCode, string> = {
   'headers-too-large': `The request was too large for the Pi. ${TRY_AGAIN}`,
   'cross-site-refused': 'The Pi only answers its own app, opened from its own address.',
   'funnel-refused': 'The Pi does not answer from the public internet. Connect through Tailscale.',
+  'login-not-allowed':
+    'This Tailscale login may not use this Pi. Ask its owner to add it to the allowed logins.',
   'signature-missing': `${SIGNATURE} ${TRY_AGAIN}`,
   'signature-malformed': `${SIGNATURE} ${TRY_AGAIN}`,
   'unknown-key': 'The Pi does not know this phone any more. Pair it again.',
@@ -66,6 +68,9 @@ export const ERROR_WORDS: Record<ErrorCode, string> = {
   'push-not-subscribed': 'Notifications are not turned on for this device.',
   'push-key-stale': 'The Pi’s notification key changed. Turn notifications off and on again.',
   'alert-not-found': 'That alert is gone: it may have cleared already.',
+  'backup-running': 'A backup is running already; wait for it to finish.',
+  'backup-drive-locked': 'The drive is locked: unlock it first, then back up.',
+  'backup-run-not-found': 'The Pi no longer has that backup run in its history.',
   internal: 'Something went wrong inside the Pi. It keeps running; try again.',
 };
 

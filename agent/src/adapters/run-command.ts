@@ -54,7 +54,7 @@ export const runCommand: RunCommand = (argv, options = {}) => {
     const child = spawn(program, args, {
       shell: false,
       stdio: ['pipe', 'pipe', 'pipe'],
-      env: { PATH: process.env.PATH ?? FALLBACK_PATH, LANG: 'C' },
+      env: options.env ?? { PATH: process.env.PATH ?? FALLBACK_PATH, LANG: 'C' },
     });
     const stdout = collect(child.stdout, options, onTooMuch);
     const stderr = collect(child.stderr, options, onTooMuch);

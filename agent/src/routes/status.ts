@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import type { StatusResponse } from '../../../shared/api.ts';
 import type { AppEnv, RouteDeps } from '../app.ts';
 
-/** statusRoutes answers the latest sample of drive, temperature, power, disks, uptime and alerts. */
+/** statusRoutes answers the latest sample of drive, temperature, power, disks, uptime, alerts and backups. */
 export function statusRoutes(deps: RouteDeps) {
   return new Hono<AppEnv>().get('/', async (c) => {
     const status = await deps.status.current();
@@ -11,6 +11,7 @@ export function statusRoutes(deps: RouteDeps) {
       ...status,
       alerts: deps.alerts.active(),
       push: deps.alerts.health(c.get('deviceId')),
+      backup: deps.backups.summary(),
     } satisfies StatusResponse);
   });
 }

@@ -61,6 +61,8 @@ export interface DriveControlDeps {
 export type DriveReport = {
   state: DriveState;
   units: UnitStatus[];
+  /** The backup unit's state (not one of the services status lists). */
+  backupUnit: UnitStatus['state'];
   operation: { id: string; kind: OperationKind } | null;
   unlock: { triesLeft: number; retryAfterSeconds: number | null };
 };
@@ -129,6 +131,7 @@ export function createDriveControl(deps: DriveControlDeps): DriveControl {
     return {
       state: deriveDriveState({ probe, units, operation: latest }),
       units,
+      backupUnit: states.get(config.backupUnit) ?? 'unknown',
       operation: current ? { id: current.id, kind: current.kind } : null,
       unlock: budget(),
     };

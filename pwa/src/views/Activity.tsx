@@ -24,6 +24,7 @@ const KIND_WORDS: Record<AuditKind, string> = {
   'unlock-failed': 'Unlock failed',
   locked: 'Drive locked',
   'lock-failed': 'Lock failed',
+  'backup-started': 'Backup started',
 };
 const SECURITY_KINDS = new Set<AuditKind>([
   'pairing-failed',

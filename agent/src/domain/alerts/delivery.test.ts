@@ -31,7 +31,7 @@ describe('messageFor', () => {
     expect(messageFor(c.backupFailed)).toEqual({
       title: 'Backup failed',
       body: 'The last backup ended without a new snapshot. Open Backups to see why.',
-      navigate: '/alerts',
+      navigate: '/backups',
       tag: 'backup-failed',
       urgency: 'normal',
       critical: false,

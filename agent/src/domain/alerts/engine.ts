@@ -110,18 +110,28 @@ export class AlertEngine {
     return { type: 'event', alert, notify };
   }
 
-  /** setCondition raises or clears a state alert decided elsewhere (the backup rules). */
+  /**
+   * setCondition raises or clears a state alert decided elsewhere (the backup rules).
+   * `alreadyNotified` raises one that was pushed before a restart without pushing it again,
+   * while its clear still notifies.
+   */
   setCondition(
     kind: 'backup-failed' | 'backup-stale',
     active: boolean,
     subject: AlertSubject,
     mono: number,
     wall: number,
+    options: { alreadyNotified?: boolean } = {},
   ): AlertChange | null {
     this.lastWall = Math.max(this.lastWall, wall);
-    return active
-      ? this.raise(kind, kind, subject, mono, wall)
-      : this.resolve(kind, mono, wall, false);
+    if (!active) return this.resolve(kind, mono, wall, false);
+    const change = this.raise(kind, kind, subject, mono, wall);
+    if (change && options.alreadyNotified) {
+      change.notify = false;
+      const entry = this.current.get(kind);
+      if (entry) entry.notified = true;
+    }
+    return change;
   }
 
   /**

@@ -73,6 +73,25 @@ export class AlertService {
     this.dispatch([engine.event(kind, subject, clock.monotonic(), clock.wall())]);
   }
 
+  /** condition raises or clears backup-failed or backup-stale, decided by the backup service. */
+  condition(
+    kind: 'backup-failed' | 'backup-stale',
+    active: boolean,
+    subject: AlertSubject,
+    options: { alreadyNotified?: boolean } = {},
+  ): void {
+    const { clock, engine } = this.options;
+    const change = engine.setCondition(
+      kind,
+      active,
+      subject,
+      clock.monotonic(),
+      clock.wall(),
+      options,
+    );
+    if (change) this.dispatch([change]);
+  }
+
   /** tick sends the summaries of quiet hours that have just ended. */
   tick(): void {
     if (!this.options.pushEnabled) return;

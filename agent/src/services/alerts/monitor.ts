@@ -6,6 +6,7 @@ import type { Logger } from '../../app.ts';
 import type { Observation } from '../../domain/alerts/engine.ts';
 import { type DriveProbe, driveStateFromProbe } from '../../domain/drive-state.ts';
 import type { Clock } from '../../ports.ts';
+import type { BackupObservation } from '../backups/backup-service.ts';
 import type { DriveReport } from '../drive-control.ts';
 import type { CachedSystem } from '../status.ts';
 import type { TemperatureHistory } from './temperature-history.ts';
@@ -17,6 +18,8 @@ export interface MonitorOptions {
   clock: Clock;
   history: TemperatureHistory;
   alerts: { observe(observation: Observation): void; tick(): void };
+  /** New backup reports, staleness and the timer, on the same beat. */
+  backups: { tick(observation: BackupObservation): Promise<void> };
   log: Logger;
 }
 
@@ -31,7 +34,7 @@ export interface Monitor {
  * instead of piling up. A failed sample is logged and the loop goes on.
  */
 export function startMonitor(options: MonitorOptions): Monitor {
-  const { intervalMs, system, drive, clock, history, alerts, log } = options;
+  const { intervalMs, system, drive, clock, history, alerts, backups, log } = options;
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
 
@@ -53,6 +56,7 @@ export function startMonitor(options: MonitorOptions): Monitor {
       units: report.units,
     });
     alerts.tick();
+    await backups.tick({ unitState: report.backupUnit, drive: report.state });
   }
 
   const loop = async () => {

@@ -1,0 +1,32 @@
+// /api/v1/backups: the run history page by page, one run in full, and "back up now".
+import { Hono } from 'hono';
+import {
+  type BackupRunResponse,
+  type BackupStartedResponse,
+  BackupsQuery,
+  type BackupsResponse,
+} from '../../../shared/backups.ts';
+import type { AppEnv, RouteDeps } from '../app.ts';
+import { ApiError } from '../errors.ts';
+import { validate } from './json-body.ts';
+
+/** backupRoutes answers the history, a run's detail and starts a backup. */
+export function backupRoutes(deps: RouteDeps) {
+  const { backups, status } = deps;
+  return new Hono<AppEnv>()
+    .get('/', async (c) => {
+      const query = validate(BackupsQuery, c.req.query());
+      await backups.ingest();
+      return c.json(backups.page(query.limit, query.before) satisfies BackupsResponse);
+    })
+    .post('/', async (c) => {
+      const now = await status.current();
+      const at = await backups.startNow(now.drive.state, now.operation !== null, c.get('deviceId'));
+      return c.json({ started: true, at } satisfies BackupStartedResponse, 202);
+    })
+    .get('/:id', (c) => {
+      const run = backups.run(c.req.param('id'));
+      if (!run) throw new ApiError('backup-run-not-found', 'There is no backup run with that id.');
+      return c.json({ run } satisfies BackupRunResponse);
+    });
+}

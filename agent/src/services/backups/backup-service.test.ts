@@ -1,0 +1,249 @@
+// The backup service on a pinned clock with an in-memory spool: ingest, alerts across restarts,
+// orphaned runs, staleness and the catch-up after unlock.
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../config.ts';
+import type { BeforeRecord, RunRecord, SnapshotInfo } from '../../domain/backups/spool-record.ts';
+import { BackupService } from './backup-service.ts';
+import { type BackupsState, emptyBackups } from './history.ts';
+
+const HOUR = 3600_000;
+const config = parseConfig({}).backup;
+
+const snapshot = (id: string, timeMs: number, filesProcessed = 1000): SnapshotInfo => ({
+  id,
+  time: new Date(timeMs).toISOString(),
+  timeMs,
+  filesNew: 3,
+  filesChanged: 1,
+  filesProcessed,
+  bytesAdded: 1024,
+  bytesProcessed: 10_000,
+});
+
+const invocation = (n: number) => n.toString(16).padStart(32, '0');
+
+function harness(state: BackupsState = emptyBackups()) {
+  const clock = { wallMs: 1_764_000_000_000, monoMs: 1_000_000, synced: true };
+  const files = new Map<string, string>();
+  const conditions: {
+    kind: string;
+    active: boolean;
+    value?: number;
+    detail?: string;
+    quiet: boolean;
+  }[] = [];
+  const starts: string[] = [];
+  const file = {
+    value: state,
+    async write(next: BackupsState) {
+      file.value = next;
+    },
+  };
+  let repo: SnapshotInfo[] = [];
+  const make = () =>
+    new BackupService({
+      config,
+      state: file,
+      clock: {
+        wall: () => clock.wallMs,
+        monotonic: () => clock.monoMs,
+        synced: () => clock.synced,
+      },
+      spool: {
+        list: async () =>
+          [...files.keys()].map((name) => {
+            const [id, kind] = name.split('.') as [string, 'before' | 'run'];
+            return { id, kind, name, mtimeMs: 0 };
+          }),
+        read: async (name) => files.get(name) ?? '',
+      },
+      readNextRun: async () => clock.wallMs + 12 * HOUR,
+      startUnit: async () => {
+        starts.push('start');
+      },
+      readUnitState: async () => (starts.length > 0 ? 'activating' : 'inactive'),
+      bootId: async () => 'boot-2',
+      systemMonotonicMs: () => clock.monoMs,
+      alerts: {
+        condition: (kind, active, subject, options) =>
+          conditions.push({ kind, active, ...subject, quiet: options?.alreadyNotified === true }),
+      },
+      onStarted: () => {},
+      log: { info: () => {}, error: () => {} },
+    });
+
+  /** report writes one run as report-backup would, with the repo after it. */
+  const report = (
+    n: number,
+    outcome: { newSnapshot: boolean; exitStatus?: string; log?: string[] },
+  ) => {
+    const before: BeforeRecord = {
+      v: 1,
+      kind: 'before',
+      invocationId: invocation(n),
+      at: { wallMs: clock.wallMs - 600_000, bootId: 'boot-2', monoMs: clock.monoMs - 600_000 },
+      snapshotIds: repo.map((s) => s.id),
+      error: null,
+    };
+    if (outcome.newSnapshot)
+      repo = [...repo, snapshot(`s${n}`.padEnd(64, '0'), clock.wallMs - 60_000)];
+    const record: RunRecord = {
+      v: 1,
+      kind: 'run',
+      invocationId: invocation(n),
+      unit: 'immich-backup.service',
+      before,
+      at: { wallMs: clock.wallMs, bootId: 'boot-2', monoMs: clock.monoMs },
+      serviceResult: outcome.exitStatus === '1' ? 'exit-code' : 'success',
+      exitCode: 'exited',
+      exitStatus: outcome.exitStatus ?? '0',
+      snapshots: { ok: true, snapshots: repo },
+      log: outcome.log ?? [],
+      logError: null,
+    };
+    files.set(`${invocation(n)}.run.json`, JSON.stringify(record));
+  };
+  return { clock, files, conditions, starts, file, make, report };
+}
+
+const idle = { unitState: 'inactive' as const, drive: 'running' as const };
+
+describe('BackupService', () => {
+  it('judges reported runs into the history, newest first, with the repository snapshot count', async () => {
+    const h = harness();
+    const service = h.make();
+    h.report(1, { newSnapshot: true });
+    h.clock.wallMs += HOUR;
+    h.report(2, { newSnapshot: false, exitStatus: '1', log: ['[ERROR] connection timed out'] });
+    await service.tick(idle);
+    const page = service.page(20);
+    expect(page.runs.map((r) => [r.seq, r.result])).toEqual([
+      [2, 'failed'],
+      [1, 'succeeded'],
+    ]);
+    expect(page.runs[1]?.durationSeconds).toBe(600);
+    expect(page.summary).toMatchObject({ lastResult: 'failed', snapshots: 1, running: null });
+    expect(h.conditions).toContainEqual(
+      expect.objectContaining({ kind: 'backup-failed', active: true, quiet: false }),
+    );
+    // Read again: nothing is added twice.
+    await service.tick(idle);
+    expect(service.page(20).runs).toHaveLength(2);
+  });
+
+  it('raises a failure pushed before a restart again without pushing it, and clears it on a good run', async () => {
+    const h = harness();
+    h.report(1, { newSnapshot: false, exitStatus: '1' });
+    await h.make().tick(idle);
+    expect(h.file.value.alerted.failed).toBe(true);
+    h.conditions.length = 0;
+    const restarted = h.make();
+    await restarted.tick(idle);
+    expect(h.conditions.filter((c) => c.kind === 'backup-failed')).toEqual([
+      expect.objectContaining({ kind: 'backup-failed', active: true, quiet: true }),
+    ]);
+    h.report(2, { newSnapshot: true });
+    await restarted.tick(idle);
+    expect(h.conditions.at(-1)).toMatchObject({ kind: 'backup-failed', active: false });
+    expect(h.file.value.alerted.failed).toBe(false);
+  });
+
+  it('shows a run under way from its before record, and closes it as interrupted after a reboot', async () => {
+    const h = harness();
+    const before: BeforeRecord = {
+      v: 1,
+      kind: 'before',
+      invocationId: invocation(7),
+      at: { wallMs: h.clock.wallMs, bootId: 'boot-2', monoMs: h.clock.monoMs },
+      snapshotIds: [],
+      error: null,
+    };
+    h.files.set(`${invocation(7)}.before.json`, JSON.stringify(before));
+    const service = h.make();
+    await service.tick({ unitState: 'activating', drive: 'running' });
+    expect(service.summary().running).toEqual({ since: h.clock.wallMs });
+    expect(service.page(20).runs).toEqual([]);
+
+    h.files.set(
+      `${invocation(7)}.before.json`,
+      JSON.stringify({ ...before, at: { ...before.at, bootId: 'boot-1' } }),
+    );
+    const afterReboot = h.make();
+    await afterReboot.tick(idle);
+    expect(afterReboot.summary().running).toBeNull();
+    expect(afterReboot.page(20).runs[0]).toMatchObject({
+      id: invocation(7),
+      result: 'interrupted',
+    });
+  });
+
+  it('keeps an unreadable report as an unknown run instead of dropping it', async () => {
+    const h = harness();
+    h.files.set(`${invocation(3)}.run.json`, '{"v":1,"kind":"run"');
+    const service = h.make();
+    await service.tick(idle);
+    expect(service.page(20).runs[0]).toMatchObject({ result: 'unknown', id: invocation(3) });
+    expect(service.page(20).runs[0]?.reason).toMatch(/not JSON/);
+    // An unknown run neither raises nor clears backup-failed.
+    expect(h.conditions.filter((c) => c.kind === 'backup-failed')).toEqual([]);
+  });
+
+  it('raises backup-stale with the hours once the last good backup passes 24 h + 3 h grace', async () => {
+    const h = harness();
+    const service = h.make();
+    h.report(1, { newSnapshot: true });
+    await service.tick(idle);
+    expect(h.conditions.filter((c) => c.kind === 'backup-stale')).toEqual([
+      expect.objectContaining({ active: false }),
+    ]);
+    h.clock.wallMs += 27 * HOUR - 60_000; // the snapshot is 1 min older than the run's end
+    await service.tick(idle);
+    expect(h.conditions.at(-1)).toMatchObject({ kind: 'backup-stale', active: false });
+    h.clock.wallMs += 2 * 60_000;
+    await service.tick(idle);
+    expect(h.conditions.at(-1)).toMatchObject({ kind: 'backup-stale', active: true, value: 27 });
+    expect(service.summary().stale).toBe(true);
+  });
+
+  it('does not judge staleness on an unsynced clock', async () => {
+    const h = harness();
+    h.clock.synced = false;
+    const service = h.make();
+    await service.tick(idle);
+    expect(h.conditions).toEqual([]);
+    expect(h.file.value.watchingSince).toBeNull();
+  });
+
+  it('catches up a missed daily run after unlock, not a recent one', async () => {
+    const h = harness();
+    const service = h.make();
+    h.report(1, { newSnapshot: true });
+    await service.tick(idle);
+    h.clock.wallMs += 2 * HOUR;
+    expect(await service.catchUp()).toBe(false);
+    h.clock.wallMs += 23 * HOUR;
+    expect(await service.catchUp()).toBe(true);
+    expect(h.starts).toHaveLength(1);
+    // Now one runs: a second unlock does not start another.
+    expect(await service.catchUp()).toBe(false);
+  });
+
+  it('refuses back up now while locked, during an operation, and while one runs', async () => {
+    const h = harness();
+    const service = h.make();
+    await expect(service.startNow('locked', false, 'phone')).rejects.toMatchObject({
+      code: 'backup-drive-locked',
+    });
+    await expect(service.startNow('missing', false, 'phone')).rejects.toMatchObject({
+      code: 'drive-missing',
+    });
+    await expect(service.startNow('running', true, 'phone')).rejects.toMatchObject({
+      code: 'operation-in-progress',
+    });
+    expect(await service.startNow('running', false, 'phone')).toBe(h.clock.wallMs);
+    await expect(service.startNow('running', false, 'phone')).rejects.toMatchObject({
+      code: 'backup-running',
+    });
+    expect(h.starts).toHaveLength(1);
+  });
+});
