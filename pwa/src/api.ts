@@ -208,6 +208,8 @@ export function createApi(options: ApiOptions = {}) {
       },
     }),
     ...pushCalls({ signed }),
+    /** backupCalls loads the Backups screen's calls on first use, outside the first load (§12). */
+    backupCalls: async () => (await import('./api-backups.ts')).backupCalls({ signed }),
     /** connect signs from now on with this device and stops at any agent key but this one. */
     connect(device: { signer: Signer; agentKey: Uint8Array } | null) {
       signer = device?.signer ?? null;

@@ -9,6 +9,7 @@ describe('router', () => {
     expect(toAppPath('/lock/')).toBe('/lock');
     expect(toAppPath('/alerts')).toBe('/alerts');
     expect(toAppPath('/settings/')).toBe('/settings');
+    expect(toAppPath('/backups')).toBe('/backups');
     expect(toAppPath('/nope')).toBe('/');
     expect(toAppPath('/')).toBe('/');
   });
@@ -24,5 +25,6 @@ describe('router', () => {
     expect(screenFor('/unlock', true)).toBe('/unlock');
     expect(screenFor('/alerts', false)).toBe('/welcome');
     expect(screenFor('/settings', true)).toBe('/settings');
+    expect(screenFor('/backups', false)).toBe('/welcome');
   });
 });

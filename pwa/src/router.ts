@@ -1,4 +1,4 @@
-// A tiny router on the History API: nine screens, no library.
+// A tiny router on the History API: ten screens, no library.
 import { type Signal, signal } from '@preact/signals';
 
 export const APP_PATHS = [
@@ -11,6 +11,7 @@ export const APP_PATHS = [
   '/lock',
   '/alerts',
   '/settings',
+  '/backups',
 ] as const;
 export type AppPath = (typeof APP_PATHS)[number];
 

@@ -18,6 +18,7 @@ import { useStore } from '../store.ts';
 import { Link } from '../ui/Link.tsx';
 import { Notice } from '../ui/Notice.tsx';
 import { Screen } from '../ui/Screen.tsx';
+import { BackupTile } from './HomeBackup.tsx';
 import { DriveTile, ServicesTile } from './HomeDrive.tsx';
 
 const POLL_MS = 3000;
@@ -55,6 +56,9 @@ export function Home() {
       {seen ? <Status status={seen.status} /> : !offline && <p>Loading the Pi’s status…</p>}
       {seen && !offline && <LazyChart />}
       <nav class="nav" aria-label="More">
+        <Link to="/backups" class="nav-item">
+          Backups
+        </Link>
         <Link to="/alerts" class="nav-item">
           Alerts
         </Link>
@@ -163,6 +167,7 @@ function Status({ status }: { status: StatusResponse }) {
           {status.uptimeSeconds === null ? 'unknown' : formatUptime(status.uptimeSeconds)}
         </p>
       </section>
+      <BackupTile backup={status.backup ?? null} />
       <section class="tile wide" aria-labelledby="disks-h">
         <h2 id="disks-h">Disk space</h2>
         {status.disks.length === 0 && <p class="hint">No disks reported.</p>}

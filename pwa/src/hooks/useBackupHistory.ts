@@ -1,0 +1,171 @@
+// The Backups screen's data: the first page, older pages on demand, and a run followed by polling.
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import type {
+  BackupChartPoint,
+  BackupRunSummary,
+  BackupSummary,
+  BackupsResponse,
+} from '../../../shared/backups.ts';
+import {
+  advanceFollow,
+  type BackupFollow,
+  type FollowStep,
+  followGoesOn,
+  mergeRuns,
+  startFollow,
+} from '../backup-follow.ts';
+import { useStore } from '../store.ts';
+
+/** PAGE_SIZE keeps the first screen one small request (the agent's default too). */
+const PAGE_SIZE = 20;
+/** POLL_MS: a running backup is checked every 2 s while the screen is visible. */
+export const POLL_MS = 2000;
+/** RETRY_MS is the slower pace while the Pi cannot be reached; the backup runs on without us. */
+const RETRY_MS = 5000;
+
+/** BackupHistory is what the Backups screen draws, and what it can ask for. */
+export interface BackupHistory {
+  summary: BackupSummary | null;
+  chart: BackupChartPoint[] | null;
+  /** Every run loaded so far, newest first. */
+  runs: BackupRunSummary[];
+  /** The cursor for "Load more", null when the oldest run is shown. */
+  next: string | null;
+  /** The followed run's latest step; its last step stays until another run is followed. */
+  step: FollowStep | null;
+  /** The last failure to load, null after a success. */
+  error: unknown;
+  loadingMore: boolean;
+  loadMore(): Promise<void>;
+  /** startBackup asks for a run and follows it; a refusal is thrown for the caller to show. */
+  startBackup(): Promise<void>;
+}
+
+interface Loaded {
+  summary: BackupSummary | null;
+  chart: BackupChartPoint[] | null;
+  runs: BackupRunSummary[];
+  next: string | null;
+  /** Whether an older page was added: its cursor then wins over the first page's. */
+  paged: boolean;
+}
+
+const isHidden = () => document.visibilityState === 'hidden';
+
+/**
+ * useAgentNow answers the Pi's clock now (run times are its wall clock), refreshed every
+ * `intervalMs`. Not hooks/useNow.ts: measured, importing it here splits the first load.
+ */
+export function useAgentNow(intervalMs: number): number {
+  const { api } = useStore();
+  const [now, setNow] = useState(Date.now);
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), intervalMs);
+    return () => clearInterval(timer);
+  }, [intervalMs]);
+  return now + (api.clockOffsetMs() ?? 0);
+}
+
+/** useBackupHistory loads the history on arrival and polls while a run is followed. */
+export function useBackupHistory(): BackupHistory {
+  const store = useStore();
+  const [loaded, setLoaded] = useState<Loaded>({
+    summary: null,
+    chart: null,
+    runs: [],
+    next: null,
+    paged: false,
+  });
+  const [step, setStep] = useState<FollowStep | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const follow = useRef<BackupFollow | null>(null);
+  const firstPage = useRef<BackupsResponse | null>(null);
+  const agentNow = useCallback(() => Date.now() + (store.api.clockOffsetMs() ?? 0), [store]);
+
+  /** refresh loads the first page and moves the followed run on; answers whether it worked. */
+  const refresh = useCallback(async () => {
+    try {
+      const page = await (await store.api.backupCalls()).backups({ limit: PAGE_SIZE });
+      firstPage.current = page;
+      if (!follow.current && page.summary.running) follow.current = startFollow(page.runs, null);
+      if (follow.current) {
+        const moved = advanceFollow(follow.current, page, agentNow());
+        follow.current = followGoesOn(moved.step) ? moved.follow : null;
+        setStep(moved.step);
+        // Home's tile must show the run's end too.
+        if (!follow.current) store.refreshStatus();
+      }
+      setLoaded((old) => ({
+        summary: page.summary,
+        chart: page.chart ?? old.chart,
+        runs: mergeRuns(old.runs, page.runs),
+        next: old.paged ? old.next : page.next,
+        paged: old.paged,
+      }));
+      setError(null);
+      return true;
+    } catch (failure) {
+      store.noteFailure(failure);
+      setError(failure);
+      return false;
+    }
+  }, [store, agentNow]);
+
+  useEffect(() => {
+    refresh();
+  }, [refresh]);
+
+  // While a run is followed: poll every 2 s while visible, at once when shown again.
+  const following = step !== null && followGoesOn(step);
+  useEffect(() => {
+    if (!following) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let stopped = false;
+    const poll = async () => {
+      clearTimeout(timer);
+      if (stopped || isHidden()) return;
+      const worked = await refresh();
+      if (!stopped && !isHidden()) timer = setTimeout(poll, worked ? POLL_MS : RETRY_MS);
+    };
+    const onVisibilityChange = () => (isHidden() ? clearTimeout(timer) : poll());
+    document.addEventListener('visibilitychange', onVisibilityChange);
+    timer = setTimeout(poll, POLL_MS);
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+      document.removeEventListener('visibilitychange', onVisibilityChange);
+    };
+  }, [following, refresh]);
+
+  const loadMore = useCallback(async () => {
+    if (loaded.next === null) return;
+    setLoadingMore(true);
+    try {
+      const page = await (await store.api.backupCalls()).backups({
+        limit: PAGE_SIZE,
+        before: loaded.next,
+      });
+      setLoaded((old) => ({
+        ...old,
+        runs: mergeRuns(old.runs, page.runs),
+        next: page.next,
+        paged: true,
+      }));
+      setError(null);
+    } catch (failure) {
+      store.noteFailure(failure);
+      setError(failure);
+    } finally {
+      setLoadingMore(false);
+    }
+  }, [store, loaded.next]);
+
+  const startBackup = useCallback(async () => {
+    const started = await (await store.api.backupCalls()).startBackup();
+    follow.current = startFollow(firstPage.current?.runs ?? [], started.at);
+    setStep({ kind: 'starting' });
+  }, [store]);
+
+  return { ...loaded, step, error, loadingMore, loadMore, startBackup };
+}

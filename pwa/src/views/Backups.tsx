@@ -1,0 +1,102 @@
+// Backups: the summary, "Back up now", the chart and every run, newest first (ARCHITECTURE §11).
+import type { BackupSummary } from '../../../shared/backups.ts';
+import type { FollowStep } from '../backup-follow.ts';
+import { shortSnapshotId } from '../backup-format.ts';
+import { backupNeedsCare, nextRunWords } from '../backup-summary.ts';
+import { describeError } from '../errors.ts';
+import { formatAge, formatDateTime } from '../format.ts';
+import { useAgentNow, useBackupHistory } from '../hooks/useBackupHistory.ts';
+import { Notice } from '../ui/Notice.tsx';
+import { Screen } from '../ui/Screen.tsx';
+import { BackupChart } from './BackupChart.tsx';
+import { BackupNowButton, BackupProgress } from './BackupNow.tsx';
+import { BackupRunList } from './BackupRuns.tsx';
+import './Backups.css';
+
+const HOME = { to: '/', label: 'Home' } as const;
+
+/** Backups loads the history on arrival and follows a run while one goes on. */
+export function Backups() {
+  const history = useBackupHistory();
+  const now = useAgentNow(30_000);
+  const { summary, step } = history;
+  const finished = step?.kind === 'finished' ? step.run.id : null;
+
+  return (
+    <Screen title="Backups" back={HOME}>
+      {history.error !== null && <Notice kind="error">{describeError(history.error)}</Notice>}
+      {summary === null ? (
+        history.error === null && <p aria-live="polite">Loading…</p>
+      ) : (
+        <>
+          <SummaryCard summary={summary} step={step} now={now} start={history.startBackup} />
+          {history.chart && <BackupChart points={history.chart} now={now} />}
+          <BackupRunList
+            runs={history.runs}
+            running={summary.running}
+            highlight={finished}
+            now={now}
+            more={{
+              can: history.next !== null,
+              busy: history.loadingMore,
+              load: history.loadMore,
+            }}
+          />
+        </>
+      )}
+    </Screen>
+  );
+}
+
+function SummaryCard(props: {
+  summary: BackupSummary;
+  step: FollowStep | null;
+  now: number;
+  start: () => Promise<void>;
+}) {
+  const { summary, now } = props;
+  const lastGood = summary.lastGoodAt;
+  const details = [
+    lastGood === null ? null : formatDateTime(lastGood),
+    summary.lastGoodSnapshotId && `snapshot ${shortSnapshotId(summary.lastGoodSnapshotId)}`,
+    summary.snapshots === null
+      ? null
+      : `${summary.snapshots.toLocaleString()} snapshot${summary.snapshots === 1 ? '' : 's'} in all`,
+  ].filter(Boolean);
+  return (
+    <section
+      class="card backup-summary"
+      aria-labelledby="backup-summary-h"
+      data-testid="backups-summary"
+    >
+      <div class="row">
+        <h2 id="backup-summary-h">Summary</h2>
+        {summary.demo && (
+          <span class="badge" data-testid="backup-demo">
+            Demo data
+          </span>
+        )}
+      </div>
+      <p
+        class={`value small${backupNeedsCare(summary) ? ' backup-care' : ''}`}
+        data-testid="backup-last-good"
+      >
+        {lastGood === null ? 'No good backup yet' : `Last good backup ${formatAge(now - lastGood)}`}
+      </p>
+      {details.length > 0 && <p class="hint">{details.join(' · ')}</p>}
+      <p data-testid="backup-next">{nextRunWords(summary, now)}</p>
+      {summary.demo && (
+        <p class="hint">
+          Runs marked “demo” were made up by the sandbox Pi of npm start, not by rustic.
+        </p>
+      )}
+      {summary.stale && (
+        <Notice kind="warning">
+          No good backup for too long. Check the runs below, and that the drive is unlocked.
+        </Notice>
+      )}
+      <BackupProgress summary={summary} step={props.step} />
+      <BackupNowButton start={props.start} busy={props.step?.kind === 'starting'} />
+    </section>
+  );
+}
