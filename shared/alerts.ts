@@ -108,7 +108,7 @@ export const TEMPLATES: Record<
     title: () => 'Backup failed',
     body: (s) =>
       s.detail
-        ? `${s.detail} Open Backups for its log.`
+        ? `${s.detail}${/[.!?…]$/.test(s.detail) ? '' : '.'} Open Backups for its log.`
         : 'The last backup ended without a new snapshot. Open Backups to see why.',
     resolved: 'A backup finished again.',
   },

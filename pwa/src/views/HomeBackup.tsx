@@ -29,7 +29,11 @@ export function BackupTile({ backup }: { backup: BackupSummary | null }) {
             : `Last good backup ${formatAge(now - lastGood)}`}
         </Link>
       </p>
-      <p class="hint">{backup.running ? 'Backing up now' : nextRunWords(backup, now)}</p>
+      <p class="hint">
+        {backup.running
+          ? 'Backing up now'
+          : `${backup.lastResult === 'failed' ? 'The last run failed. ' : ''}${nextRunWords(backup, now)}`}
+      </p>
     </section>
   );
 }
