@@ -70,6 +70,7 @@ export class BackupService {
   private staleRaised: boolean | null = null;
   private failedRaised: boolean | null = null;
   private ingesting: Promise<void> = Promise.resolve();
+  private spoolProblem: string | null = null;
 
   constructor(private readonly options: BackupServiceOptions) {}
 
@@ -88,9 +89,22 @@ export class BackupService {
   ingest(): Promise<void> {
     this.ingesting = this.ingesting
       .then(() => this.ingestOnce())
-      .catch((error: unknown) => {
-        this.options.log.error('cannot read the backup spool', error);
-      });
+      .then(
+        () => {
+          this.spoolProblem = null;
+        },
+        (error: unknown) => {
+          // Said once, not every sample: an unreadable spool stays so until someone fixes it.
+          const problem = (error as Error).message;
+          if (problem !== this.spoolProblem) {
+            this.options.log.error(
+              `cannot read the backup spool ${this.options.config.spoolDir}`,
+              error,
+            );
+          }
+          this.spoolProblem = problem;
+        },
+      );
     return this.ingesting;
   }
 
