@@ -1,4 +1,4 @@
-// "Back up now": a confirmation that says it moves the daily schedule, then the run as it goes.
+// "Back up now": a confirmation that says it may move the daily schedule, then the run as it goes.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { BackupSummary } from '../../../shared/backups.ts';
 import type { FollowStep } from '../backup-follow.ts';
@@ -62,8 +62,9 @@ export function BackupNowButton(props: { start: () => Promise<void>; busy: boole
           Back up now?
         </h2>
         <p id="backup-now-d">
-          The Pi copies new and changed photos to the backup now. This also moves the daily
-          schedule: the next automatic backup comes about 24 hours after this one.
+          The Pi copies new and changed photos to the backup now. This can move the daily schedule:
+          a timer that counts from the last run (as the seed’s does) starts the next automatic
+          backup about 24 hours after this one. The next run shows here once it starts.
         </p>
         {error !== null && (
           <p class="dialog-error" role="alert" data-testid="backup-refused">
