@@ -1,0 +1,188 @@
+# services.immich-pi-agent: the agent, its root helper, the drive's mount, the backup hooks and
+# `tailscale serve`, so a Pi boots with Immich off and is unlocked from a phone (ARCHITECTURE §13).
+{
+  config,
+  lib,
+  pkgs,
+  utils,
+  ...
+}:
+let
+  cfg = config.services.immich-pi-agent;
+  format = pkgs.formats.json { };
+  configs = import ./settings.nix;
+  inherit (configs) paths;
+
+  mountUnit = "${utils.escapeSystemdPath cfg.settings.drive.mountPoint}.mount";
+  # Programs by store path: the helper runs them as root and must never look one up in PATH.
+  tools = {
+    cryptsetup = lib.getExe' pkgs.cryptsetup "cryptsetup";
+    systemctl = lib.getExe' config.systemd.package "systemctl";
+    journalctl = lib.getExe' config.systemd.package "journalctl";
+    rustic = lib.getExe cfg.rusticPackage;
+  };
+  agentConfigFile = format.generate "immich-pi-agent.json" (
+    configs.agentConfig {
+      inherit (cfg) settings;
+      inherit tools;
+      pwaDir = "${cfg.package}/share/immich-pi-agent/pwa";
+    }
+  );
+  helperConfigFile = format.generate "immich-pi-helper.json" (
+    configs.helperConfig {
+      inherit (cfg) settings;
+      inherit tools mountUnit;
+    }
+  );
+  agent = lib.getExe cfg.package;
+  units = import ./units.nix {
+    inherit lib agent agentConfigFile helperConfigFile paths;
+    tailscale = lib.getExe config.services.tailscale.package;
+    tailscaleServe = cfg.tailscaleServe.enable;
+  };
+
+  serviceName = unit: lib.removeSuffix ".service" unit;
+  heldServices = map serviceName (lib.filter (lib.hasSuffix ".service") cfg.settings.units);
+  backupService = serviceName cfg.settings.backupUnit;
+  # A unit this module only amends must be defined elsewhere, or amending it makes an empty stub.
+  isDefinedService =
+    name:
+    let
+      service = config.systemd.services.${name};
+    in
+    service.script != "" || service.serviceConfig ? ExecStart;
+in
+{
+  imports = [ ./options.nix ];
+
+  config = lib.mkIf cfg.enable {
+    assertions = [
+      {
+        assertion = builtins.match "[0-9a-fA-F-]{8,64}" cfg.settings.drive.uuid != null;
+        message = "services.immich-pi-agent.settings.drive.uuid must be the drive's LUKS UUID (`sudo cryptsetup luksUUID /dev/sdX`).";
+      }
+      {
+        assertion =
+          cfg.settings.push.subject != null
+          && builtins.match "(mailto:.+@.+|https://.+)" cfg.settings.push.subject != null;
+        message = "services.immich-pi-agent.settings.push.subject must be a mailto: address or an https: URL of yours: push services refuse pushes without a real contact.";
+      }
+      {
+        assertion = !(cfg.settings ? stateDir || cfg.settings ? adminSocket || cfg.settings ? helper);
+        message = "services.immich-pi-agent.settings: leave stateDir, adminSocket and helper unset; they follow the directories of the module's units.";
+      }
+      {
+        assertion = cfg.tailscaleServe.enable -> config.services.tailscale.enable;
+        message = "services.immich-pi-agent.tailscaleServe needs services.tailscale.enable.";
+      }
+      {
+        assertion = cfg.tailscaleServe.enable -> (cfg.settings.listen or { socket = null; }) ? socket;
+        message = "services.immich-pi-agent.tailscaleServe serves the agent's unix socket: leave settings.listen unset.";
+      }
+      {
+        assertion = cfg.tailscaleServe.allowedLogins != [ ] -> cfg.tailscaleServe.enable;
+        message = "services.immich-pi-agent.tailscaleServe.allowedLogins checks a header only `tailscale serve` sets.";
+      }
+    ]
+    ++ map (name: {
+      assertion = isDefinedService name;
+      message = "services.immich-pi-agent: ${name}.service (in settings.units or settings.backupUnit) is not defined; the module only holds it until unlock.";
+    }) (heldServices ++ [ backupService ]);
+
+    services.immich-pi-agent.settings = {
+      backup.timer = lib.mkDefault "${backupService}.timer";
+      security.allowedLogins = cfg.tailscaleServe.allowedLogins;
+    };
+
+    # `sudo immich-pi-agent pair` finds this config without --config.
+    environment.etc."immich-pi-agent/config.json".source = agentConfigFile;
+    environment.systemPackages = [ cfg.package ];
+
+    # Static, not DynamicUser: the helper socket, the spool and the CLI need a stable group.
+    users.users.immich-pi-agent = {
+      isSystemUser = true;
+      group = "immich-pi-agent";
+      description = "immich-pi agent";
+    };
+    users.groups.immich-pi-agent = { };
+
+    systemd.tmpfiles.settings."10-immich-pi-agent" = {
+      # The helper's socket directory: only root and the agent's group may even reach the socket.
+      # `d` also fixes the owner when the socket unit made the directory first (on a switch).
+      ${paths.helperRuntimeDir}.d = {
+        mode = "0750";
+        user = "root";
+        group = "immich-pi-agent";
+      };
+      # cryptsetup's lock directory, made here because the helper sees /run read-only.
+      "/run/cryptsetup".d = {
+        mode = "0700";
+        user = "root";
+        group = "root";
+      };
+      ${paths.spoolParent}.d = {
+        mode = "0755";
+        user = "root";
+        group = "root";
+      };
+      # report-backup writes records here as root; the agent's group may only read them, and the
+      # setgid bit hands each new file that group.
+      ${paths.spoolDir}.d = {
+        mode = "2750";
+        user = "root";
+        group = "immich-pi-agent";
+      };
+    };
+
+    # The drive: opened by the helper, mounted by systemd when the helper starts this unit.
+    # noauto keeps it out of local-fs.target, so a locked drive never holds up a boot; it is
+    # fsck'ed before mounting (a power cut is the usual way a Pi goes down).
+    fileSystems.${cfg.settings.drive.mountPoint} = {
+      device = "/dev/mapper/${cfg.settings.drive.mapperName}";
+      inherit (cfg) fsType;
+      options = [
+        "noauto"
+        "nofail"
+        "noatime"
+      ];
+    };
+
+    # Nothing that lives on the drive starts at boot. Current nixpkgs has multi-user.target want
+    # postgresql.target, which pulls postgresql.service in, so that link is cut too.
+    systemd.targets.postgresql = lib.mkIf config.services.postgresql.enable {
+      wantedBy = lib.mkForce [ ];
+    };
+    systemd.sockets = units.sockets;
+    systemd.services = lib.mkMerge [
+      units.services
+      (lib.genAttrs heldServices (_: {
+        wantedBy = lib.mkForce [ ];
+        # Started without the drive, Postgres would run initdb on the SD card under the mount point.
+        unitConfig.RequiresMountsFor = [ cfg.settings.drive.mountPoint ];
+      }))
+      {
+        # Each run is recorded as root inside the unit, so the agent never holds backup secrets.
+        ${backupService} = {
+          unitConfig.ConditionPathIsMountPoint = cfg.settings.drive.mountPoint;
+          serviceConfig = {
+            ExecStartPre = [ "${agent} report-backup --before --config ${agentConfigFile}" ];
+            # `-`: a report that cannot be made never fails the backup (it always exits 0 anyway).
+            ExecStopPost = [ "-${agent} report-backup --config ${agentConfigFile}" ];
+          };
+        };
+      }
+    ];
+    systemd.timers.${lib.removeSuffix ".timer" cfg.settings.backup.timer} = {
+      description = "Daily Immich backup (skipped while the drive is locked, caught up after unlock)";
+      wantedBy = [ "timers.target" ];
+      timerConfig = {
+        Unit = cfg.settings.backupUnit;
+        OnCalendar = cfg.backupOnCalendar;
+        # A run missed while the Pi was off starts at the next boot (and skips if still locked;
+        # the agent then starts it after unlock).
+        Persistent = true;
+        RandomizedDelaySec = "30min";
+      };
+    };
+  };
+}

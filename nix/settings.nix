@@ -1,0 +1,105 @@
+# The agent's and the helper's JSON configs, built from the module's values with builtins only.
+# module.nix uses these functions; tests/integration/nix.test.ts evaluates them without nixpkgs
+# against nix/example/*.json and the agent's schemas, so the module and the agent cannot drift.
+let
+  # Where the units keep things. module.nix names the same directories in its units.
+  paths = {
+    runtimeDir = "/run/immich-pi-agent";
+    stateDir = "/var/lib/immich-pi-agent";
+    helperRuntimeDir = "/run/immich-pi-helper";
+    helperStateDir = "/var/lib/immich-pi-helper";
+    spoolParent = "/var/spool/immich-pi-agent";
+    spoolDir = "/var/spool/immich-pi-agent/backups";
+  };
+
+  # A typed option left unset is null; the agent's schema reads a missing key as "use the
+  # default" but refuses null, so nulls are dropped at every depth.
+  withoutNulls =
+    value:
+    if builtins.isAttrs value then
+      let
+        unset = builtins.filter (name: value.${name} == null) (builtins.attrNames value);
+      in
+      builtins.mapAttrs (_: withoutNulls) (builtins.removeAttrs value unset)
+    else if builtins.isList value then
+      map withoutNulls value
+    else
+      value;
+
+  # lib.recursiveUpdate without nixpkgs: attribute sets merge, anything else from `right` wins.
+  recursiveUpdate =
+    left: right:
+    left
+    // builtins.mapAttrs (
+      name: value:
+      if builtins.isAttrs value && builtins.isAttrs (left.${name} or null) then
+        recursiveUpdate left.${name} value
+      else
+        value
+    ) right;
+
+  # The helper takes only the step limits it enforces itself (its schema refuses the rest).
+  helperTimeoutNames = [
+    "kdfSeconds"
+    "mountSeconds"
+    "unitSeconds"
+  ];
+in
+{
+  inherit paths withoutNulls recursiveUpdate;
+
+  /**
+    agentConfig: the agent's config.json. `settings` is the module's merged `settings` (typed
+    keys included, unset ones null); `tools` are absolute store paths of the programs it names;
+    the user's settings win over both.
+  */
+  agentConfig =
+    {
+      settings,
+      tools,
+      pwaDir,
+    }:
+    withoutNulls (
+      recursiveUpdate {
+        inherit pwaDir;
+        listen.socket = "${paths.runtimeDir}/agent.sock";
+        adminSocket = "${paths.runtimeDir}/admin.sock";
+        stateDir = paths.stateDir;
+        helper.socket = "${paths.helperRuntimeDir}/helper.sock";
+        systemctl = tools.systemctl;
+        backup = {
+          spoolDir = paths.spoolDir;
+          rustic = tools.rustic;
+          journalctl = tools.journalctl;
+        };
+      } settings
+    );
+
+  /**
+    helperConfig: the root helper's config. Everything it may touch is named here by absolute
+    path, and its unit list is the agent's: the helper refuses any other unit.
+  */
+  helperConfig =
+    {
+      settings,
+      tools,
+      mountUnit,
+    }:
+    {
+      inherit (tools) cryptsetup systemctl journalctl;
+      inherit mountUnit;
+      device = "/dev/disk/by-uuid/${settings.drive.uuid}";
+      mapperName = settings.drive.mapperName;
+      units = settings.units;
+      backupUnit = settings.backupUnit;
+      stateDir = paths.helperStateDir;
+      timeouts = withoutNulls (
+        builtins.intersectAttrs (builtins.listToAttrs (
+          map (name: {
+            inherit name;
+            value = null;
+          }) helperTimeoutNames
+        )) (settings.timeouts or { })
+      );
+    };
+}

@@ -1,0 +1,186 @@
+# The agent's service, the root helper's socket and template, and `tailscale serve`, with their
+# sandboxes (ARCHITECTURE §8). A plain function: module.nix passes in what it has computed.
+{
+  lib,
+  agent,
+  agentConfigFile,
+  helperConfigFile,
+  paths,
+  tailscale,
+  tailscaleServe,
+}:
+let
+  agentSocket = "${paths.runtimeDir}/agent.sock";
+
+  # What both the agent and the helper get: the passphrase passes through their memory, so it
+  # must never reach a core dump or swap.
+  secretMemory = {
+    LimitCORE = 0;
+    MemorySwapMax = 0;
+  };
+  # Kernel, cgroups and host name stay out of reach; no SUID, realtime or foreign ABIs.
+  common = {
+    NoNewPrivileges = true;
+    LockPersonality = true;
+    ProtectControlGroups = true;
+    ProtectHome = true;
+    ProtectHostname = true;
+    ProtectKernelLogs = true;
+    ProtectKernelModules = true;
+    ProtectKernelTunables = true;
+    ProtectProc = "invisible";
+    # Not ProcSubset = "pid": both read /proc/meminfo, /proc/uptime and the boot id.
+    ProtectSystem = "strict";
+    PrivateTmp = true;
+    RestrictNamespaces = true;
+    RestrictRealtime = true;
+    RestrictSUIDSGID = true;
+    SystemCallArchitectures = "native";
+    # A call outside the filter fails instead of killing the process: a dead agent on a headless
+    # Pi means SSH again.
+    SystemCallErrorNumber = "EPERM";
+    UMask = "0077";
+    # Not MemoryDenyWriteExecute: V8's JIT writes the code it then runs, and Node would crash.
+  };
+in
+{
+  services.immich-pi-agent = {
+    description = "immich-pi agent: unlock, watch and back up this Pi from a phone";
+    wantedBy = [ "multi-user.target" ];
+    wants = [ "immich-pi-helper.socket" ];
+    after = [
+      "network.target"
+      "immich-pi-helper.socket"
+    ];
+    serviceConfig =
+      common
+      // secretMemory
+      // {
+        ExecStart = "${agent} serve --config ${agentConfigFile}";
+        User = "immich-pi-agent";
+        Group = "immich-pi-agent";
+        StateDirectory = baseNameOf paths.stateDir;
+        StateDirectoryMode = "0700";
+        # Its API and admin sockets: root (tailscaled, `sudo immich-pi-agent pair`) and the group.
+        RuntimeDirectory = baseNameOf paths.runtimeDir;
+        RuntimeDirectoryMode = "0750";
+        Restart = "on-failure";
+        RestartSec = 5;
+
+        CapabilityBoundingSet = "";
+        ProtectClock = true;
+        PrivateUsers = true;
+        # Not PrivateDevices: drive presence is read from /dev/disk/by-uuid and /dev/mapper,
+        # which a private /dev would hide. It only looks at device nodes and opens none.
+        PrivateDevices = false;
+        DevicePolicy = "closed";
+        RemoveIPC = true;
+        # Unix sockets (its own, the helper's, D-Bus for `systemctl show`); IP for Web Push and
+        # Immich's ping.
+        RestrictAddressFamilies = [
+          "AF_UNIX"
+          "AF_INET"
+          "AF_INET6"
+        ];
+        # @pkey: V8 may guard its JIT pages with memory protection keys.
+        SystemCallFilter = [
+          "@system-service @pkey"
+          "~@privileged @resources"
+        ];
+      };
+  };
+
+  sockets.immich-pi-helper = {
+    description = "immich-pi root helper socket";
+    wantedBy = [ "sockets.target" ];
+    listenStreams = [ "${paths.helperRuntimeDir}/helper.sock" ];
+    socketConfig = {
+      # One helper process per connection, answering one request (immich-pi-helper@.service).
+      Accept = true;
+      SocketUser = "root";
+      SocketGroup = "immich-pi-agent";
+      SocketMode = "0660";
+      DirectoryMode = "0750";
+      # Each connection is a root Node process: a flood must not exhaust the Pi's memory.
+      MaxConnections = 8;
+    };
+  };
+
+  services."immich-pi-helper@" = {
+    description = "immich-pi root helper (one request)";
+    # One instance per connection: one that failed must not linger in `systemctl list-units`.
+    unitConfig.CollectMode = "inactive-or-failed";
+    serviceConfig =
+      common
+      // secretMemory
+      // {
+        ExecStart = "${agent} helper --config ${helperConfigFile}";
+        StandardInput = "socket";
+        StandardOutput = "socket";
+        StandardError = "journal";
+        # Its wrong-passphrase record, root-only.
+        StateDirectory = baseNameOf paths.helperStateDir;
+        StateDirectoryMode = "0700";
+        # A warm spare waits up to 10 min for its request; the longest step (mount) takes 5 min.
+        RuntimeMaxSec = "20min";
+
+        # cryptsetup: device-mapper ioctls (SYS_ADMIN), locked memory for keys (IPC_LOCK).
+        # systemctl and journalctl need no capability as root.
+        CapabilityBoundingSet = [
+          "CAP_SYS_ADMIN"
+          "CAP_IPC_LOCK"
+        ];
+        # cryptsetup's lock files (tmpfiles makes the directory; `-`: should it be missing, the
+        # helper still starts, and only `open` fails).
+        ReadWritePaths = [ "-/run/cryptsetup" ];
+        # Not PrivateDevices, and no device allow-list: cryptsetup needs the drive (whatever kind
+        # of block device it is), /dev/mapper/control and the new mapping. For the same reason
+        # not ProtectClock, which older systemd turned into an allow-list; without CAP_SYS_TIME
+        # in the bounding set the helper cannot set the clock anyway.
+        PrivateDevices = false;
+        # Not PrivateIPC: libdevmapper waits for udev through SysV semaphores shared with udevd.
+        PrivateIPC = false;
+        # Not PrivateNetwork: the KDF lock is an abstract unix socket, and those live in the
+        # network namespace; a namespace per instance would give each helper its own lock.
+        PrivateNetwork = false;
+        IPAddressDeny = "any";
+        # Unix sockets (systemctl, the KDF lock); netlink for udev; AF_ALG because cryptsetup
+        # decrypts LUKS keyslots through the kernel crypto API.
+        RestrictAddressFamilies = [
+          "AF_UNIX"
+          "AF_NETLINK"
+          "AF_ALG"
+        ];
+        # @system-service has what cryptsetup needs: ioctl, mlock, keyctl (LUKS2 volume keys go
+        # through the kernel keyring) and semaphores.
+        SystemCallFilter = [
+          "@system-service"
+          "~@privileged"
+        ];
+      };
+  };
+
+  services.immich-pi-agent-tailscale-serve = lib.mkIf tailscaleServe {
+    description = "Serve the immich-pi agent on this tailnet over HTTPS";
+    wantedBy = [ "multi-user.target" ];
+    wants = [ "tailscaled.service" ];
+    after = [
+      "tailscaled.service"
+      "immich-pi-agent.service"
+    ];
+    serviceConfig = {
+      Type = "oneshot";
+      RemainAfterExit = true;
+      # At `/`: a path prefix would be stripped before the agent sees the request and break the
+      # signed @path. Fails until the Pi is logged in and the tailnet has HTTPS certificates on.
+      ExecStart = "${tailscale} serve --bg --https=443 unix:${agentSocket}";
+      # `-`: with tailscaled already gone there is nothing left to switch off.
+      ExecStop = "-${tailscale} serve --https=443 off";
+      TimeoutStartSec = "2min";
+      Restart = "on-failure";
+      RestartSec = "30s";
+      RestartSteps = 5;
+      RestartMaxDelaySec = "10min";
+    };
+  };
+}
