@@ -147,7 +147,7 @@ export function makeAgent(options: AgentOptions = {}) {
       pi.units.set(config.backupUnit, 'activating');
     },
     readUnitState: async () => pi.units.get(config.backupUnit) ?? 'inactive',
-    bootId: async () => 'boot-1',
+    bootId: 'boot-1',
     systemMonotonicMs: () => clock.monoMs,
     alerts,
     onStarted: (_why, deviceId) => backupStarts.push(deviceId),

@@ -220,7 +220,7 @@ export async function createDeps(
       }
     },
     readUnitState: async () => (await readUnitStates([config.backupUnit]))[0] ?? 'unknown',
-    bootId: async () => ((await readText(paths.bootId).catch(() => null)) ?? '').trim(),
+    bootId,
     systemMonotonicMs: () => Number(process.hrtime.bigint() / 1_000_000n),
     alerts,
     onStarted: (why, deviceId) =>

@@ -167,6 +167,8 @@ describe('backups through the real agent', () => {
     const summary = (await backups()).body.summary;
     expect(summary).toMatchObject({ stale: false, lastResult: 'succeeded', running: null });
     expect(summary.lastGoodSnapshotId).toBe(run.snapshotId);
+    // The manual start moved the stub timer (OnUnitActiveSec) a day on; the summary says so.
+    expect(summary.nextAt).toBeGreaterThan(started.body.at + 23 * HOUR);
   });
 
   it('pushes "Backup failed" with the reason, shows its log, and clears with the next good run', async () => {

@@ -7,6 +7,7 @@ import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CommandError, runCommand } from '../../agent/src/adapters/run-command.ts';
 import { parseSnapshots } from '../../agent/src/adapters/rustic/snapshots.ts';
+import { timerShowArgv } from '../../agent/src/adapters/systemd-timer.ts';
 import {
   type RunRecord,
   RunRecord as RunRecordSchema,
@@ -224,18 +225,9 @@ describe('sandbox Pi stub backup unit', () => {
   });
 
   it('shows the timer: the next 03:00 at first, then 24 h after a start', async () => {
-    const show = async () =>
-      (
-        await systemctl(
-          'show',
-          '--timestamp=unix',
-          '-p',
-          'NextElapseUSecRealtime',
-          '-p',
-          'LastTriggerUSec',
-          'immich-backup.timer',
-        )
-      ).stdout;
+    // The very argv the agent runs for the timer.
+    const argv = timerShowArgv(bin('systemctl'), 'immich-backup.timer');
+    const show = async () => (await runCommand(argv, { env })).stdout;
     await rm(join(pi.dir, 'units/immich-backup.timer.next'), { force: true });
     await rm(join(pi.dir, 'units/immich-backup.timer.last'), { force: true });
     const [, next] =

@@ -1,5 +1,6 @@
 // The helper's verbs (ARCHITECTURE §8): each runs fixed argv with absolute paths from its config,
 // and a unit outside the config's list is refused before anything runs.
+import { journalTail } from '../adapters/journal.ts';
 import { CommandError } from '../adapters/run-command.ts';
 import {
   HELPER_MESSAGES,
@@ -80,13 +81,13 @@ async function runUnit(
       ok: false,
       code: 'unit-failed',
       message,
-      logLines: await journalTail(unit, config, deps),
+      logLines: await unitJournal(unit, config, deps),
     };
   }
 }
 
-/** journalTail reads a unit's last journal lines; none when journalctl itself fails. */
-async function journalTail(
+/** unitJournal reads a unit's last journal lines; none when journalctl itself fails. */
+async function unitJournal(
   unit: string,
   config: HelperConfig,
   deps: HelperDeps,
@@ -102,15 +103,11 @@ async function journalTail(
     'cat',
   ];
   try {
-    const { stdout } = await deps.runCommand(argv, {
+    return await journalTail(deps.runCommand, argv, {
+      lines: MAX_LOG_LINES,
+      lineChars: MAX_LOG_LINE_CHARS,
       timeoutMs: JOURNAL_MS,
-      maxOutputBytes: 64 * 1024,
     });
-    return stdout
-      .split('\n')
-      .filter((line) => line.length > 0)
-      .slice(-MAX_LOG_LINES)
-      .map((line) => line.slice(0, MAX_LOG_LINE_CHARS));
   } catch (error) {
     if (!(error instanceof CommandError)) throw error;
     return [];

@@ -62,7 +62,7 @@ function harness(state: BackupsState = emptyBackups()) {
         starts.push('start');
       },
       readUnitState: async () => (starts.length > 0 ? 'activating' : 'inactive'),
-      bootId: async () => 'boot-2',
+      bootId: 'boot-2',
       systemMonotonicMs: () => clock.monoMs,
       alerts: {
         condition: (kind, active, subject, options) =>

@@ -40,7 +40,8 @@ export interface BackupServiceOptions {
   startUnit(): Promise<void>;
   /** The backup unit's state now (one `systemctl show`), for "back up now" to decide on. */
   readUnitState(): Promise<UnitState>;
-  bootId(): Promise<string>;
+  /** This boot's id (read once at start: it cannot change under a running process); '' if unknown. */
+  bootId: string;
   /** CLOCK_MONOTONIC in ms: comparable with the monoMs report-backup records. */
   systemMonotonicMs(): number;
   alerts: {
@@ -71,6 +72,8 @@ export class BackupService {
   private failedRaised: boolean | null = null;
   private ingesting: Promise<void> = Promise.resolve();
   private spoolProblem: string | null = null;
+  private scanned: { from: BackupsState; good: ReturnType<typeof lastGood>; demo: boolean } | null =
+    null;
 
   constructor(private readonly options: BackupServiceOptions) {}
 
@@ -123,9 +126,10 @@ export class BackupService {
     return null;
   }
 
+  /** summary answers the one glance of status and Backups (every status request asks). */
   summary(): BackupSummary {
+    const { good, demo } = this.fromHistory();
     const state = this.options.state.value;
-    const good = lastGood(state);
     return {
       lastGoodAt: good?.at ?? null,
       lastGoodSnapshotId: good?.snapshotId ?? null,
@@ -134,8 +138,17 @@ export class BackupService {
       running: this.running(),
       stale: this.staleRaised === true,
       snapshots: state.snapshots?.ids.length ?? null,
-      demo: state.runs.some((run) => run.demo),
+      demo,
     };
+  }
+
+  /** fromHistory scans the history once per change of it, not once per status request. */
+  private fromHistory() {
+    const from = this.options.state.value;
+    if (this.scanned?.from !== from) {
+      this.scanned = { from, good: lastGood(from), demo: from.runs.some((run) => run.demo) };
+    }
+    return this.scanned;
   }
 
   page(limit: number, before?: number): BackupsResponse {
@@ -177,7 +190,7 @@ export class BackupService {
     const { clock, config } = this.options;
     if (!clock.synced() || this.running()) return false;
     const state = this.options.state.value;
-    const since = lastGood(state)?.at ?? state.watchingSince;
+    const since = this.fromHistory().good?.at ?? state.watchingSince;
     if (since === null || clock.wall() - since < config.catchUpAfterHours * 3600_000) return false;
     await this.start('catch-up', null);
     return true;
@@ -234,7 +247,8 @@ export class BackupService {
     if (draft === state.value) return;
     await state.write(trim(draft, this.options.config.historyLimit));
     this.raiseFailed();
-    void this.refreshTimer();
+    // A run that ended moved the timer (OnUnitActiveSec): the answer that shows the run shows it.
+    await this.refreshTimer();
   }
 
   private judge(state: BackupsState, record: RunRecord): BackupRun {
@@ -255,14 +269,14 @@ export class BackupService {
     close: (run: BackupRun) => void,
   ): Promise<void> {
     const stillOpen = new Map<string, BeforeRecord>();
-    const bootId = await this.options.bootId();
+    const { bootId } = this.options;
     for (const entry of entries) {
       if (entry.kind !== 'before' || reported.has(entry.id) || known.has(entry.id)) continue;
       const before = this.open.get(entry.id) ?? (await this.readBefore(entry.name));
       if (!before) continue;
       const idleFor = this.options.systemMonotonicMs() - before.at.monoMs;
       const unitIdle = this.unitState === 'inactive' || this.unitState === 'failed';
-      if (before.at.bootId !== bootId) close(orphanRun(before, 'restarted'));
+      if (bootId !== '' && before.at.bootId !== bootId) close(orphanRun(before, 'restarted'));
       else if (unitIdle && idleFor > ORPHAN_AFTER_MS) close(orphanRun(before, 'no-report'));
       else stillOpen.set(entry.id, before);
     }
@@ -324,7 +338,7 @@ export class BackupService {
     if (state.value.watchingSince === null)
       await state.write({ ...state.value, watchingSince: now });
     const { stale, hoursSince } = backupStaleness({
-      lastGoodAt: lastGood(state.value)?.at ?? null,
+      lastGoodAt: this.fromHistory().good?.at ?? null,
       watchingSince: state.value.watchingSince ?? now,
       now,
       staleHours: config.staleHours,

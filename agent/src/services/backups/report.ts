@@ -1,6 +1,7 @@
 // What `immich-pi-agent report-backup` does inside the backup unit, as root (ARCHITECTURE §11):
 // note the snapshots before a run, then record how it ended. Facts only; the agent judges them.
 import * as v from 'valibot';
+import { journalTail } from '../../adapters/journal.ts';
 import { CommandError } from '../../adapters/run-command.ts';
 import { parseSnapshots } from '../../adapters/rustic/snapshots.ts';
 import type { SpoolEntry } from '../../adapters/spool.ts';
@@ -148,17 +149,11 @@ async function readJournal(
     '-q',
   ];
   try {
-    const { stdout } = await deps.runCommand(argv, {
+    const lines = await journalTail(deps.runCommand, argv, {
+      lines: LOG_LINES,
+      lineChars: LOG_LINE_CHARS,
       timeoutMs: JOURNAL_TIMEOUT_MS,
-      maxOutputBytes: 4 * 1024 * 1024,
     });
-    const lines = stdout
-      .split('\n')
-      .filter((line) => line.trim().length > 0 && !line.startsWith('-- No entries --'))
-      .slice(-LOG_LINES)
-      .map((line) =>
-        line.length > LOG_LINE_CHARS ? `${line.slice(0, LOG_LINE_CHARS - 1)}…` : line,
-      );
     return { lines, error: null };
   } catch (error) {
     return { lines: [], error: `journalctl failed: ${commandProblem(error)}` };
