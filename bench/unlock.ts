@@ -73,7 +73,7 @@ async function pieces(bench: UnlockBench): Promise<Pieces[]> {
   const run = (argv: string[], stdin?: Uint8Array) =>
     runCommand(argv, { stdin, timeoutMs: 60_000 });
   const closeStub = () => run([stub, 'close', 'immich_drive']);
-  const helper = [process.execPath, bench.agentBin, 'helper', '--config', pi.helperConfigPath];
+  const helper = [process.execPath, pi.helperBin, '--config', pi.helperConfigPath];
   const answers: string[] = [];
   const askHelper = async (frame: Uint8Array) => answers.push((await run(helper, frame)).stdout);
   const dump = ['luksDump', '--dump-json-metadata'];

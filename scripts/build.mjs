@@ -1,8 +1,9 @@
-// `npm run build`: the PWA (Vite + Workbox), then the agent CLI and the demo, each bundled to one file.
-// With --if-needed (used by `npm start`) nothing is rebuilt when dist/ is newer than every source.
+// `npm run build`: the PWA (Vite + Workbox), then the agent's three programs and the demo, each
+// bundled to one file. With --if-needed (used by `npm start`) nothing is rebuilt when dist/ is
+// newer than every source. `npm run ship` copies the result to nix/prebuilt (scripts/ship.mjs).
 import { chmod, readdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -14,8 +15,17 @@ const SOURCES = [
   'tests/fixtures/sandbox-pi',
   'package.json',
 ];
+/**
+ * The programs of the Pi, one bundle each: the agent CLI (unprivileged), and the two that run as
+ * root, whose bundles hold only their own code (a test checks the helper's import closure).
+ */
+export const PROGRAMS = [
+  { entry: 'agent/src/cli/index.ts', name: 'immich-pi-agent' },
+  { entry: 'agent/src/helper/main.ts', name: 'immich-pi-helper' },
+  { entry: 'agent/src/cli/report-backup.ts', name: 'immich-pi-report-backup' },
+];
 const OUTPUTS = [
-  'dist/agent/immich-pi-agent.mjs',
+  ...PROGRAMS.map(({ name }) => `dist/agent/${name}.mjs`),
   'dist/demo.mjs',
   'dist/pwa/index.html',
   'dist/pwa/sw.js',
@@ -43,7 +53,10 @@ async function upToDate() {
 }
 
 // One file, so the agent starts without resolving hundreds of modules (cold start is benchmarked).
-const nodeBundle = {
+export const nodeBundle = {
+  // Paths in the bundle are relative to the repository, wherever the build runs from, so two
+  // builds of one commit are the same bytes (nix/prebuilt is checked against a fresh build).
+  absWorkingDir: repoRoot,
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -64,12 +77,11 @@ async function buildAll() {
   const started = performance.now();
   const { buildPwa } = await import('./build-pwa.mjs');
   await buildPwa({ repoRoot });
-  await build({
-    ...nodeBundle,
-    entryPoints: [join(repoRoot, 'agent/src/cli/index.ts')],
-    outfile: join(repoRoot, 'dist/agent/immich-pi-agent.mjs'),
-  });
-  await chmod(join(repoRoot, 'dist/agent/immich-pi-agent.mjs'), 0o755);
+  for (const { entry, name } of PROGRAMS) {
+    const outfile = join(repoRoot, `dist/agent/${name}.mjs`);
+    await build({ ...nodeBundle, entryPoints: [join(repoRoot, entry)], outfile });
+    await chmod(outfile, 0o755);
+  }
   await build({
     ...nodeBundle,
     entryPoints: [join(repoRoot, 'scripts/demo.ts')],
@@ -78,8 +90,12 @@ async function buildAll() {
   console.log(`Built dist/ in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
-if (process.argv.includes('--if-needed') && (await upToDate())) {
-  console.log('dist/ is up to date.');
-} else {
-  await buildAll();
+/** buildDist builds dist/, or with ifNeeded only when a source is newer than it. */
+export async function buildDist({ ifNeeded = false } = {}) {
+  if (ifNeeded && (await upToDate())) console.log('dist/ is up to date.');
+  else await buildAll();
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  await buildDist({ ifNeeded: process.argv.includes('--if-needed') });
 }

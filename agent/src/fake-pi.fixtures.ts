@@ -27,6 +27,8 @@ export class FakePi {
   /** What each open request carried (copied when it arrived), and the buffers themselves. */
   readonly passphrases: string[] = [];
   readonly buffers: Uint8Array[] = [];
+  /** The helper's wrong-passphrase record as `tries` tells it: ages in ms, oldest first. */
+  failureAgesMs: number[] = [];
   /** Answers to give instead of the usual one, by request text. */
   readonly answers = new Map<string, HelperAnswer>();
   readonly unitReads: string[][] = [];
@@ -77,6 +79,8 @@ export class FakePi {
         if (request.unit.endsWith('.mount')) this.mounted = request.verb === 'start';
         else this.units.set(request.unit, request.verb === 'start' ? 'active' : 'inactive');
         return { ok: true };
+      case 'tries':
+        return { ok: true, failureAgesMs: [...this.failureAgesMs] };
       default:
         return { ok: true };
     }

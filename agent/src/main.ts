@@ -305,6 +305,8 @@ export async function startAgent(
   const http = await listenHttp(createApp(deps).fetch, config.listen);
   const admin = await listenAdminSocket(config.adminSocket, adminCommands(deps));
   const monitor = deps.startMonitor();
+  // Wrong passphrases counted before this start are the helper's to tell (it never throws).
+  void deps.driveControl.syncTries();
 
   return {
     url: http.url,

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHelperClient } from '../../agent/src/adapters/helper-client.ts';
 import { acquireKdfLock } from '../../agent/src/helper/kdf-lock.ts';
-import { AGENT_BIN } from '../fixtures/agent-process.ts';
+import { HELPER_BIN } from '../fixtures/agent-process.ts';
 import { createSandboxPi, DEMO_PASSPHRASE, type SandboxPi } from '../fixtures/sandbox-pi/index.ts';
 
 interface HelperRun {
@@ -25,7 +25,7 @@ const sandboxes: SandboxPi[] = [];
 
 /** runHelper runs the built helper once with these bytes on stdin; only PATH in its env. */
 function runHelper(pi: SandboxPi, frame: string | Uint8Array): Promise<HelperRun> {
-  const argv = [pi.agentBin, 'helper', '--config', pi.helperConfigPath];
+  const argv = [pi.helperBin, '--config', pi.helperConfigPath];
   const child = spawn(process.execPath, argv, { env: { PATH: process.env.PATH ?? '/usr/bin' } });
   const chunks = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
   child.stdout.on('data', (chunk: Buffer) => chunks.stdout.push(chunk));
@@ -68,7 +68,7 @@ async function makeSandbox(options: Parameters<typeof createSandboxPi>[0] = {}) 
 }
 
 beforeAll(() => {
-  if (!existsSync(AGENT_BIN)) throw new Error(`${AGENT_BIN} is missing: run \`npm run build\``);
+  if (!existsSync(HELPER_BIN)) throw new Error(`${HELPER_BIN} is missing: run \`npm run build\``);
 });
 afterAll(async () => {
   await Promise.all(sandboxes.map((pi) => pi.remove()));
@@ -256,13 +256,13 @@ describe('the helper refusing to open', () => {
   });
 
   it('exits 1 with one line and no answer when its config is bad', async () => {
-    const child = spawn(process.execPath, [AGENT_BIN, 'helper', '--config', '/nonexistent.json']);
+    const child = spawn(process.execPath, [HELPER_BIN, '--config', '/nonexistent.json']);
     const stderr: Buffer[] = [];
     child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
     child.stdin.end('close\n');
     expect(await new Promise((resolve) => child.on('close', resolve))).toBe(1);
     expect(Buffer.concat(stderr).toString()).toMatch(
-      /^immich-pi-agent: cannot read helper config \/nonexistent\.json: .*\n$/,
+      /^immich-pi-helper: cannot read helper config \/nonexistent\.json: .*\n$/,
     );
   });
 

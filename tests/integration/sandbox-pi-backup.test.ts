@@ -129,7 +129,7 @@ describe('sandbox Pi stub backup unit', () => {
       record.log.some((l) => / rustic\[\d+\]: snapshot [0-9a-f]{8} successfully saved\.$/.test(l)),
     ).toBe(true);
     expect(record.log[0]).toMatch(
-      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4} immich-pi-agent\[\d+\]: /,
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4} immich-pi-report-backup\[\d+\]: /,
     );
     expect(await unitState()).toBe('inactive');
     // The spool holds the run record only: report-backup removed its before record.

@@ -5,8 +5,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { type HelperAnswer, parseAnswerLine, refuse } from '../helper/answers.ts';
-import { encodeRequest, type HelperRequest } from '../helper/protocol.ts';
-import { IDLE_TIMEOUT_MS } from '../helper/run.ts';
+import { encodeRequest, type HelperRequest, IDLE_TIMEOUT_MS } from '../helper/protocol.ts';
 
 export type { HelperAnswer, HelperRefusal } from '../helper/answers.ts';
 export type { HelperRequest } from '../helper/protocol.ts';

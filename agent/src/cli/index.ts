@@ -1,12 +1,12 @@
 #!/usr/bin/env node
-// The `immich-pi-agent` command: serve, pair, devices, helper, report-backup. Errors become one plain line and exit 1-2.
+// The `immich-pi-agent` command: serve, pair, devices. Errors become one plain line and exit 1-2.
+// The root helper and the backup reporter are programs of their own (helper/main.ts,
+// cli/report-backup.ts), so what runs as root loads none of this.
 import { AdminSocketError } from '../adapters/admin-socket.ts';
 import { ConfigError } from '../config.ts';
 import { UsageError } from './args.ts';
 import { DEVICES_HELP, devicesCommand } from './devices.ts';
-import { HELPER_HELP, helperCommand } from './helper.ts';
 import { PAIR_HELP, pairCommand } from './pair.ts';
-import { REPORT_BACKUP_HELP, reportBackupCommand } from './report-backup.ts';
 import { SERVE_HELP, serveCommand } from './serve.ts';
 
 const HELP = `Usage: immich-pi-agent <command> [options]
@@ -15,8 +15,6 @@ Commands:
   serve     run the agent (the NixOS service does this)
   pair      make a one-time code to pair a phone
   devices   list paired devices, or revoke one
-  helper    answer one privileged request on stdin (systemd runs this as root)
-  report-backup  record a backup run (the backup unit runs this as root)
 
 Run \`immich-pi-agent <command> --help\` for a command's options.
 `;
@@ -25,8 +23,6 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; help:
   serve: { run: serveCommand, help: SERVE_HELP },
   pair: { run: pairCommand, help: PAIR_HELP },
   devices: { run: devicesCommand, help: DEVICES_HELP },
-  helper: { run: helperCommand, help: HELPER_HELP },
-  'report-backup': { run: reportBackupCommand, help: REPORT_BACKUP_HELP },
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,5 +1,7 @@
-// `immich-pi-agent report-backup`: run by the backup unit as root (ExecStartPre with --before,
+#!/usr/bin/env node
+// `immich-pi-report-backup`: run by the backup unit as root (ExecStartPre with --before,
 // ExecStopPost=- without), it leaves one spool record per run for the agent (ARCHITECTURE §11).
+// A program of its own (not an agent command), so the backup unit loads no HTTP or push code.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCommand } from '../adapters/run-command.ts';
@@ -9,13 +11,13 @@ import { hostPaths } from '../paths.ts';
 import { type ReportDeps, reportAfter, reportBefore } from '../services/backups/report.ts';
 import { DEFAULT_CONFIG, parseFlags } from './args.ts';
 
-export const REPORT_BACKUP_HELP = `Usage: immich-pi-agent report-backup [--before] [--config FILE]
+const REPORT_BACKUP_HELP = `Usage: immich-pi-report-backup [--before] [--config FILE]
 
 Records a backup run for the agent, from inside the backup unit (systemd sets INVOCATION_ID,
 SERVICE_RESULT, EXIT_CODE and EXIT_STATUS):
 
-  ExecStartPre  = immich-pi-agent report-backup --before --config FILE
-  ExecStopPost  = -immich-pi-agent report-backup --config FILE
+  ExecStartPre  = immich-pi-report-backup --before --config FILE
+  ExecStopPost  = -immich-pi-report-backup --config FILE
 
 With --before it notes the snapshot ids present; without, it lists the snapshots again, takes
 the run's last 50 journal lines and writes one record to the spool directory (backup.spoolDir).
@@ -29,7 +31,7 @@ It always exits 0: a report that cannot be made is said on stderr and never fail
 `;
 
 /** reportBackupCommand writes the record, or says on stderr why it could not; exits 0 either way. */
-export async function reportBackupCommand(argv: string[]): Promise<number> {
+async function reportBackupCommand(argv: string[]): Promise<number> {
   try {
     const { values } = parseFlags(argv, {
       before: { type: 'boolean' },
@@ -65,3 +67,7 @@ export async function reportBackupCommand(argv: string[]): Promise<number> {
   }
   return 0;
 }
+
+reportBackupCommand(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -59,6 +59,14 @@ export class PassphraseLimiter {
     this.failures = [...this.recent(nowMs), nowMs].slice(-this.maxFailures);
   }
 
+  /**
+   * takeFailures counts exactly these failures (times on this limiter's clock) instead of its
+   * own: the helper's record is the one that outlives an agent restart.
+   */
+  takeFailures(times: readonly number[]): void {
+    this.failures = [...times].sort((a, b) => a - b).slice(-this.maxFailures);
+  }
+
   /** recordSuccess forgets every failure: the owner knows the passphrase. */
   recordSuccess(): void {
     this.failures = [];

@@ -23,9 +23,20 @@ export const MAX_LOG_LINES = 20;
 export const MAX_LOG_LINE_CHARS = 500;
 
 const Message = v.pipe(v.string(), v.maxLength(200));
+/** More failures than the limiter keeps (5) would be a helper bug; the agent refuses such answers. */
+const MAX_FAILURE_AGES = 100;
 
 export const HelperAnswer = v.union([
-  v.object({ ok: v.literal(true), alreadyOpen: v.optional(v.literal(true)) }),
+  v.object({
+    ok: v.literal(true),
+    /** `tries`: how long ago each wrong passphrase of the current window was, newest last. */
+    failureAgesMs: v.pipe(
+      v.array(v.pipe(v.number(), v.integer(), v.minValue(0))),
+      v.maxLength(MAX_FAILURE_AGES),
+    ),
+  }),
+  // Strict: a `tries` answer with bad ages must not pass as a plain success.
+  v.strictObject({ ok: v.literal(true), alreadyOpen: v.optional(v.literal(true)) }),
   v.object({
     ok: v.literal(false),
     code: v.literal('wrong-passphrase'),

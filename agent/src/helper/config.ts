@@ -2,7 +2,6 @@
 // the only units it may start or stop. The NixOS module writes it; the sandbox Pi writes one too.
 import { readFile } from 'node:fs/promises';
 import * as v from 'valibot';
-import { ConfigError } from '../config.ts';
 
 const AbsolutePath = v.pipe(v.string(), v.startsWith('/', 'must be an absolute path'));
 /** A systemd unit name; never starting with "-", so it cannot read as an option in an argv. */
@@ -48,8 +47,8 @@ export const HelperConfigSchema = v.strictObject({
 
 export type HelperConfig = v.InferOutput<typeof HelperConfigSchema>;
 
-/** HelperConfigError is a ConfigError, so the CLI prints it as one plain line. */
-export class HelperConfigError extends ConfigError {
+/** HelperConfigError names what is wrong with the config; immich-pi-helper prints it as one line. */
+export class HelperConfigError extends Error {
   override name = 'HelperConfigError';
 }
 

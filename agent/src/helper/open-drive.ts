@@ -95,8 +95,18 @@ async function runOpen(
   return OK;
 }
 
-/** checkLimit loads this boot's record and refuses while the owner must wait. */
-async function checkLimit(
+/**
+ * readTries answers the `tries` verb: how long ago each wrong passphrase still counted was, oldest
+ * first, so an agent that restarted shows the tries this helper will really allow. Read-only.
+ */
+export async function readTries(config: HelperConfig, deps: OpenDriveDeps): Promise<HelperAnswer> {
+  const { limiter, uptimeMs } = await currentLimiter(config, deps, () => deps.limitStore.peek());
+  limiter.check(uptimeMs); // forgets the failures that left the window
+  return { ok: true, failureAgesMs: limiter.toJSON().failures.map((at) => uptimeMs - at) };
+}
+
+/** currentLimiter rebuilds this boot's limiter from the record (none from an earlier boot). */
+async function currentLimiter(
   config: HelperConfig,
   deps: OpenDriveDeps,
   readRecord: () => Promise<LimitRecord | null>,
@@ -108,7 +118,17 @@ async function checkLimit(
     record && record.bootId === clock.bootId
       ? PassphraseLimiter.fromJSON(record)
       : new PassphraseLimiter();
-  const check = limiter.check(clock.uptimeMs);
+  return { limiter, uptimeMs: clock.uptimeMs };
+}
+
+/** checkLimit loads this boot's record and refuses while the owner must wait. */
+async function checkLimit(
+  config: HelperConfig,
+  deps: OpenDriveDeps,
+  readRecord: () => Promise<LimitRecord | null>,
+) {
+  const { limiter, uptimeMs } = await currentLimiter(config, deps, readRecord);
+  const check = limiter.check(uptimeMs);
   if (check.allowed) return { limiter, refusal: null };
   const retryAfterSeconds = Math.max(1, Math.ceil(check.retryAfterMs / 1000));
   const refusal: HelperAnswer = {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_PASSPHRASE_BYTES as API_MAX_PASSPHRASE_BYTES } from '../../../shared/api.ts';
 import { answerLine, type HelperAnswer, parseAnswerLine } from './answers.ts';
-import { encodeRequest, type FrameParse, parseFrame } from './protocol.ts';
+import { encodeRequest, type FrameParse, MAX_PASSPHRASE_BYTES, parseFrame } from './protocol.ts';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 const parse = (text: string | Uint8Array, ended = true): FrameParse =>
@@ -89,6 +90,7 @@ describe('encodeRequest', () => {
     for (const request of [
       { verb: 'close' },
       { verb: 'start-backup' },
+      { verb: 'tries' },
       { verb: 'stop', unit: 'immich-server.service' },
     ] as const) {
       expect(parse(encodeRequest(request))).toEqual({ kind: 'request', request });
@@ -109,6 +111,7 @@ describe('answers', () => {
     const answers: HelperAnswer[] = [
       { ok: true },
       { ok: true, alreadyOpen: true },
+      { ok: true, failureAgesMs: [800_000, 1_000] },
       { ok: false, code: 'wrong-passphrase', message: 'the passphrase is wrong', triesLeft: 4 },
       { ok: false, code: 'unlock-rate-limited', message: 'wait', retryAfterSeconds: 60 },
       { ok: false, code: 'unit-failed', message: 'failed', logLines: ['a', 'b'] },
@@ -122,5 +125,12 @@ describe('answers', () => {
     expect(parseAnswerLine('{"ok":false,"code":"reboot","message":"x"}')).toBeNull();
     expect(parseAnswerLine('{"ok":false,"code":"wrong-passphrase","message":"x"}')).toBeNull();
     expect(parseAnswerLine('not json')).toBeNull();
+    expect(parseAnswerLine('{"ok":true,"failureAgesMs":[-1]}')).toBeNull();
+  });
+});
+
+describe('MAX_PASSPHRASE_BYTES', () => {
+  it('is the API limit: the helper keeps its own copy so it imports nothing of the API', () => {
+    expect(MAX_PASSPHRASE_BYTES).toBe(API_MAX_PASSPHRASE_BYTES);
   });
 });

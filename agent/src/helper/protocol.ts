@@ -1,14 +1,25 @@
 // The helper's request frame (ARCHITECTURE §8): a verb line, and for `open` a length line and
 // exactly that many raw bytes. Parsing is pure and strict so any bytes fit and nothing else does.
-import { MAX_PASSPHRASE_BYTES } from '../../../shared/api.ts';
 import { HELPER_MESSAGES, type HelperRefusal, refuse } from './answers.ts';
 
+/**
+ * The longest passphrase in bytes. shared/api.ts says the same for the app and the API (a test
+ * holds them equal); the helper keeps its own copy so that nothing of the API runs as root.
+ */
+export const MAX_PASSPHRASE_BYTES = 512;
 /** The verb line, newline included, is at most this long. */
 export const MAX_VERB_LINE_BYTES = 128;
 /** "512\n": the longest length line. */
 const MAX_LENGTH_LINE_BYTES = String(MAX_PASSPHRASE_BYTES).length + 1;
 /** No valid frame is longer: a reader stops here. */
 export const MAX_FRAME_BYTES = MAX_VERB_LINE_BYTES + MAX_LENGTH_LINE_BYTES + MAX_PASSPHRASE_BYTES;
+/** A request that has not fully arrived by then is refused: a slow client cannot hold root. */
+export const READ_TIMEOUT_MS = 10_000;
+/**
+ * How long a helper may wait for the first byte. The agent keeps one helper ready ahead of its
+ * next request (a warm spare); one it never uses leaves quietly after this long.
+ */
+export const IDLE_TIMEOUT_MS = 10 * 60_000;
 
 const NEWLINE = 0x0a;
 const PRINTABLE_LINE = /^[\x20-\x7e]+$/;
@@ -20,7 +31,8 @@ export type HelperRequest =
   | { verb: 'open'; passphrase: Uint8Array }
   | { verb: 'close' }
   | { verb: 'start' | 'stop'; unit: string }
-  | { verb: 'start-backup' };
+  | { verb: 'start-backup' }
+  | { verb: 'tries' };
 
 /** FrameParse: wait for more bytes, a whole request, or a refusal that needs no more bytes. */
 export type FrameParse =
@@ -47,6 +59,7 @@ export function parseFrame(bytes: Uint8Array, ended: boolean): FrameParse {
   switch (verb) {
     case 'close':
     case 'start-backup':
+    case 'tries':
       return args.length === 0 ? whole({ verb }, rest, ended) : badFrame();
     case 'start':
     case 'stop': {
@@ -111,6 +124,7 @@ export function encodeRequest(request: HelperRequest): Uint8Array {
       return new TextEncoder().encode(`${request.verb} ${request.unit}\n`);
     case 'close':
     case 'start-backup':
+    case 'tries':
       return new TextEncoder().encode(`${request.verb}\n`);
   }
 }

@@ -7,16 +7,14 @@ import { answerLine, type HelperAnswer, refuse } from './answers.ts';
 import type { HelperConfig } from './config.ts';
 import { acquireKdfLock } from './kdf-lock.ts';
 import { createLimitStore } from './limit-store.ts';
-import { type FrameParse, MAX_FRAME_BYTES, parseFrame } from './protocol.ts';
+import {
+  type FrameParse,
+  IDLE_TIMEOUT_MS,
+  MAX_FRAME_BYTES,
+  parseFrame,
+  READ_TIMEOUT_MS,
+} from './protocol.ts';
 import { type HelperDeps, runVerb } from './verbs.ts';
-
-/** A request that has not fully arrived by then is refused: a slow client cannot hold root. */
-export const READ_TIMEOUT_MS = 10_000;
-/**
- * How long a helper may wait for the first byte. The agent keeps one helper ready ahead of its
- * next request (a warm spare); one it never uses leaves quietly after this long.
- */
-export const IDLE_TIMEOUT_MS = 10 * 60_000;
 
 export interface RunHelperOptions {
   deps?: HelperDeps;

@@ -144,6 +144,29 @@ describe('helper open', () => {
   });
 });
 
+describe('helper tries', () => {
+  it('answers how long ago each failure of the window was, running nothing and writing nothing', async () => {
+    const { host, deps } = setup();
+    // Uptime is 1000.25 s: the failure at 50.25 s left the 15-minute window, three are in it.
+    host.record = { bootId: 'boot-a', failures: [50_250, 200_250, 900_250, 999_250] };
+    expect(await runVerb({ verb: 'tries' }, config, deps)).toEqual({
+      ok: true,
+      failureAgesMs: [800_000, 100_000, 1_000],
+    });
+    expect(host.argvs()).toEqual([]);
+    expect(host.record).toEqual({
+      bootId: 'boot-a',
+      failures: [50_250, 200_250, 900_250, 999_250],
+    });
+  });
+
+  it('counts nothing from an earlier boot', async () => {
+    const { host, deps } = setup();
+    host.record = { bootId: 'boot-old', failures: [999_000] };
+    expect(await runVerb({ verb: 'tries' }, config, deps)).toEqual({ ok: true, failureAgesMs: [] });
+  });
+});
+
 describe('helper close, start, stop, start-backup', () => {
   it('closes the mapping; one that is not open is fine, a busy one is not', async () => {
     const { host, deps } = setup();

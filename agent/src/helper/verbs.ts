@@ -11,7 +11,7 @@ import {
   refuse,
 } from './answers.ts';
 import { allowedUnits, type HelperConfig } from './config.ts';
-import { type OpenDriveDeps, openDrive } from './open-drive.ts';
+import { type OpenDriveDeps, openDrive, readTries } from './open-drive.ts';
 import type { HelperRequest } from './protocol.ts';
 
 /** HelperDeps are the helper's ports: commands, file reads, the KDF lock, the failure record. */
@@ -40,6 +40,8 @@ export async function runVerb(
       return runUnit(request.verb, request.unit, config, deps);
     case 'start-backup':
       return runUnit('start', config.backupUnit, config, deps, ['--no-block']);
+    case 'tries':
+      return readTries(config, deps);
   }
 }
 

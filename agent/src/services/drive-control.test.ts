@@ -57,8 +57,41 @@ describe('unlock outcomes', () => {
       message: 'm',
       retryAfterSeconds: 321,
     });
+    // The helper counted five failures this agent never saw (they came before it started).
+    agent.pi.failureAgesMs = [600_000, 400_000, 300_000, 2_000, 1_000];
     const op = await unlocked(agent, phone);
     expect(op.error).toMatchObject({ code: 'unlock-rate-limited', retryAfterSeconds: 321 });
+    // Refused, it takes in the helper's record: the oldest failure leaves the 15 minutes in 300 s.
+    expect(agent.pi.requests).toEqual(['open', 'tries']);
+    expect((await status(agent, phone)).unlock).toEqual({ triesLeft: 0, retryAfterSeconds: 300 });
+    const again = await postUnlock(agent, phone, RIGHT_PASSPHRASE);
+    expect([again.status, again.headers.get('retry-after')]).toEqual([429, '300']);
+  });
+
+  it('takes in the helper count when a wrong passphrase leaves fewer tries than it thought', async () => {
+    const { agent, phone } = await setup();
+    agent.pi.failureAgesMs = [5_000, 3_000, 0];
+    agent.pi.answers.set('open', {
+      ok: false,
+      code: 'wrong-passphrase',
+      message: 'm',
+      triesLeft: 2,
+    });
+    const op = await unlocked(agent, phone);
+    expect(op.error).toMatchObject({ code: 'wrong-passphrase', triesLeft: 2 });
+    expect(agent.pi.requests).toEqual(['open', 'tries']);
+    expect((await status(agent, phone)).unlock).toEqual({ triesLeft: 2, retryAfterSeconds: null });
+  });
+
+  it('syncTries counts what the helper has on record, and keeps its own count when it cannot ask', async () => {
+    const { agent, phone } = await setup();
+    agent.pi.failureAgesMs = [10_000, 5_000];
+    expect(await agent.deps.driveControl.syncTries()).toBe(true);
+    expect((await status(agent, phone)).unlock).toEqual({ triesLeft: 3, retryAfterSeconds: null });
+    agent.pi.answers.set('tries', { ok: false, code: 'helper-unavailable', message: 'm' });
+    agent.pi.failureAgesMs = [];
+    expect(await agent.deps.driveControl.syncTries()).toBe(false);
+    expect((await status(agent, phone)).unlock).toEqual({ triesLeft: 3, retryAfterSeconds: null });
   });
 
   it('ends with immich-not-answering after timeouts.immichSeconds of pings', async () => {

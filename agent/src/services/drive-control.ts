@@ -79,6 +79,11 @@ export interface DriveControl {
   idle(): Promise<void>;
   /** prepare readies a helper for an unlock about to come (a phone just fetched the key). */
   prepare(): void;
+  /**
+   * syncTries counts the wrong passphrases the helper has on record (they outlive an agent
+   * restart), so status never promises tries the helper would refuse. False when it cannot ask.
+   */
+  syncTries(): Promise<boolean>;
 }
 
 /** UnlockRateLimitedError is the 429 after too many wrong passphrases; it says how long to wait. */
@@ -97,6 +102,21 @@ const REFUSAL_WORDS: Partial<Record<ErrorCode, string>> = {
   'already-locked': 'The drive is already locked.',
   'drive-missing': 'The drive is not connected.',
 };
+
+/** How long status waits for a read of the helper's wrong-passphrase record in flight. */
+const SYNC_WAIT_MS = 3000;
+
+/** settledWithin resolves when `work` settles or after ms, whichever comes first. */
+function settledWithin(work: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    timer.unref?.();
+    work.finally(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
 
 /** createDriveControl builds the orchestrator; main.ts gives it the helper and the system. */
 export function createDriveControl(deps: DriveControlDeps): DriveControl {
@@ -120,7 +140,7 @@ export function createDriveControl(deps: DriveControlDeps): DriveControl {
   };
 
   async function report(probe: DriveProbe): Promise<DriveReport> {
-    const states = await unitCache.current();
+    const [states] = await Promise.all([unitCache.current(), settledWithin(syncing, SYNC_WAIT_MS)]);
     const units = config.units.map((unit) => ({
       unit,
       label: unitLabel(unit),
@@ -170,7 +190,26 @@ export function createDriveControl(deps: DriveControlDeps): DriveControl {
     return { op: log.begin(kind, plan), joined: false };
   }
 
-  const context = { deps, log, limiter, unitCache, settle: () => settle() };
+  // The last read of the helper's record: status waits for it (briefly), so the tries it shows
+  // right after a start are the helper's, not a fresh count.
+  let syncing: Promise<unknown> = Promise.resolve();
+  function syncTries(): Promise<boolean> {
+    const read = (async () => {
+      const answer = await deps.callHelper({ verb: 'tries' });
+      if (!answer.ok || !('failureAgesMs' in answer)) {
+        const why = answer.ok ? 'not an answer to tries' : answer.code;
+        deps.log.info(`cannot read the helper's wrong-passphrase record: ${why}`);
+        return false;
+      }
+      const now = clock.monotonic();
+      limiter.takeFailures(answer.failureAgesMs.map((age) => now - age));
+      return true;
+    })();
+    syncing = read;
+    return read;
+  }
+
+  const context = { deps, log, limiter, unitCache, settle: () => settle(), syncTries };
   async function settle(): Promise<void> {
     await unitCache.refresh();
     deps.invalidateProbe();
@@ -221,6 +260,7 @@ export function createDriveControl(deps: DriveControlDeps): DriveControl {
     get: (id) => log.get(id),
     report,
     prepare: () => deps.callHelper.warm?.(),
+    syncTries,
     idle: async () => {
       while (log.running()) await running;
     },

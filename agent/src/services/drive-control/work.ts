@@ -17,6 +17,8 @@ export interface WorkContext {
   unitCache: UnitCache;
   /** settle reads the units again and drops the cached probe, so status shows the result. */
   settle(): Promise<void>;
+  /** syncTries takes in the helper's wrong-passphrase record (DriveControl.syncTries). */
+  syncTries(): Promise<boolean>;
 }
 
 const PING_EVERY_MS = 1000;
@@ -43,9 +45,16 @@ export async function unlockWork(
     );
     if (answer === 'timeout' || answer.ok || answer.code !== 'wrong-passphrase') {
       if (answer !== 'timeout' && answer.ok) limiter.recordSuccess();
+      // The helper counts across agent restarts: when it refuses, its record is the truth.
+      if (answer !== 'timeout' && !answer.ok && answer.code === 'unlock-rate-limited') {
+        await context.syncTries();
+      }
       return helperOutcome(answer, step, (refusal) => errorFromHelper(refusal, step));
     }
     limiter.recordFailure(clock.monotonic());
+    const ours = limiter.check(clock.monotonic());
+    // The helper may have counted failures this agent never saw (made before a restart).
+    if (ours.allowed && answer.triesLeft < ours.triesLeft) await context.syncTries();
     const check = limiter.check(clock.monotonic());
     return operationError('wrong-passphrase', step, {
       triesLeft: Math.min(answer.triesLeft, check.allowed ? check.triesLeft : 0),
