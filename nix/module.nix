@@ -26,6 +26,7 @@ let
       inherit (cfg) settings;
       inherit tools;
       pwaDir = "${cfg.package}/share/immich-pi-agent/pwa";
+      inherit (cfg.tailscaleServe) allowedLogins;
     }
   );
   helperConfigFile = format.generate "immich-pi-helper.json" (
@@ -35,11 +36,17 @@ let
     }
   );
   agent = lib.getExe cfg.package;
+  # The two programs that run as root have bundles of their own (nix/package.nix).
+  helper = "${cfg.package}/libexec/immich-pi/immich-pi-helper";
+  reportBackup = "${cfg.package}/libexec/immich-pi/immich-pi-report-backup";
+  tailscale = config.services.tailscale.package;
   units = import ./units.nix {
-    inherit lib agent agentConfigFile helperConfigFile paths;
-    tailscale = lib.getExe config.services.tailscale.package;
+    inherit lib agent helper agentConfigFile helperConfigFile paths;
+    inherit (pkgs) jq;
+    inherit tailscale;
     tailscaleServe = cfg.tailscaleServe.enable;
   };
+  userLogins = cfg.settings.security.allowedLogins or [ ];
 
   serviceName = unit: lib.removeSuffix ".service" unit;
   heldServices = map serviceName (lib.filter (lib.hasSuffix ".service") cfg.settings.units);
@@ -76,11 +83,29 @@ in
         message = "services.immich-pi-agent.tailscaleServe needs services.tailscale.enable.";
       }
       {
-        assertion = cfg.tailscaleServe.enable -> (cfg.settings.listen or { socket = null; }) ? socket;
+        # `tailscale serve` proxies to a unix socket from 1.94 on.
+        assertion =
+          cfg.tailscaleServe.enable -> lib.versionAtLeast (lib.getVersion tailscale) "1.94";
+        message = "services.immich-pi-agent.tailscaleServe needs tailscale 1.94 or newer (this system has ${lib.getVersion tailscale}): update nixpkgs or set services.tailscale.package.";
+      }
+      {
+        assertion = cfg.tailscaleServe.enable -> !(cfg.settings ? listen);
         message = "services.immich-pi-agent.tailscaleServe serves the agent's unix socket: leave settings.listen unset.";
       }
       {
-        assertion = cfg.tailscaleServe.allowedLogins != [ ] -> cfg.tailscaleServe.enable;
+        # Behind `tailscale serve` the agent sees `Host: localhost`; it checks a pairing phone's
+        # Origin against this address instead.
+        assertion =
+          cfg.tailscaleServe.enable
+          -> cfg.settings.publicUrl != null && lib.hasPrefix "https://" cfg.settings.publicUrl;
+        message = "services.immich-pi-agent.tailscaleServe needs settings.publicUrl, this Pi's https://<name>.<tailnet>.ts.net/ address (`tailscale serve status` shows it): the agent checks a pairing phone's Origin against it.";
+      }
+      {
+        assertion = cfg.tailscaleServe.allowedLogins == [ ] || userLogins == [ ];
+        message = "services.immich-pi-agent: set the login allowlist in tailscaleServe.allowedLogins only, not also in settings.security.allowedLogins.";
+      }
+      {
+        assertion = cfg.tailscaleServe.allowedLogins ++ userLogins != [ ] -> cfg.tailscaleServe.enable;
         message = "services.immich-pi-agent.tailscaleServe.allowedLogins checks a header only `tailscale serve` sets.";
       }
     ]
@@ -89,13 +114,12 @@ in
       message = "services.immich-pi-agent: ${name}.service (in settings.units or settings.backupUnit) is not defined; the module only holds it until unlock.";
     }) (heldServices ++ [ backupService ]);
 
-    services.immich-pi-agent.settings = {
-      backup.timer = lib.mkDefault "${backupService}.timer";
-      security.allowedLogins = cfg.tailscaleServe.allowedLogins;
-    };
+    services.immich-pi-agent.settings.backup.timer = lib.mkDefault "${backupService}.timer";
 
     # `sudo immich-pi-agent pair` finds this config without --config.
     environment.etc."immich-pi-agent/config.json".source = agentConfigFile;
+    # What the root helper may run, to read (its unit names the store file itself).
+    environment.etc."immich-pi-agent/helper.json".source = helperConfigFile;
     environment.systemPackages = [ cfg.package ];
 
     # Static, not DynamicUser: the helper socket, the spool and the CLI need a stable group.
@@ -165,9 +189,12 @@ in
         ${backupService} = {
           unitConfig.ConditionPathIsMountPoint = cfg.settings.drive.mountPoint;
           serviceConfig = {
-            ExecStartPre = [ "${agent} report-backup --before --config ${agentConfigFile}" ];
+            ExecStartPre = [ "${reportBackup} --before --config ${agentConfigFile}" ];
             # `-`: a report that cannot be made never fails the backup (it always exits 0 anyway).
-            ExecStopPost = [ "-${agent} report-backup --config ${agentConfigFile}" ];
+            ExecStopPost = [ "-${reportBackup} --config ${agentConfigFile}" ];
+            # Where the reports go, should the unit make the file system read-only (the example's
+            # does: ProtectSystem = "strict").
+            ReadWritePaths = [ paths.spoolDir ];
           };
         };
       }

@@ -1,5 +1,12 @@
-# The immich-pi package: the agent CLI bundled into one file, run by Node 22, and the built app it
-# serves (share/immich-pi-agent/pwa). `npm run build` makes both; npm's lockfile pins every input.
+# The immich-pi package: the agent CLI (bin/immich-pi-agent), the two programs that run as root
+# (libexec/immich-pi/immich-pi-helper and immich-pi-report-backup) and the app the agent serves
+# (share/immich-pi-agent/pwa).
+#
+# Its source is ./prebuilt, the output of `npm run build` checked in by `npm run ship`: each
+# program is one bundle that holds every npm dependency, and a test fails whenever ./prebuilt is
+# not byte for byte what a fresh build of its commit makes. So the Pi builds nothing with npm,
+# asks no registry for anything (the repository's lockfile names none, and this one lists no
+# dependency at all), downloads no binaries for other platforms and loads no native bindings.
 {
   lib,
   buildNpmPackage,
@@ -8,52 +15,42 @@
   makeBinaryWrapper,
 }:
 let
-  packageJson = lib.importJSON ../package.json;
-  # Only what the build reads, so editing docs or tests does not rebuild the package.
-  src = lib.fileset.toSource {
-    root = ../.;
-    fileset = lib.fileset.unions [
-      ../package.json
-      ../package-lock.json
-      ../tsconfig.base.json
-      ../tsconfig.json
-      ../agent
-      ../shared
-      ../pwa
-      ../scripts
-      # scripts/build.mjs also bundles the demo, which runs on the sandbox Pi.
-      ../tests/fixtures/sandbox-pi
-    ];
-  };
+  src = ./prebuilt;
+  manifest = lib.importJSON ./prebuilt/package.json;
+  node = lib.getExe nodejs_22;
 in
 buildNpmPackage {
-  pname = "immich-pi";
-  inherit (packageJson) version;
+  pname = manifest.name;
+  inherit (manifest) version;
   inherit src;
   nodejs = nodejs_22;
 
-  # Every dependency is fetched by its lockfile hash: no npmDepsHash to keep in step.
+  # A lockfile with no dependency: importNpmLock has nothing to fetch and `npm ci` installs nothing.
   npmDeps = importNpmLock { npmRoot = src; };
   npmConfigHook = importNpmLock.npmConfigHook;
+  # The bundles are the build.
+  dontNpmBuild = true;
 
   nativeBuildInputs = [ makeBinaryWrapper ];
 
-  # `npm run build` (the default build script) leaves dist/agent/immich-pi-agent.mjs with every
-  # npm dependency inside and dist/pwa; node_modules is not needed at run time.
   installPhase = ''
     runHook preInstall
 
-    install -Dm644 dist/agent/immich-pi-agent.mjs $out/lib/immich-pi-agent/immich-pi-agent.mjs
+    install -Dm644 -t $out/lib/immich-pi-agent lib/*.mjs
     mkdir -p $out/share/immich-pi-agent
-    cp -r dist/pwa $out/share/immich-pi-agent/pwa
-    makeWrapper ${lib.getExe nodejs_22} $out/bin/immich-pi-agent \
+    cp -r pwa $out/share/immich-pi-agent/pwa
+    makeWrapper ${node} $out/bin/immich-pi-agent \
       --add-flags $out/lib/immich-pi-agent/immich-pi-agent.mjs
+    for program in immich-pi-helper immich-pi-report-backup; do
+      makeWrapper ${node} $out/libexec/immich-pi/$program \
+        --add-flags $out/lib/immich-pi-agent/$program.mjs
+    done
 
     runHook postInstall
   '';
 
   meta = {
-    description = "Unlock, watch and back up an Immich Raspberry Pi from your phone";
+    inherit (manifest) description;
     license = lib.licenses.mit;
     mainProgram = "immich-pi-agent";
     platforms = lib.platforms.linux;

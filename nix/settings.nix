@@ -1,6 +1,6 @@
 # The agent's and the helper's JSON configs, built from the module's values with builtins only.
-# module.nix uses these functions; tests/integration/nix.test.ts evaluates them without nixpkgs
-# against nix/example/*.json and the agent's schemas, so the module and the agent cannot drift.
+# module.nix uses these functions; tests/integration/nix.test.ts evaluates the example system and
+# checks what they give against nix/example/*.json and the agent's schemas.
 let
   # Where the units keep things. module.nix names the same directories in its units.
   paths = {
@@ -51,16 +51,17 @@ in
   /**
     agentConfig: the agent's config.json. `settings` is the module's merged `settings` (typed
     keys included, unset ones null); `tools` are absolute store paths of the programs it names;
-    the user's settings win over both.
+    `allowedLogins` is tailscaleServe.allowedLogins. The user's settings win over all of them.
   */
   agentConfig =
     {
       settings,
       tools,
       pwaDir,
+      allowedLogins ? [ ],
     }:
-    withoutNulls (
-      recursiveUpdate {
+    let
+      defaults = {
         inherit pwaDir;
         listen.socket = "${paths.runtimeDir}/agent.sock";
         adminSocket = "${paths.runtimeDir}/admin.sock";
@@ -72,7 +73,13 @@ in
           rustic = tools.rustic;
           journalctl = tools.journalctl;
         };
-      } settings
+      }
+      // (if allowedLogins == [ ] then { } else { security = { inherit allowedLogins; }; });
+    in
+    withoutNulls (
+      recursiveUpdate defaults settings
+      # `listen` is a socket or a host and port, never a mix of the default and the user's.
+      // { listen = settings.listen or defaults.listen; }
     );
 
   /**

@@ -3,9 +3,11 @@
 {
   lib,
   agent,
+  helper,
   agentConfigFile,
   helperConfigFile,
   paths,
+  jq,
   tailscale,
   tailscaleServe,
 }:
@@ -114,7 +116,7 @@ in
       common
       // secretMemory
       // {
-        ExecStart = "${agent} helper --config ${helperConfigFile}";
+        ExecStart = "${helper} --config ${helperConfigFile}";
         StandardInput = "socket";
         StandardOutput = "socket";
         StandardError = "journal";
@@ -140,11 +142,12 @@ in
         PrivateDevices = false;
         # Not PrivateIPC: libdevmapper waits for udev through SysV semaphores shared with udevd.
         PrivateIPC = false;
-        # Not PrivateNetwork: the KDF lock is an abstract unix socket, and those live in the
-        # network namespace; a namespace per instance would give each helper its own lock.
+        # Not PrivateNetwork: device-mapper activation works with udev over netlink, and the
+        # kernel only sends uevents into the host's network namespace. IPAddressDeny keeps it off
+        # IP. (The KDF lock is a directory in the root-only state dir, whatever the namespace.)
         PrivateNetwork = false;
         IPAddressDeny = "any";
-        # Unix sockets (systemctl, the KDF lock); netlink for udev; AF_ALG because cryptsetup
+        # Unix sockets (systemctl, the KDF lock's beacon); netlink for udev; AF_ALG because cryptsetup
         # decrypts LUKS keyslots through the kernel crypto API.
         RestrictAddressFamilies = [
           "AF_UNIX"
@@ -168,19 +171,68 @@ in
       "tailscaled.service"
       "immich-pi-agent.service"
     ];
+    path = [
+      tailscale
+      jq
+    ];
+    # At `/`: a path prefix would be stripped before the agent sees the request and break the
+    # signed @path. `serve --bg` exits 0 without serving anything while the tailnet has no HTTPS
+    # certificates (it prints where to turn them on), so the unit checks what tailscaled serves
+    # and fails otherwise; systemd then tries again, ever more slowly.
+    script = ''
+      target=unix:${agentSocket}
+      tailscale serve --bg --https=443 "$target"
+      if ! tailscale serve status --json \
+        | jq --exit-status --arg target "$target" \
+          'any(.Web[]?.Handlers["/"]?.Proxy; . == $target)' >/dev/null; then
+        echo "tailscale serve does not serve the agent yet: turn on HTTPS certificates in the tailnet's DNS settings (https://login.tailscale.com/admin/dns); trying again later" >&2
+        exit 1
+      fi
+    '';
+    # Until the Pi is logged in and the tailnet has HTTPS certificates on, it fails and retries
+    # forever: 30 s, then doubling up to 10 min.
+    startLimitIntervalSec = 0;
     serviceConfig = {
       Type = "oneshot";
       RemainAfterExit = true;
-      # At `/`: a path prefix would be stripped before the agent sees the request and break the
-      # signed @path. Fails until the Pi is logged in and the tailnet has HTTPS certificates on.
-      ExecStart = "${tailscale} serve --bg --https=443 unix:${agentSocket}";
       # `-`: with tailscaled already gone there is nothing left to switch off.
-      ExecStop = "-${tailscale} serve --https=443 off";
+      ExecStop = "-${lib.getExe tailscale} serve --https=443 off";
       TimeoutStartSec = "2min";
       Restart = "on-failure";
       RestartSec = "30s";
       RestartSteps = 5;
       RestartMaxDelaySec = "10min";
+
+      # Root, because tailscaled takes serve settings only from root (or its operator); nothing
+      # else: no capabilities (tailscaled checks the caller's uid), no IP, no writes.
+      CapabilityBoundingSet = "";
+      NoNewPrivileges = true;
+      ProtectSystem = "strict";
+      ProtectHome = true;
+      PrivateTmp = true;
+      PrivateDevices = true;
+      ProtectClock = true;
+      ProtectControlGroups = true;
+      ProtectHostname = true;
+      ProtectKernelLogs = true;
+      ProtectKernelModules = true;
+      ProtectKernelTunables = true;
+      ProtectProc = "invisible";
+      ProcSubset = "pid";
+      # Only tailscaled's LocalAPI socket (a unix socket, reachable read-only).
+      RestrictAddressFamilies = [ "AF_UNIX" ];
+      IPAddressDeny = "any";
+      RestrictNamespaces = true;
+      RestrictRealtime = true;
+      RestrictSUIDSGID = true;
+      LockPersonality = true;
+      MemoryDenyWriteExecute = true;
+      SystemCallArchitectures = "native";
+      SystemCallFilter = [
+        "@system-service"
+        "~@privileged @resources"
+      ];
+      UMask = "0077";
     };
   };
 }

@@ -57,10 +57,54 @@ in
     # "true" backs up only what Immich cannot regenerate (thumbnails and videos are rebuilt).
     environment.IMMICH_BACKUP_ESSENTIAL_ONLY = "false";
     path = [ config.services.immich-pi-agent.rusticPackage ];
+    # rustic's cache, where the sandbox below lets it write.
+    environment.XDG_CACHE_HOME = "/var/cache";
     serviceConfig = {
       Type = "oneshot";
       Nice = 10;
       IOSchedulingClass = "idle";
+      CacheDirectory = "rustic";
+
+      # As root, to read every file of Immich's (they are the immich user's, mode 0700), and
+      # nothing more: the only capability left is reading past file modes.
+      CapabilityBoundingSet = [ "CAP_DAC_READ_SEARCH" ];
+      NoNewPrivileges = true;
+      # Everything read-only but the cache (and the agent's report spool, which the module adds).
+      # A repository on a local disk needs ReadWritePaths = [ "<its path>" ] here too.
+      ProtectSystem = "strict";
+      ProtectHome = true;
+      PrivateTmp = true;
+      PrivateDevices = true;
+      ProtectClock = true;
+      ProtectControlGroups = true;
+      ProtectHostname = true;
+      ProtectKernelLogs = true;
+      ProtectKernelModules = true;
+      ProtectKernelTunables = true;
+      ProtectProc = "invisible";
+      # Not ProcSubset = "pid": the agent's report reads the boot id under /proc/sys.
+      # The cloud repository over IP; netlink for name lookups; unix for the journal.
+      RestrictAddressFamilies = [
+        "AF_UNIX"
+        "AF_INET"
+        "AF_INET6"
+        "AF_NETLINK"
+      ];
+      RestrictNamespaces = true;
+      RestrictRealtime = true;
+      RestrictSUIDSGID = true;
+      LockPersonality = true;
+      # Not MemoryDenyWriteExecute: the agent's report (ExecStartPre, ExecStopPost) is Node, and
+      # V8 writes the code it runs.
+      SystemCallArchitectures = "native";
+      # @pkey: V8 may guard its JIT pages with memory protection keys. A call outside the filter
+      # fails rather than killing the backup.
+      SystemCallFilter = [
+        "@system-service @pkey"
+        "~@privileged @resources"
+      ];
+      SystemCallErrorNumber = "EPERM";
+      UMask = "0077";
     };
     script = ''
       media=${drive}/immich_data

@@ -1,18 +1,16 @@
-// The NixOS module against the agent (issue 6): every .nix file parses, the module's config
-// builders give exactly nix/example/*.json, and the agent and the root helper accept those files.
-import { execFile } from 'node:child_process';
+// The NixOS module evaluated against nixpkgs' own code (issue 10, tests/fixtures/nix-eval.ts):
+// the example system evaluates with no failed assertion and writes exactly the example configs,
+// which the agent and the helper accept; every assertion path; the VM test's machine; the package.
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../agent/src/config.ts';
 import { mountUnitFor } from '../../agent/src/domain/mount-unit.ts';
 import { parseHelperConfig } from '../../agent/src/helper/config.ts';
-import { fakeHost } from '../../agent/src/helper/helper.fixtures.ts';
-import { runHelper } from '../../agent/src/helper/run.ts';
 import { PWA_DIR, REPO_ROOT, startAgent, stopAllAgents } from '../fixtures/agent-process.ts';
+import { evalWith, type NixEval, openNixEval, withoutStorePaths } from '../fixtures/nix-eval.ts';
 
 const NIX_DIR = join(REPO_ROOT, 'nix');
 const nixFiles = (await readdir(NIX_DIR, { recursive: true }))
@@ -22,34 +20,28 @@ const readJson = async (path: string) => JSON.parse(await readFile(join(NIX_DIR,
 const agentJson = await readJson('example/agent-config.json');
 const helperJson = await readJson('example/helper-config.json');
 
-// Nix keeps its store and state in a temp dir: no daemon, no /nix writes, any user.
-const nixHome = await mkdtemp(join(tmpdir(), 'nix-eval-'));
-const created = [nixHome];
+let nix: NixEval;
+const created: string[] = [];
+beforeAll(async () => {
+  nix = await openNixEval();
+});
 afterAll(async () => {
   await stopAllAgents();
+  await nix?.remove();
   await Promise.all(created.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
-/** nixInstantiate runs Debian's nix-instantiate; a missing one fails the test with the fix. */
-function nixInstantiate(args: string[]): Promise<string> {
-  const env = {
-    ...process.env,
-    NIX_REMOTE: `local?root=${nixHome}`,
-    HOME: nixHome,
-    XDG_CACHE_HOME: join(nixHome, 'cache'),
-  };
-  return new Promise((resolve, reject) =>
-    execFile('nix-instantiate', args, { env, timeout: 60_000 }, (error, stdout, stderr) => {
-      if ((error as NodeJS.ErrnoException | null)?.code === 'ENOENT') {
-        reject(new Error("nix-instantiate is missing: install Debian's nix-bin (.ci/run does)"));
-      } else if (error) reject(new Error(`nix-instantiate ${args.join(' ')}: ${stderr}`));
-      else resolve(stdout);
-    }),
-  );
-}
+/** The two JSON configs the module puts into /etc, parsed. */
+const CONFIGS = `{
+  failed = e.failed;
+  warnings = e.config.warnings;
+  agent = builtins.fromJSON (builtins.unsafeDiscardStringContext e.config.environment.etc."immich-pi-agent/config.json".source.jsonText);
+  helper = builtins.fromJSON (builtins.unsafeDiscardStringContext e.config.environment.etc."immich-pi-agent/helper.json".source.jsonText);
+}`;
+type Configs = { failed: string[]; warnings: string[]; agent: unknown; helper: unknown };
 
 describe('the Nix files', () => {
-  it('include the package, module, example and tests', () => {
+  it('include the package, module, example and VM test', () => {
     expect(nixFiles).toEqual(
       expect.arrayContaining([
         'package.nix',
@@ -58,107 +50,174 @@ describe('the Nix files', () => {
         'units.nix',
         'settings.nix',
         'example/configuration.nix',
-        'example/values.nix',
         'tests/agent-vm.nix',
-        'tests/example-configs.nix',
       ]),
     );
   });
 
   it.each(nixFiles)('%s parses', async (file) => {
-    expect(await nixInstantiate(['--parse', join(NIX_DIR, file)])).not.toBe('');
+    expect(await nix.instantiate(['--parse', join(NIX_DIR, file)])).not.toBe('');
   });
 });
 
-describe('the configs the module writes', () => {
-  let built: {
-    agent: unknown;
-    helper: unknown;
-    example: { settings: { drive: object; push: unknown; publicUrl: unknown } };
-  };
+describe('the example system (UUID filled in), against nixpkgs modules', () => {
+  let configs: Configs;
   beforeAll(async () => {
-    const expression = join(NIX_DIR, 'tests/example-configs.nix');
-    built = JSON.parse(await nixInstantiate(['--eval', '--strict', '--json', expression]));
+    configs = await nix.evalJson<Configs>(evalWith('{ }', CONFIGS));
   });
 
-  it('are exactly the example JSON files', () => {
-    expect(built.agent).toEqual(agentJson);
-    expect(built.helper).toEqual(helperJson);
+  it('evaluates with no failed assertion and no warning', () => {
+    expect(configs.failed).toEqual([]);
+    expect(configs.warnings).toEqual([]);
   });
 
-  it('come from what the example configuration sets', () => {
-    const { settings } = built.example;
-    expect(settings.push).toEqual(agentJson.push);
-    expect(settings.publicUrl).toBe(agentJson.publicUrl);
-    // The example's UUID is a placeholder the schema refuses, so a copy cannot go live with it.
-    expect(() =>
-      parseConfig({ ...agentJson, drive: { ...agentJson.drive, ...settings.drive } }),
-    ).toThrow(/config drive\.uuid: must be a UUID/);
+  it('writes exactly the example JSON files, store paths aside', () => {
+    expect(withoutStorePaths(configs.agent)).toEqual(withoutStorePaths(agentJson));
+    expect(withoutStorePaths(configs.helper)).toEqual(withoutStorePaths(helperJson));
   });
 
-  it('are accepted by the agent, which refuses a key its schema lacks', () => {
-    const config = parseConfig(agentJson);
-    expect(config.listen).toEqual({ socket: '/run/immich-pi-agent/agent.sock' });
-    expect(config.helper).toEqual({ socket: '/run/immich-pi-helper/helper.sock' });
-    expect(config.backup.spoolDir).toBe('/var/spool/immich-pi-agent/backups');
-    expect(config.push.subject).toBe('mailto:you@example.org');
-    expect(() => parseConfig({ ...agentJson, quietHours: { start: '22:00' } })).toThrow(/config/);
-  });
-
-  it('give the helper the agent drive, mount unit, units and absolute tool paths', () => {
-    const agent = parseConfig(agentJson);
-    const helper = parseHelperConfig(helperJson);
+  it('gives configs the agent and the helper accept, naming the same drive and units', () => {
+    const agent = parseConfig(configs.agent);
+    const helper = parseHelperConfig(configs.helper);
+    expect(agent.listen).toEqual({ socket: '/run/immich-pi-agent/agent.sock' });
+    expect(agent.helper).toEqual({ socket: '/run/immich-pi-helper/helper.sock' });
+    expect(agent.publicUrl).toBe('https://immich.tail1234.ts.net/');
     expect(helper.device).toBe(`/dev/disk/by-uuid/${agent.drive.uuid}`);
-    expect(helper.mapperName).toBe(agent.drive.mapperName);
     expect(helper.mountUnit).toBe(mountUnitFor(agent.drive.mountPoint));
     expect(helper.units).toEqual(agent.units);
     expect(helper.backupUnit).toBe(agent.backupUnit);
     for (const tool of [helper.cryptsetup, helper.systemctl, helper.journalctl]) {
       expect(tool).toMatch(/^\/nix\/store\/[0-9a-z]{32}-[^/]+\/bin\/[a-z]+$/);
     }
-    expect(() => parseHelperConfig({ ...helperJson, cryptsetup: 'cryptsetup' })).toThrow(
-      /helper config cryptsetup: must be an absolute path/,
-    );
+  });
+
+  it('is refused by the agent while the UUID is the placeholder', async () => {
+    const raw = await nix.evalJson<{ agent: { drive: object } }>({
+      expr: `{ project }: let e = import @harness@/eval.nix { inherit project; }; in ${CONFIGS}`,
+    });
+    expect(() => parseConfig(raw.agent)).toThrow(/config drive\.uuid: must be a UUID/);
   });
 });
 
-/** askHelper runs one helper request on the example helper config with a fake host. */
-async function askHelper(frame: string) {
-  const { host, deps } = fakeHost();
-  const stdin = new PassThrough();
-  stdin.end(frame);
-  const answer = await runHelper(stdin, new PassThrough(), parseHelperConfig(helperJson), {
-    deps,
-    log: () => {},
-  });
-  return { answer, argvs: host.argvs() };
-}
-
-describe('the helper on the example config', () => {
-  it('runs a listed unit with the module systemctl path', async () => {
-    const { answer, argvs } = await askHelper('start postgresql.service\n');
-    expect(answer).toEqual({ ok: true });
-    expect(argvs).toEqual([[helperJson.systemctl, 'start', 'postgresql.service']]);
-  });
-
-  it('checks a passphrase with the module cryptsetup path and the drive by UUID', async () => {
-    const { answer, argvs } = await askHelper('open\n4\nabcd');
-    expect(answer).toEqual({ ok: true });
-    expect(argvs.map((argv) => argv.slice(0, 2))).toEqual([
-      [helperJson.cryptsetup, 'luksDump'],
-      [helperJson.cryptsetup, 'open'],
-    ]);
-    expect(argvs[1]).toContain(helperJson.device);
-  });
+describe('every assertion of the module', () => {
+  /** failedWith answers the failed assertions of the filled example plus one change. */
+  const failedWith = (module: string) => nix.evalJson<string[]>(evalWith(module, 'e.failed'));
+  const serve = 'services.immich-pi-agent';
 
   it.each([
-    ['a verb outside its list', 'reboot\n', 'unknown-verb'],
-    ['a unit outside the config', 'start sshd.service\n', 'unit-not-allowed'],
-    ['a shell in a unit name', 'start x;sh\n', 'bad-frame'],
-  ])('refuses %s and runs nothing', async (_, frame, code) => {
-    const { answer, argvs } = await askHelper(frame);
-    expect(answer).toMatchObject({ ok: false, code });
-    expect(argvs).toEqual([]);
+    [
+      'no machine learning unit',
+      '{ services.immich.machine-learning.enable = false; }',
+      /immich-machine-learning\.service .* is not defined/,
+    ],
+    [
+      'serve without tailscale',
+      '{ lib, ... }: { services.tailscale.enable = lib.mkForce false; }',
+      /tailscaleServe needs services\.tailscale\.enable/,
+    ],
+    [
+      'a tailscale older than 1.94',
+      '{ pkgs, ... }: { services.tailscale.package = pkgs.tailscale // { version = "1.92.3"; }; }',
+      /needs tailscale 1\.94 or newer \(this system has 1\.92\.3\)/,
+    ],
+    [
+      'serve without publicUrl',
+      `{ lib, ... }: { ${serve}.settings.publicUrl = lib.mkForce null; }`,
+      /tailscaleServe needs settings\.publicUrl/,
+    ],
+    [
+      'serve with an http publicUrl',
+      `{ lib, ... }: { ${serve}.settings.publicUrl = lib.mkForce "http://immich.local/"; }`,
+      /tailscaleServe needs settings\.publicUrl/,
+    ],
+    [
+      'serve with settings.listen',
+      `{ ${serve}.settings.listen.port = 8080; }`,
+      /leave settings\.listen unset/,
+    ],
+    [
+      'logins without serve',
+      `{ lib, ... }: { ${serve}.tailscaleServe = { enable = lib.mkForce false; allowedLogins = [ "a@b.c" ]; }; }`,
+      /checks a header only `tailscale serve` sets/,
+    ],
+    [
+      'logins in both places',
+      `{ ${serve} = { tailscaleServe.allowedLogins = [ "a@b.c" ]; settings.security.allowedLogins = [ "d@e.f" ]; }; }`,
+      /in tailscaleServe\.allowedLogins only/,
+    ],
+    [
+      'a subject that is not mailto: or https:',
+      `{ lib, ... }: { ${serve}.settings.push.subject = lib.mkForce "you@example.org"; }`,
+      /push\.subject must be a mailto: address/,
+    ],
+    [
+      'a stateDir of its own',
+      `{ ${serve}.settings.stateDir = "/x"; }`,
+      /leave stateDir, adminSocket and helper unset/,
+    ],
+    [
+      'a drive UUID that is not one',
+      `{ lib, ... }: { ${serve}.settings.drive.uuid = lib.mkOverride 10 "sda1"; }`,
+      /drive\.uuid must be the drive's LUKS UUID/,
+    ],
+  ])('fails with one message for %s', async (_, module, message) => {
+    const failed = await failedWith(module);
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatch(message);
+  });
+
+  it('writes settings.listen whole (without serve), and the agent accepts it', async () => {
+    const { failed, agent } = await nix.evalJson<Configs>(
+      evalWith(
+        `{ lib, ... }: { ${serve}.tailscaleServe.enable = lib.mkForce false; ${serve}.settings.listen = { host = "127.0.0.1"; port = 8080; }; }`,
+        CONFIGS,
+      ),
+    );
+    expect(failed).toEqual([]);
+    expect(parseConfig(agent).listen).toEqual({ host: '127.0.0.1', port: 8080 });
+  });
+
+  it('writes the login allowlist once, from tailscaleServe.allowedLogins', async () => {
+    const { failed, agent } = await nix.evalJson<Configs>(
+      evalWith(`{ ${serve}.tailscaleServe.allowedLogins = [ "anna@example.org" ]; }`, CONFIGS),
+    );
+    expect(failed).toEqual([]);
+    expect(parseConfig(agent).security.allowedLogins).toEqual(['anna@example.org']);
+  });
+});
+
+describe('the machine of the VM test (nix/tests/agent-vm.nix)', () => {
+  it('evaluates with the agent, its helper and the backup unit, and a config the agent takes', async () => {
+    const machine = await nix.evalJson<{ failed: string[]; units: string[]; agentConfig: unknown }>(
+      {
+        file: 'vm-node.nix',
+      },
+    );
+    expect(machine.failed).toEqual([]);
+    expect(machine.units).toEqual(
+      expect.arrayContaining([
+        'immich-pi-agent.service',
+        'immich-pi-helper.socket',
+        'immich-pi-helper@.service',
+        'immich-backup.service',
+        'immich-backup.timer',
+      ]),
+    );
+    expect(parseConfig(machine.agentConfig).name).toBe('vm-test');
+  });
+});
+
+describe('the package (nix/package.nix with nixpkgs buildNpmPackage and importNpmLock)', () => {
+  it('instantiates from nix/prebuilt with nothing for npm to fetch', async () => {
+    const pkg = await nix.evalJson<{ drvPath: string; name: string; lock: { packages: object } }>({
+      expr: `{ project }: let p = (import @harness@/npm/package-eval.nix { inherit project; }).pkg; in {
+        inherit (p) drvPath name;
+        lock = builtins.fromJSON p.npmDeps.packageLock;
+      }`,
+    });
+    expect(pkg.drvPath).toMatch(/^\/nix\/store\/[0-9a-z]{32}-immich-pi-0\.1\.0\.drv$/);
+    expect(pkg.name).toBe('immich-pi-0.1.0');
+    expect(Object.keys(pkg.lock.packages)).toEqual(['']);
   });
 });
 
