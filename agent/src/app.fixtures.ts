@@ -244,10 +244,15 @@ export async function signed(
   });
 }
 
+/** pairBody is the pair request's body the app sends for a code: name, key and proof. */
+export async function pairBody(agent: Agent, device: Device, code: string, name = 'Test phone') {
+  const proof = await computePairingProof(code, device.publicKey, agent.agentKey, hmacSha256);
+  return { name, publicKey: toBase64url(device.publicKey), proof: toBase64url(proof) };
+}
+
 /** pairDevice sends the signed pair request the app sends for a code. */
 export async function pairDevice(agent: Agent, device: Device, code: string, name = 'Test phone') {
-  const proof = await computePairingProof(code, device.publicKey, agent.agentKey, hmacSha256);
-  const body = { name, publicKey: toBase64url(device.publicKey), proof: toBase64url(proof) };
+  const body = await pairBody(agent, device, code, name);
   return agent.app.request(await signed(agent, device, 'POST', ROUTES.pair, body));
 }
 

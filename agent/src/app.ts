@@ -99,10 +99,11 @@ export function createApp(deps: Deps) {
       replay,
     });
   const routeDeps: RouteDeps = { ...deps, verify };
+  const guardUnsigned = unsignedGuard({ publicUrl: config.publicUrl, listen: config.listen });
 
   const api = new Hono<AppEnv>()
-    .use('/hello', unsignedGuard())
-    .use('/pair', unsignedGuard())
+    .use('/hello', guardUnsigned)
+    .use('/pair', guardUnsigned)
     .route('/hello', helloRoutes(routeDeps))
     .route('/pair', pairRoutes(routeDeps))
     // Everything registered after this line is signed; hello and pair above answered already.

@@ -28,7 +28,10 @@ export const ConfigSchema = v.strictObject({
     ]),
     { socket: '/run/immich-pi-agent/agent.sock' },
   ),
-  /** The URL phones use, printed by `immich-pi-agent pair`. */
+  /**
+   * The URL phones use, printed by `immich-pi-agent pair`. Behind `tailscale serve` its origin is
+   * the only one hello and pair answer (Host is always localhost there).
+   */
   publicUrl: v.optional(v.pipe(v.string(), v.url()), 'https://immich-pi.invalid/'),
   /** Admin socket for the CLI: only root and the agent's group can open it. */
   adminSocket: v.optional(AbsolutePath, '/run/immich-pi-agent/admin.sock'),

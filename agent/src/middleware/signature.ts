@@ -10,7 +10,11 @@ export type VerifyRequest = (
   input: SignedRequestInput,
 ) => { ok: true; keyid: string } | { ok: false; code: ErrorCode };
 
-/** readRequest gathers what a signature covers: method, raw path and query, headers, body bytes. */
+/**
+ * readRequest gathers what a signature covers: method, raw path and query, headers, body bytes.
+ * Not the authority: behind tailscale serve the URL's host is `localhost` (from `Host`), not the
+ * name the phone signed for, and our profile never covers `@authority` anyway.
+ */
 export async function readRequest(request: Request): Promise<SignedRequestInput> {
   const url = new URL(request.url);
   const bytes = new Uint8Array(await request.arrayBuffer());
@@ -22,7 +26,6 @@ export async function readRequest(request: Request): Promise<SignedRequestInput>
     method: request.method,
     path: url.pathname,
     query: url.search,
-    authority: url.host,
     headers,
     body: bytes.length > 0 ? bytes : null,
   };
