@@ -1,4 +1,4 @@
-// The built helper (`immich-pi-agent helper --config <sandbox>/helper.json`) as a real process,
+// The built helper (`immich-pi-helper --config <sandbox>/helper.json`) as a real process,
 // bytes on stdin, against a sandbox Pi with the real cryptsetup on a real LUKS2 image underneath.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

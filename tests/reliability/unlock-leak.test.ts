@@ -152,7 +152,7 @@ describe('the leak audit', () => {
     });
 
     // The argv and environment of the agent's children as /proc showed them while they ran.
-    expect(seen.some((p) => p.command.includes(' helper --config '))).toBe(true);
+    expect(seen.some((p) => p.command.includes('/immich-pi-helper.mjs --config '))).toBe(true);
     for (const p of seen) {
       hits.push(...findIn(`/proc/${p.pid}/cmdline (${p.command})`, p.cmdline, needles));
       hits.push(...findIn(`/proc/${p.pid}/environ (${p.command})`, p.environ, needles));
