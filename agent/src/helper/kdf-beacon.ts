@@ -61,7 +61,8 @@ export function closeBeacon(beacon: Beacon): Promise<void> {
 
 /**
  * probeBeacon connects to a beacon's socket file: 'alive' when a listener is there, 'dead' when
- * none is (ECONNREFUSED: its process died, or the file is no socket), 'gone' when it is missing.
+ * none is (ECONNREFUSED: its process died, or the file is no socket), 'gone' when it is missing
+ * or its listener closed while this connection waited in the backlog (ECONNRESET): look again.
  */
 export function probeBeacon(path: string): Promise<'alive' | 'dead' | 'gone'> {
   return new Promise((resolve, reject) => {
@@ -73,7 +74,7 @@ export function probeBeacon(path: string): Promise<'alive' | 'dead' | 'gone'> {
     socket.once('error', (error) => {
       const code = errno(error);
       if (code === 'ECONNREFUSED') resolve('dead');
-      else if (code === 'ENOENT') resolve('gone');
+      else if (code === 'ENOENT' || code === 'ECONNRESET') resolve('gone');
       // A full backlog: a listener is there, so its holder lives.
       else if (code === 'EAGAIN') resolve('alive');
       else reject(error);
