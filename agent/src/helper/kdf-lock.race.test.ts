@@ -81,10 +81,10 @@ describe('the KDF lock between processes', () => {
     for (let round = 0; round < 6; round++) {
       const racers = Array.from({ length: 4 }, () => contender(['once', stateDir]));
       for (const racer of racers) expect(await racer.line()).toBe('ready');
+      if (dead) expect(await dead.exited).toBe('SIGKILL');
       for (const racer of racers) racer.child.stdin?.write('go\n');
       const answers = await Promise.all(racers.map((racer) => racer.line()));
-      expect(answers.sort()).toEqual(['busy', 'busy', 'busy', 'held']);
-      if (dead) expect(await dead.exited).toBe('SIGKILL');
+      expect([...answers].sort()).toEqual(['busy', 'busy', 'busy', 'held']);
       // The winner dies holding it: the next round races over its dead lock.
       dead = racers[answers.indexOf('held')] ?? null;
       for (const racer of racers) racer.child.kill(racer === dead ? 'SIGKILL' : 'SIGTERM');
@@ -116,17 +116,15 @@ describe('the KDF lock between processes', () => {
     }
     expect(events.filter((e) => e.startsWith('enter'))).toHaveLength(25 + 25 + 10 + 15);
     expect(events.filter((e) => e.startsWith('die'))).toHaveLength(2);
-    // Both dead holders were followed by another holder: their locks did not stay stale.
-    const lastEnter = events.findLastIndex((e) => e.startsWith('enter'));
-    for (const [index, event] of events.entries()) {
-      if (event.startsWith('die')) expect(index).toBeLessThan(lastEnter);
-    }
     const done = await Promise.all(runs.slice(0, 2).map((run) => run.line()));
     expect(done.map((line) => line.split(' ')[1])).toEqual(['25', '25']);
     const busy = done.map((line) => Number(line.split(' ')[2]));
     expect((busy[0] ?? 0) + (busy[1] ?? 0)).toBeGreaterThan(0); // they did contend
+    // No dead holder left it stale (the survivors won all their rounds, and so does this one),
+    // and no attempt left a tmp dir behind.
     const lock = await acquireKdfLock(stateDir);
-    expect(await readdir(kdfLockDir(stateDir))).toEqual(['held']); // no tmp dir left behind
+    expect(lock).not.toBeNull();
+    expect(await readdir(kdfLockDir(stateDir))).toEqual(['held']);
     await lock?.release();
   }, 60_000);
 });
