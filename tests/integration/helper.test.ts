@@ -191,9 +191,10 @@ describe('the helper opening the drive', () => {
     expect(second.answer).toMatchObject({ ok: false, code: 'kdf-busy' });
     expect((await first).answer).toEqual({ ok: true });
     await pi.slowCryptsetup(null);
-    // The lock is an abstract socket: holding it from here refuses the helper just the same.
+    // The lock is a directory in the helper's state dir: holding it from here (root, as the
+    // helper) refuses the helper just the same.
     const config = JSON.parse(await readFile(pi.helperConfigPath, 'utf8'));
-    const lock = await acquireKdfLock(config.kdfLock);
+    const lock = await acquireKdfLock(config.stateDir);
     expect(lock).not.toBeNull();
     expect((await runHelper(pi, openFrame(DEMO_PASSPHRASE))).answer.code).toBe('kdf-busy');
     await lock?.release();

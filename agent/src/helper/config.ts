@@ -28,13 +28,11 @@ export const HelperConfigSchema = v.strictObject({
     'immich-machine-learning.service',
   ]),
   backupUnit: v.optional(UnitName, 'immich-backup.service'),
-  /** Where the wrong-passphrase record lives (root-only on the Pi). */
+  /** The wrong-passphrase record and the KDF lock: 0700, the helper's uid only (kdf-lock.ts). */
   stateDir: AbsolutePath,
   meminfo: v.optional(AbsolutePath, '/proc/meminfo'),
   uptime: v.optional(AbsolutePath, '/proc/uptime'),
   bootId: v.optional(AbsolutePath, '/proc/sys/kernel/random/boot_id'),
-  /** Names the abstract socket that is the KDF lock, so two sandboxes on one host do not share it. */
-  kdfLock: v.optional(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.-]{1,64}$/)), 'default'),
   timeouts: v.optional(
     v.strictObject({
       kdfSeconds: v.optional(Seconds, 120),

@@ -32,7 +32,7 @@ export async function openDrive(
     if (before.refusal) return before.refusal;
     const memory = await checkKdfMemory(config, deps);
     if (memory) return memory;
-    const lock = await deps.acquireKdfLock(config.kdfLock);
+    const lock = await deps.acquireKdfLock(config.stateDir);
     if (lock === null) return refuse('kdf-busy');
     try {
       // Read again under the lock: a helper that held it may have counted a failure meanwhile.

@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { config, fakeHost } from './helper.fixtures.ts';
+import { KdfLockError } from './kdf-lock.ts';
 import { runHelper } from './run.ts';
 
 const PASSPHRASE = 'unit-test passphrase 7f3a';
@@ -20,7 +21,7 @@ function connection(options: { readTimeoutMs?: number; idleTimeoutMs?: number } 
     log: (line) => logs.push(line),
     ...options,
   });
-  return { host, stdin, answered, logs, written: () => written };
+  return { host, deps, stdin, answered, logs, written: () => written };
 }
 
 /** ask sends chunks, then ends the stream unless told not to, and waits for the answer. */
@@ -140,6 +141,22 @@ describe('runHelper', () => {
     });
     expect(conn.logs.join('\n')).toContain('open failed unexpectedly');
     expect(conn.logs.join('\n')).not.toContain(PASSPHRASE);
+  });
+
+  it('answers fixed words when the KDF lock directory is unsafe, and logs why', async () => {
+    const conn = connection();
+    const why = '/var/lib/immich-pi-helper has mode 0755: group and others must have no access';
+    conn.deps.acquireKdfLock = async () => {
+      throw new KdfLockError(why);
+    };
+    conn.stdin.end(`open\n${PASSPHRASE.length}\n${PASSPHRASE}`);
+    expect(await conn.answered).toEqual({
+      ok: false,
+      code: 'command-failed',
+      message: 'the KDF lock directory is unsafe or unusable',
+    });
+    expect(conn.host.argvs().map((argv) => argv[1])).toEqual(['luksDump']); // no cryptsetup open
+    expect(conn.logs).toEqual([`helper: open refused: ${why}`, 'helper: open -> command-failed']);
   });
 
   it('logs the verb, the unit and the outcome, one line per request', async () => {

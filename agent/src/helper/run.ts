@@ -5,7 +5,7 @@ import { readText } from '../adapters/files.ts';
 import { runCommand } from '../adapters/run-command.ts';
 import { answerLine, type HelperAnswer, refuse } from './answers.ts';
 import type { HelperConfig } from './config.ts';
-import { acquireKdfLock } from './kdf-lock.ts';
+import { acquireKdfLock, KdfLockError } from './kdf-lock.ts';
 import { createLimitStore } from './limit-store.ts';
 import {
   type FrameParse,
@@ -55,9 +55,13 @@ export async function runHelper(
           ? `${request.verb} ${request.unit}`
           : request.verb;
       answer = await runVerb(request, config, deps).catch((error: unknown) => {
-        log(
-          `helper: ${what} failed unexpectedly: ${(error as Error).name}: ${(error as Error).message}`,
-        );
+        const { name, message } = error as Error;
+        // Fixed words in the answer; the log says why (the directory's path, owner or mode).
+        if (error instanceof KdfLockError) {
+          log(`helper: ${what} refused: ${message}`);
+          return refuse('command-failed', 'the KDF lock directory is unsafe or unusable');
+        }
+        log(`helper: ${what} failed unexpectedly: ${name}: ${message}`);
         return refuse('command-failed', 'the helper failed');
       });
     } else {
