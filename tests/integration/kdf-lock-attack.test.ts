@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquireKdfLock } from '../../agent/src/helper/kdf-lock.ts';
-import { AGENT_BIN } from '../fixtures/agent-process.ts';
+import { HELPER_BIN } from '../fixtures/agent-process.ts';
 import type { AttackReport } from '../fixtures/kdf-lock-attacker.ts';
 import { createSandboxPi, DEMO_PASSPHRASE, type SandboxPi } from '../fixtures/sandbox-pi/index.ts';
 
@@ -28,7 +28,7 @@ const oldLockNames = (dir: string) => [
 
 /** runHelper runs the built helper once (as root, like the Pi's) with this frame on stdin. */
 function runHelper(frame: Buffer): Promise<{ answer: unknown; stderr: string }> {
-  const argv = [pi.agentBin, 'helper', '--config', pi.helperConfigPath];
+  const argv = [pi.helperBin, '--config', pi.helperConfigPath];
   const child = spawn(process.execPath, argv, { env: { PATH: process.env.PATH ?? '/usr/bin' } });
   let stdout = '';
   let stderr = '';
@@ -71,7 +71,7 @@ function bindAsRoot(name: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(AGENT_BIN)) throw new Error(`${AGENT_BIN} is missing: run \`npm run build\``);
+  if (!existsSync(HELPER_BIN)) throw new Error(`${HELPER_BIN} is missing: run \`npm run build\``);
   if (process.getuid?.() !== 0) {
     throw new Error('the KDF lock attack test must run as root: it attacks as nobody via setpriv');
   }
