@@ -219,7 +219,9 @@ in
       ProtectKernelTunables = true;
       ProtectProc = "invisible";
       ProcSubset = "pid";
-      # Only tailscaled's LocalAPI socket (a unix socket, reachable read-only).
+      # Only tailscaled's LocalAPI socket (a unix socket, reachable read-only). Not
+      # PrivateNetwork or PrivateUsers: tailscaled judges the caller by its peer credentials, and
+      # neither was tried against a real tailscaled; IPAddressDeny keeps it off IP anyway.
       RestrictAddressFamilies = [ "AF_UNIX" ];
       IPAddressDeny = "any";
       RestrictNamespaces = true;

@@ -83,7 +83,8 @@ in
       ProtectKernelTunables = true;
       ProtectProc = "invisible";
       # Not ProcSubset = "pid": the agent's report reads the boot id under /proc/sys.
-      # The cloud repository over IP; netlink for name lookups; unix for the journal.
+      # The cloud repository over IP (so no PrivateNetwork); netlink for name lookups; unix for
+      # the journal. Not PrivateUsers: it must read as the real root.
       RestrictAddressFamilies = [
         "AF_UNIX"
         "AF_INET"
