@@ -140,7 +140,10 @@ export function createDriveControl(deps: DriveControlDeps): DriveControl {
   };
 
   async function report(probe: DriveProbe): Promise<DriveReport> {
-    const [states] = await Promise.all([unitCache.current(), settledWithin(syncing, SYNC_WAIT_MS)]);
+    const [states] = await Promise.all([
+      unitCache.current(),
+      syncing && settledWithin(syncing, SYNC_WAIT_MS),
+    ]);
     const units = config.units.map((unit) => ({
       unit,
       label: unitLabel(unit),
@@ -190,9 +193,9 @@ export function createDriveControl(deps: DriveControlDeps): DriveControl {
     return { op: log.begin(kind, plan), joined: false };
   }
 
-  // The last read of the helper's record: status waits for it (briefly), so the tries it shows
-  // right after a start are the helper's, not a fresh count.
-  let syncing: Promise<unknown> = Promise.resolve();
+  // A read of the helper's record in flight: status waits for it (briefly), so the tries it
+  // shows right after a start are the helper's, not a fresh count. Null once it has ended.
+  let syncing: Promise<unknown> | null = null;
   function syncTries(): Promise<boolean> {
     const read = (async () => {
       const answer = await deps.callHelper({ verb: 'tries' });
@@ -206,6 +209,9 @@ export function createDriveControl(deps: DriveControlDeps): DriveControl {
       return true;
     })();
     syncing = read;
+    void read.finally(() => {
+      if (syncing === read) syncing = null;
+    });
     return read;
   }
 
