@@ -177,6 +177,17 @@ describe('BackupService', () => {
     });
   });
 
+  it('stops showing a run as going on once its report came, though the unit was still deactivating', async () => {
+    const h = harness();
+    const service = h.make();
+    await service.tick({ unitState: 'activating', drive: 'running' });
+    expect(service.summary().running).toEqual({ since: null });
+    // The report is written in ExecStopPost: the state read with it still says the unit runs.
+    h.report(1, { newSnapshot: true });
+    await service.tick({ unitState: 'activating', drive: 'running' });
+    expect(service.summary()).toMatchObject({ running: null, lastResult: 'succeeded' });
+  });
+
   it('keeps an unreadable report as an unknown run instead of dropping it', async () => {
     const h = harness();
     h.files.set(`${invocation(3)}.run.json`, '{"v":1,"kind":"run"');

@@ -243,7 +243,11 @@ export class BackupService {
       draft = withRun(draft, run, null);
     });
     // The start asked for is now seen: as a run under way, or ended already.
-    if (this.open.size > 0 || draft.runs.length > state.value.runs.length) this.requestedAt = null;
+    const ended = draft.runs.length > state.value.runs.length;
+    if (this.open.size > 0 || ended) this.requestedAt = null;
+    // A run's report is written in its ExecStopPost, so a unit state read before the report came
+    // still says the run goes on: the report is the newer news until the next sample.
+    if (ended && this.open.size === 0) this.unitState = 'unknown';
     if (draft === state.value) return;
     await state.write(trim(draft, this.options.config.historyLimit));
     this.raiseFailed();
