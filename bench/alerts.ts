@@ -31,7 +31,7 @@ async function startAgentOn(agentBin: string, pi: SandboxPi) {
 /** pairAndSubscribe pairs a bench phone and gives the agent a subscription on the fake service. */
 async function pairAndSubscribe(url: string, pi: SandboxPi, service: FakePushService) {
   const minted = (await askAgent(pi.config.adminSocket, { cmd: 'pair' })) as PairingCodeForCli;
-  const device = await newBenchDevice();
+  const device = await newBenchDevice(url);
   await pairBenchDevice(url, minted.code, device);
   const signed = async (method: string, path: string, body?: unknown) => {
     const bytes = body === undefined ? undefined : utf8Encode(JSON.stringify(body));

@@ -77,7 +77,7 @@ export async function benchBackups(agentBin: string): Promise<BenchResult> {
   try {
     const url = AGENT_READY.exec(agent.line)?.[1] ?? '';
     const minted = (await askAgent(pi.config.adminSocket, { cmd: 'pair' })) as PairingCodeForCli;
-    const device = await newBenchDevice();
+    const device = await newBenchDevice(url);
     await pairBenchDevice(url, minted.code, device);
     const get = async (path: string, query = '') => {
       const headers = await signedHeaders(device, 'GET', path, undefined, query);

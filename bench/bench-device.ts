@@ -12,17 +12,24 @@ import {
 } from '../shared/protocol/index.ts';
 
 export interface BenchDevice {
+  /** The agent's host and port, which every signature names (`@authority`). */
+  authority: string;
   keyid: string;
   publicKey: Uint8Array;
   privateKey: KeyObject;
 }
 
-/** newBenchDevice makes a device key pair, as the PWA does with WebCrypto. */
-export async function newBenchDevice(): Promise<BenchDevice> {
+/** newBenchDevice makes a device key pair, as the PWA does with WebCrypto, for the agent at baseUrl. */
+export async function newBenchDevice(baseUrl: string): Promise<BenchDevice> {
   const pair = generateKeyPairSync('ed25519');
   const raw = pair.publicKey.export({ format: 'jwk' }).x ?? '';
   const publicKey = new Uint8Array(Buffer.from(raw, 'base64url'));
-  return { keyid: await keyIdFor(publicKey, sha256), publicKey, privateKey: pair.privateKey };
+  return {
+    authority: new URL(baseUrl).host,
+    keyid: await keyIdFor(publicKey, sha256),
+    publicKey,
+    privateKey: pair.privateKey,
+  };
 }
 
 /** signedHeaders signs one request now, with a fresh 16-byte nonce. */
@@ -35,6 +42,7 @@ export function signedHeaders(
 ): Promise<Record<string, string>> {
   return signRequest({
     method,
+    authority: device.authority,
     path,
     query,
     body,

@@ -7,6 +7,7 @@ import { type AppEnv, createApp, type Deps, type RouteDeps } from '../agent/src/
 import { loadConfig } from '../agent/src/config.ts';
 import { ApiError } from '../agent/src/errors.ts';
 import { createDeps } from '../agent/src/main.ts';
+import { hostGuard } from '../agent/src/middleware/host-guard.ts';
 import { requestLimits } from '../agent/src/middleware/request-limits.ts';
 import { securityHeaders } from '../agent/src/middleware/security-headers.ts';
 import { pwaRoutes } from '../agent/src/routes/static.ts';
@@ -14,8 +15,9 @@ import { statusRoutes } from '../agent/src/routes/status.ts';
 
 /**
  * unsignedStatusApp composes createApp's pieces for GET /api/v1/status in the same order, with
- * requireSignature left out: security headers, request limits, the status route, the PWA behind
- * it, and the same not-found and error answers. The baseline the signed app is compared with.
+ * requireSignature left out: security headers, the Host check, request limits, the status route,
+ * the PWA behind it, and the same not-found and error answers. The baseline the signed app is
+ * compared with.
  */
 export function unsignedStatusApp(deps: Deps) {
   const routeDeps: RouteDeps = {
@@ -27,6 +29,7 @@ export function unsignedStatusApp(deps: Deps) {
   const api = new Hono<AppEnv>().route('/status', statusRoutes(routeDeps));
   const app = new Hono<AppEnv>();
   app.use(securityHeaders());
+  app.use(hostGuard({ publicUrl: deps.config.publicUrl, listen: deps.config.listen }));
   app.use('/api/*', requestLimits(deps.config.security));
   app.route('/api/v1', api);
   app.route('/', pwaRoutes(deps.config.pwaDir));

@@ -99,7 +99,7 @@ async function startRealAgent(agentBin: string, config: string, adminSocket: str
 /** runMode pairs a device if it can, pre-signs every request, warms up, then times the batch. */
 async function runMode(label: string, server: Server): Promise<ModeResult> {
   try {
-    const device = await newBenchDevice();
+    const device = await newBenchDevice(server.url);
     if (server.code) await pairBenchDevice(server.url, server.code, device);
     // The unsigned server gets the very same signed requests and ignores their headers, so the
     // two runs differ only in verifying them.

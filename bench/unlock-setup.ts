@@ -69,7 +69,7 @@ export async function startUnlockBench(agentBin: string): Promise<UnlockBench> {
   try {
     const url = AGENT_READY.exec(agent.line)?.[1] ?? '';
     const minted = (await askAgent(pi.config.adminSocket, { cmd: 'pair' })) as PairingCodeForCli;
-    const device = await newBenchDevice();
+    const device = await newBenchDevice(url);
     await pairBenchDevice(url, minted.code, device);
     const hello = (await (await fetch(new URL(ROUTES.hello, url))).json()) as HelloResponse;
     const phone: UnlockingDevice = {

@@ -12,12 +12,16 @@ export const ERROR_STATUS = {
   'payload-too-large': 413,
   'unsupported-media-type': 415,
   'headers-too-large': 431,
+  /** Host names neither this agent's publicUrl nor loopback on its own port (DNS rebinding). */
+  'host-refused': 421,
   'cross-site-refused': 403,
   'funnel-refused': 403,
   'login-not-allowed': 403,
   // RFC 9421 signature checks (ARCHITECTURE §4): always 401 with nothing but the code
   'signature-missing': 401,
   'signature-malformed': 401,
+  /** Signed in the profile before `@authority` was covered: an app from an older agent. */
+  'signature-outdated': 401,
   'unknown-key': 401,
   'device-revoked': 401,
   'clock-skew': 401,

@@ -64,7 +64,13 @@ export function makeAgent(options: AgentOptions = {}) {
   const agentKey = new Uint8Array(
     Buffer.from(identity.publicKey.export({ format: 'jwk' }).x ?? '', 'base64url'),
   );
-  const config: Config = parseConfig({ listen: { port: 0 }, ...options.config });
+  // In-process requests arrive on the configured port, so `http://localhost/` is this agent's,
+  // and so is `http://pi.test/`, its publicUrl.
+  const config: Config = parseConfig({
+    listen: { port: 80 },
+    publicUrl: 'http://pi.test/',
+    ...options.config,
+  });
   const random = (n: number) => new Uint8Array(randomBytes(n));
   const pi = new FakePi();
   const events: DriveControlEvent[] = [];
@@ -216,7 +222,10 @@ export function newDevice() {
 export type Agent = ReturnType<typeof makeAgent>;
 export type Device = ReturnType<typeof newDevice>;
 
-/** signed builds a request signed by device in the agent's clock; `body` is sent as JSON. */
+/**
+ * signed builds a request signed by device in the agent's clock, sent to and signed for the
+ * agent's publicUrl; `body` is sent as JSON.
+ */
 export async function signed(
   agent: Agent,
   device: Device,
@@ -225,9 +234,10 @@ export async function signed(
   body?: unknown,
 ) {
   const bytes = body === undefined ? undefined : utf8Encode(JSON.stringify(body));
-  const url = new URL(path, 'http://pi.test');
+  const url = new URL(path, agent.deps.config.publicUrl);
   const headers = await signRequest({
     method,
+    authority: url.host,
     path: url.pathname,
     query: url.search,
     body: bytes,

@@ -8,6 +8,7 @@ import type { ReplayGuard } from './domain/replay-guard.ts';
 import { type SignedRequestInput, verifySignedRequest } from './domain/signature.ts';
 import type { UnlockKey } from './domain/unlock-key.ts';
 import { ApiError } from './errors.ts';
+import { hostGuard } from './middleware/host-guard.ts';
 import { loginAllowlist } from './middleware/login-allowlist.ts';
 import { requestLimits } from './middleware/request-limits.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
@@ -126,6 +127,8 @@ export function createApp(deps: Deps) {
 
   const app = new Hono<AppEnv>();
   app.use(securityHeaders());
+  // Before anything else is read: a request must be addressed to this agent (DNS rebinding).
+  app.use(hostGuard({ publicUrl: config.publicUrl, listen: config.listen }));
   app.use('/api/*', requestLimits(config.security));
   app.use('/api/*', loginAllowlist(config.security.allowedLogins));
   app.route('/api/v1', api);

@@ -22,11 +22,20 @@ export class ValidationError extends ApiError {
   }
 }
 
-/** SignatureError is any RFC 9421 check failing; its answer carries only the code. */
+/**
+ * SignatureError is any RFC 9421 check failing; its answer carries only the code, and one fixed
+ * message. An app cached from an older agent shows an unknown code's message as it stands, so
+ * `signature-outdated` says what helps.
+ */
 export class SignatureError extends ApiError {
   override name = 'SignatureError';
   constructor(code: ErrorCode) {
-    super(code, 'The request signature was not accepted.');
+    super(
+      code,
+      code === 'signature-outdated'
+        ? 'This app is out of date. Close it and open it again to load the new version.'
+        : 'The request signature was not accepted.',
+    );
   }
 }
 

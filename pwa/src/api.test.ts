@@ -6,6 +6,7 @@ import {
   contentDigestFor,
   fromBase64url,
   parseSignatureHeaders,
+  REQUIRED_COMPONENTS,
   requestComponents,
   signatureBase,
   toBase64url,
@@ -33,6 +34,8 @@ async function fakeAgent() {
     calls: [] as { path: string; created?: number; body?: string; keyid?: string }[],
     devices: new Map<string, Uint8Array>(),
     down: false,
+    /** The name it checks signatures against, when not the host it is reached at. */
+    authority: null as string | null,
   };
   const agentNow = () => LOCAL_NOW + state.clockAheadMs;
   const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status });
@@ -41,6 +44,8 @@ async function fakeAgent() {
     const headers = Object.fromEntries(request.headers);
     const parsed = parseSignatureHeaders(headers['signature-input'], headers.signature);
     if (!parsed.ok) return { code: parsed.code };
+    if (!REQUIRED_COMPONENTS.every((name) => parsed.components.includes(name)))
+      return { code: 'signature-malformed' };
     const keyid = String(parsed.params.get('keyid'));
     const created = Number(parsed.params.get('created'));
     state.calls.push({ path: url.pathname, created, keyid, body: utf8Decode(body) });
@@ -50,7 +55,14 @@ async function fakeAgent() {
     if (body.length > 0 && headers['content-digest'] !== (await contentDigestFor(body, sha256))) {
       return { code: 'digest-mismatch' };
     }
-    const parts = { method: request.method, path: url.pathname, query: url.search, headers };
+    // Its own name is the host it is reached at.
+    const parts = {
+      method: request.method,
+      authority: state.authority ?? url.host,
+      path: url.pathname,
+      query: url.search,
+      headers,
+    };
     const base =
       signatureBase(parsed.components, parsed.paramsLine, requestComponents(parts)) ?? '';
     const publicKey = await crypto.subtle.importKey('raw', new Uint8Array(key), 'Ed25519', false, [
@@ -243,6 +255,12 @@ describe('api', () => {
       status: 429,
       message: 'slow down',
     });
+  });
+
+  it('signs for the agent it talks to: another agent refuses the same signature', async () => {
+    expect((await api.status()).temperatureC).toBe(48.5);
+    agent.state.authority = 'other-pi.test';
+    await expect(api.status()).rejects.toMatchObject({ code: 'signature-invalid' });
   });
 
   it('signs the exact body bytes it sends, with their digest', async () => {

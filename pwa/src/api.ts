@@ -57,7 +57,10 @@ export interface Signer {
 export interface ApiOptions {
   fetch?: typeof fetch;
   now?: () => number;
-  /** Prefix for request URLs: '' (same origin) in the app. */
+  /**
+   * Prefix for request URLs: '' (same origin) in the app. Signatures name its host, or the
+   * page's own (`location.host`), so they are good only at the agent they were made for.
+   */
   origin?: string;
   timeoutMs?: number;
 }
@@ -69,6 +72,8 @@ export function createApi(options: ApiOptions = {}) {
   const doFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const now = options.now ?? Date.now;
   const origin = options.origin ?? '';
+  // The app is served by the agent it talks to: the page's host is the agent's.
+  const authority = () => (origin ? new URL(origin).host : globalThis.location.host);
   const timeoutMs = options.timeoutMs ?? 10_000;
   /** Agent clock minus local clock in ms, learnt from hello; null until hello answered. */
   let offsetMs: number | null = null;
@@ -85,7 +90,10 @@ export function createApi(options: ApiOptions = {}) {
       const created = Math.floor((now() + (offsetMs ?? 0)) / 1000);
       const nonce = toBase64url(randomBytes(16));
       const signature = { method, path, query, body: bytes, keyid: by.keyid, created, nonce };
-      Object.assign(headers, await signRequest({ ...signature, sign: by.sign, sha256 }));
+      Object.assign(
+        headers,
+        await signRequest({ ...signature, authority: authority(), sign: by.sign, sha256 }),
+      );
     }
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), timeoutMs);

@@ -34,12 +34,15 @@ export const ERROR_WORDS: Record<ErrorCode, string> = {
   'payload-too-large': 'That is too long for the Pi to accept.',
   'unsupported-media-type': `The Pi could not read the request. ${TRY_AGAIN}`,
   'headers-too-large': `The request was too large for the Pi. ${TRY_AGAIN}`,
+  'host-refused': 'The Pi only answers at its own address.',
   'cross-site-refused': 'The Pi only answers its own app, opened from its own address.',
   'funnel-refused': 'The Pi does not answer from the public internet. Connect through Tailscale.',
   'login-not-allowed':
     'This Tailscale login may not use this Pi. Ask its owner to add it to the allowed logins.',
   'signature-missing': `${SIGNATURE} ${TRY_AGAIN}`,
   'signature-malformed': `${SIGNATURE} ${TRY_AGAIN}`,
+  'signature-outdated':
+    'This app is out of date. Close it and open it again to load the new version.',
   'unknown-key': 'The Pi does not know this phone any more. Pair it again.',
   'device-revoked': 'This phone was removed from the Pi. Pair it again to use it.',
   'clock-skew': 'The Pi’s clock and this phone’s clock disagree. Trying again usually fixes it.',

@@ -191,7 +191,7 @@ describe('signRequest', () => {
   };
 
   async function verifyHeaders(
-    request: { method: string; path: string; query: string },
+    request: { method: string; authority: string; path: string; query: string },
     headers: Record<string, string>,
   ) {
     const parsed = parseSignatureHeaders(headers['signature-input'], headers.signature);
@@ -204,27 +204,57 @@ describe('signRequest', () => {
     return { parsed, valid: verify(null, utf8Encode(base as string), publicKey, parsed.signature) };
   }
 
-  it('signs method, path and query of a request without a body', async () => {
-    const request = { method: 'GET', path: '/api/v1/status', query: '' };
+  it('signs method, authority, path and query of a request without a body', async () => {
+    const request = {
+      method: 'GET',
+      authority: 'pi.tail1234.ts.net',
+      path: '/api/v1/status',
+      query: '',
+    };
     const headers = await signRequest({ ...request, ...common });
     expect(Object.keys(headers).sort()).toEqual(['signature', 'signature-input']);
     expect(headers['signature-input']).toBe(
-      'sig1=("@method" "@path" "@query");created=1700000000;nonce="bm9uY2Utbm9uY2Utbm9uY2U";keyid="device-1";alg="ed25519";tag="immich-pi"',
+      'sig1=("@method" "@authority" "@path" "@query");created=1700000000;nonce="bm9uY2Utbm9uY2Utbm9uY2U";keyid="device-1";alg="ed25519";tag="immich-pi"',
     );
     const { valid } = await verifyHeaders(request, headers);
     expect(valid).toBe(true);
     expect((await verifyHeaders({ ...request, query: '?x=1' }, headers)).valid).toBe(false);
   });
 
+  it('binds the signature to the authority it was made for, in any letter case', async () => {
+    const request = {
+      method: 'GET',
+      authority: '127.0.0.1:8480',
+      path: '/api/v1/status',
+      query: '',
+    };
+    const headers = await signRequest({ ...request, ...common });
+    const other = { ...request, authority: '127.0.0.1:8481' };
+    expect((await verifyHeaders(other, headers)).valid).toBe(false);
+    const named = await signRequest({ ...request, authority: 'Pi.Example', ...common });
+    expect((await verifyHeaders({ ...request, authority: 'pi.example' }, named)).valid).toBe(true);
+  });
+
   it('adds and covers content-digest when there is a body', async () => {
-    const request = { method: 'POST', path: '/api/v1/devices/pairing-codes', query: '' };
+    const request = {
+      method: 'POST',
+      authority: 'pi.tail1234.ts.net',
+      path: '/api/v1/devices/pairing-codes',
+      query: '',
+    };
     const body = utf8Encode('{"hello": "world"}');
     const headers = await signRequest({ ...request, body, ...common });
     expect(headers['content-digest']).toBe(
       'sha-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=:',
     );
     const { parsed, valid } = await verifyHeaders(request, headers);
-    expect(parsed.components).toEqual(['@method', '@path', '@query', 'content-digest']);
+    expect(parsed.components).toEqual([
+      '@method',
+      '@authority',
+      '@path',
+      '@query',
+      'content-digest',
+    ]);
     expect(valid).toBe(true);
     const tampered = {
       ...headers,
@@ -236,6 +266,7 @@ describe('signRequest', () => {
   it('treats an empty body as no body', async () => {
     const headers = await signRequest({
       method: 'POST',
+      authority: 'pi.test',
       path: '/x',
       query: '',
       body: new Uint8Array(0),
@@ -244,11 +275,12 @@ describe('signRequest', () => {
     expect(headers['content-digest']).toBeUndefined();
   });
 
-  it('refuses a nonce or created time the agent would refuse', async () => {
-    const request = { method: 'GET', path: '/', query: '' };
+  it('refuses a nonce, created time or authority the agent would refuse', async () => {
+    const request = { method: 'GET', authority: 'pi.test', path: '/', query: '' };
     await expect(signRequest({ ...request, ...common, nonce: 'short' })).rejects.toThrow(
       RangeError,
     );
     await expect(signRequest({ ...request, ...common, created: 1.5 })).rejects.toThrow(RangeError);
+    await expect(signRequest({ ...request, ...common, authority: '' })).rejects.toThrow(RangeError);
   });
 });

@@ -10,8 +10,12 @@ import { serializeBareItem, serializeInnerList } from './sfv-serialize.ts';
 export const SIGNATURE_LABEL = 'sig1';
 export const SIGNATURE_TAG = 'immich-pi';
 export const SIGNATURE_ALG = 'ed25519';
-/** Covered by every signed request; `content-digest` joins them whenever there is a body. */
-export const REQUIRED_COMPONENTS = ['@method', '@path', '@query'] as const;
+/**
+ * Covered by every signed request; `content-digest` joins them whenever there is a body.
+ * `@authority` binds a signature to the agent it was made for, so another agent with the same
+ * device paired refuses it.
+ */
+export const REQUIRED_COMPONENTS = ['@method', '@authority', '@path', '@query'] as const;
 export const DIGEST_COMPONENT = 'content-digest';
 /** A nonce is 16 to 128 base64url characters (e.g. 16 random bytes make 22). */
 export const NONCE_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
@@ -49,6 +53,7 @@ export interface RequestParts {
   path: string;
   /** The raw query with its leading `?`, or '' when there is none. */
   query: string;
+  /** Host and port (none when it is the scheme's default), as URL.host writes them. */
   authority?: string;
   /** Header fields by lower-case name, repeated fields already joined with ", ". */
   headers: Readonly<Record<string, string>>;
@@ -155,6 +160,11 @@ export function parseSignatureHeaders(
 
 export interface SignRequestOptions {
   method: string;
+  /**
+   * The agent's host and port as URL.host writes them (`pi.tail1234.ts.net`, `127.0.0.1:8480`):
+   * the address the request is sent to, which the agent checks is its own.
+   */
+  authority: string;
   path: string;
   /** The raw query with its leading `?`, or ''. */
   query: string;
@@ -170,14 +180,16 @@ export interface SignRequestOptions {
 
 /**
  * signRequest returns the headers that sign a request: `signature-input`, `signature`, and
- * `content-digest` (covered) when there is a body. Header names are lower case.
+ * `content-digest` (covered) when there is a body. Header names are lower case. It throws a
+ * RangeError for values the agent would refuse (a bad nonce or created, an empty authority).
  */
 export async function signRequest(options: SignRequestOptions): Promise<Record<string, string>> {
-  const { method, path, query, body, keyid, created, nonce, sign, sha256 } = options;
+  const { method, authority, path, query, body, keyid, created, nonce, sign, sha256 } = options;
   if (!Number.isSafeInteger(created) || created < 0) {
     throw new RangeError('created is whole seconds');
   }
   if (!NONCE_PATTERN.test(nonce)) throw new RangeError('a nonce is 16-128 base64url characters');
+  if (authority === '') throw new RangeError('the authority is the agent’s host');
   const headers: Record<string, string> = {};
   const components: string[] = [...REQUIRED_COMPONENTS];
   if (body && body.length > 0) {
@@ -194,7 +206,7 @@ export async function signRequest(options: SignRequestOptions): Promise<Record<s
   const base = signatureBase(
     components,
     paramsLine,
-    requestComponents({ method, path, query, headers }),
+    requestComponents({ method, authority, path, query, headers }),
   );
   if (base === null) throw new RangeError('the request cannot be signed');
   const signatureBytes = await sign(utf8Encode(base));

@@ -28,6 +28,8 @@ interface LibraryOptions {
   /** Parameters in the order the library should write them. */
   params?: string[];
   label?: string;
+  /** The derived components covered (content-digest joins them with a body). */
+  components?: string[];
 }
 
 /** librarySigned builds a fetch() for `device`, signed by http-message-signatures alone. */
@@ -49,7 +51,10 @@ async function librarySigned(
       key: { id: device.id, alg: 'ed25519', sign: async (data) => sign(null, data, privateKey) },
       name: o.label,
       params: o.params ?? ['created', 'nonce', 'keyid', 'alg', 'tag'],
-      fields: ['@method', '@path', '@query', ...(o.body === undefined ? [] : ['content-digest'])],
+      fields: [
+        ...(o.components ?? ['@method', '@authority', '@path', '@query']),
+        ...(o.body === undefined ? [] : ['content-digest']),
+      ],
       paramValues: {
         created: new Date((o.created ?? device.agentSeconds()) * 1000),
         nonce: o.nonce ?? freshNonce(),
@@ -90,7 +95,7 @@ describe('the agent process and http-message-signatures', () => {
       params: ['keyid', 'alg', 'created', 'expires', 'nonce', 'tag'],
     });
     expect(request.init.headers['Signature-Input']).toMatch(
-      /^sig=\("@method" "@path" "@query"\);keyid=/,
+      /^sig=\("@method" "@authority" "@path" "@query"\);keyid=/,
     );
     const answer = await send(request);
     expect(answer).toMatchObject({ status: 200, body: { drive: { state: 'locked' } } });
@@ -107,6 +112,21 @@ describe('the agent process and http-message-signatures', () => {
     const audit = await send(await librarySigned(device, 'GET', `${ROUTES.audit}?limit=3`));
     expect(audit.status).toBe(200);
     expect((audit.body as unknown as { entries: unknown[] }).entries).toHaveLength(3);
+  });
+
+  it('refuses the profile before @authority with signature-outdated, which says to reload', async () => {
+    const old = await librarySigned(device, 'GET', ROUTES.status, {
+      components: ['@method', '@path', '@query'],
+    });
+    expect(await send(old)).toMatchObject({
+      status: 401,
+      body: {
+        error: {
+          code: 'signature-outdated',
+          message: 'This app is out of date. Close it and open it again to load the new version.',
+        },
+      },
+    });
   });
 
   it('refuses a replay', async () => {

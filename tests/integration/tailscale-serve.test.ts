@@ -109,7 +109,8 @@ async function pairThroughServe(
   headers: Record<string, string>,
 ) {
   const key = await newDeviceKey();
-  const signer = new Signer(key, 'http://localhost/', agent.offsetMs);
+  // The app is on publicUrl's page, so it signs for that name, not the localhost serve sends.
+  const signer = new Signer(key, 'https://immich.tail1234.ts.net/', agent.offsetMs);
   const proof = await computePairingProof(code, key.publicKey, agent.agentKey, hmacSha256);
   const body = { name: 'Phone', publicKey: toBase64url(key.publicKey), proof: toBase64url(proof) };
   const signed = await signer.sign('POST', ROUTES.pair, body);

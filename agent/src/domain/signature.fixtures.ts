@@ -28,6 +28,8 @@ export const NOW_S = WALL / 1000;
 /** sha256 is the injected hash, from node:crypto. */
 export const sha256 = async (data: Uint8Array) =>
   new Uint8Array(createHash('sha256').update(data).digest());
+/** AUTHORITY is the verifier's own name, the one its devices sign for. */
+export const AUTHORITY = 'pi.test';
 /** freshNonce makes 16 random bytes of nonce, as the PWA does. */
 export const freshNonce = () => toBase64url(new Uint8Array(randomBytes(16)));
 
@@ -69,10 +71,14 @@ export async function setupVerifier(replayOptions: { burst?: number; maxEntries?
   const signWith = (key: KeyObject) => async (data: Uint8Array) =>
     new Uint8Array(sign(null, data, key));
 
-  /** signed makes a request the PWA would send (shared signRequest), with overrides for tests. */
+  /**
+   * signed makes a request the PWA would send (shared signRequest), with overrides for tests;
+   * `authority` is the one signed for, and the request arrives at AUTHORITY whatever it is.
+   */
   async function signed(
     options: {
       method?: string;
+      authority?: string;
       path?: string;
       query?: string;
       body?: string;
@@ -83,6 +89,7 @@ export async function setupVerifier(replayOptions: { burst?: number; maxEntries?
   ): Promise<SignedRequestInput> {
     const {
       method = 'GET',
+      authority = AUTHORITY,
       path = '/api/v1/status',
       query = '',
       created = NOW_S,
@@ -91,6 +98,7 @@ export async function setupVerifier(replayOptions: { burst?: number; maxEntries?
     const body = options.body === undefined ? null : utf8Encode(options.body);
     const headers = await signRequest({
       method,
+      authority,
       path,
       query,
       body,
@@ -100,7 +108,7 @@ export async function setupVerifier(replayOptions: { burst?: number; maxEntries?
       sign: signWith(key),
       sha256,
     });
-    return { method, path, query, headers, body };
+    return { method, authority: AUTHORITY, path, query, headers, body };
   }
 
   /** custom signs whatever components and parameters it is given, correctly, with the device key. */
@@ -114,7 +122,7 @@ export async function setupVerifier(replayOptions: { burst?: number; maxEntries?
       method: 'POST',
       path: '/api/v1/lock',
       query: '',
-      authority: 'pi.test',
+      authority: AUTHORITY,
       headers: { ...extraHeaders },
     };
     const bytes = body === null ? null : utf8Encode(body);

@@ -32,7 +32,7 @@ async function signWithLibrary(
       key: { id: keyid, alg: 'ed25519', sign: async (data) => sign(null, data, privateKey) },
       name: request.name,
       params: request.params,
-      fields: ['@method', '@path', '@query', ...(body ? ['content-digest'] : [])],
+      fields: ['@method', '@authority', '@path', '@query', ...(body ? ['content-digest'] : [])],
       paramValues: { created: new Date(WALL), nonce: freshNonce(), tag: 'immich-pi' },
     },
     { method: request.method, url: request.url, headers },
@@ -40,6 +40,8 @@ async function signWithLibrary(
   const url = new URL(request.url);
   return {
     method: request.method,
+    // The agent whose publicUrl this is checks the signature with its own name.
+    authority: url.host,
     path: url.pathname,
     query: url.search,
     headers: Object.fromEntries(
@@ -65,7 +67,7 @@ describe('verifySignedRequest with http-message-signatures', () => {
       device.privateKey,
     );
     expect(request.headers['signature-input']).toMatch(
-      /^sig=\("@method" "@path" "@query"\);keyid=/,
+      /^sig=\("@method" "@authority" "@path" "@query"\);keyid=/,
     );
     expect(verify(request)).toEqual({ ok: true, keyid });
   });
@@ -98,6 +100,24 @@ describe('verifySignedRequest with http-message-signatures', () => {
       keyid,
       device.privateKey,
     );
+    expect(verify(request)).toEqual({ ok: true, keyid });
+  });
+
+  it('refuses a library-signed request made for another agent', async () => {
+    const { keyid, device, verify } = await setupVerifier();
+    const request = await signWithLibrary(
+      {
+        method: 'GET',
+        url: 'https://other-pi.example.ts.net/api/v1/status',
+        params: ['created', 'nonce', 'keyid', 'alg', 'tag'],
+      },
+      keyid,
+      device.privateKey,
+    );
+    expect(verify({ ...request, authority: 'pi.example.ts.net' })).toEqual({
+      ok: false,
+      code: 'signature-invalid',
+    });
     expect(verify(request)).toEqual({ ok: true, keyid });
   });
 

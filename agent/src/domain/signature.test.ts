@@ -12,6 +12,9 @@ import {
 } from './signature.fixtures.ts';
 import { publicKeyObject, verifySignedRequest } from './signature.ts';
 
+/** PROFILE is what every signed request covers (and content-digest with a body). */
+const PROFILE = ['@method', '@authority', '@path', '@query'];
+
 /** change returns a function that sets (or, with null, drops) one signature parameter. */
 const change =
   (name: string, value: string | number | null) =>
@@ -39,10 +42,7 @@ describe('verifySignedRequest accepts', () => {
     expect(verify(await signed({ created: NOW_S - 120 })).ok).toBe(true);
     expect(verify(await signed({ created: NOW_S + 120 })).ok).toBe(true);
     const params = goodParams(keyid);
-    const withExpires = await custom(
-      ['@method', '@path', '@query'],
-      [...params, ['expires', NOW_S + 60]],
-    );
+    const withExpires = await custom(PROFILE, [...params, ['expires', NOW_S + 60]]);
     expect(verify(withExpires)).toEqual({ ok: true, keyid });
   });
 });
@@ -82,6 +82,26 @@ describe('verifySignedRequest refuses', () => {
     });
   });
 
+  it('a request signed for another agent, or with no authority of the agent’s to check', async () => {
+    const { verify, signed } = await setup();
+    const request = await signed({ authority: '127.0.0.1:8481' });
+    expect(verify(request)).toEqual({ ok: false, code: 'signature-invalid' });
+    const { authority: _dropped, ...unaddressed } = await signed();
+    expect(verify(unaddressed)).toEqual({ ok: false, code: 'signature-invalid' });
+  });
+
+  it('the profile before @authority, as signature-outdated (an app from an older agent)', async () => {
+    const { verify, custom, keyid } = await setup();
+    const old = await custom(['@method', '@path', '@query'], goodParams(keyid));
+    expect(verify(old)).toEqual({ ok: false, code: 'signature-outdated' });
+    const withBody = await custom(
+      ['@method', '@path', '@query', 'content-digest'],
+      goodParams(keyid),
+      '{}',
+    );
+    expect(verify(withBody)).toEqual({ ok: false, code: 'signature-outdated' });
+  });
+
   it('a signature by another key under the device keyid', async () => {
     const { verify, signed } = await setup();
     const request = await signed({}, newKeyPair().privateKey);
@@ -111,10 +131,7 @@ describe('verifySignedRequest refuses', () => {
       code: 'clock-skew',
     });
     const params = goodParams(keyid);
-    const expired = await custom(
-      ['@method', '@path', '@query'],
-      [...params, ['expires', NOW_S - 1]],
-    );
+    const expired = await custom(PROFILE, [...params, ['expires', NOW_S - 1]]);
     expect(verify(expired)).toEqual({ ok: false, code: 'clock-skew' });
   });
 
@@ -163,25 +180,23 @@ describe('verifySignedRequest refuses', () => {
   ])('a correctly signed request with %s', async (_why, edit) => {
     const { verify, custom, keyid } = await setup();
     const params = goodParams(keyid);
-    const request = await custom(['@method', '@path', '@query'], edit(params));
+    const request = await custom(PROFILE, edit(params));
     expect(verify(request)).toEqual({ ok: false, code: 'signature-malformed' });
   });
 
   it.each([
-    ['without @query', ['@method', '@path'], null],
-    ['with an extra @authority', ['@method', '@path', '@query', '@authority'], null],
-    ['with a body but no content-digest covered', ['@method', '@path', '@query'], '{}'],
-    [
-      'covering content-digest without a body',
-      ['@method', '@path', '@query', 'content-digest'],
-      null,
-    ],
+    ['without @query', ['@method', '@authority', '@path'], null],
+    ['covering an extra header', [...PROFILE, 'x-extra'], null],
+    ['with a body but no content-digest covered', PROFILE, '{}'],
+    ['covering content-digest without a body', [...PROFILE, 'content-digest'], null],
+    ['without @authority nor @query', ['@method', '@path'], null],
   ])('a correctly signed request %s', async (_why, components, body) => {
     const { verify, custom, keyid } = await setup();
     const params = goodParams(keyid);
     // A digest header is there for the one case that covers it without a body.
     const emptyDigest = `sha-256=:${toBase64(await sha256(new Uint8Array(0)))}:`;
-    const request = await custom(components, params, body, { 'content-digest': emptyDigest });
+    const extra = { 'content-digest': emptyDigest, 'x-extra': '1' };
+    const request = await custom(components, params, body, extra);
     expect(verify(request)).toEqual({ ok: false, code: 'signature-malformed' });
   });
 

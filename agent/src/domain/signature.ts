@@ -23,6 +23,10 @@ export interface SignedRequestInput {
   path: string;
   /** Raw query: '' or '?...'. */
   query: string;
+  /**
+   * This agent's own name the request was addressed to, chosen by the agent (hostGuard) from its
+   * config and the checked Host, never read from the request alone. Missing: nothing verifies.
+   */
   authority?: string;
   /** Header fields by lower-case name. */
   headers: Record<string, string>;
@@ -89,13 +93,17 @@ function paramsFit(params: Map<string, string | number | boolean>): boolean {
   );
 }
 
-// Exactly @method @path @query, plus content-digest when there is a body, in any order.
+// Exactly @method @authority @path @query, plus content-digest when there is a body, in any order.
 function componentsFit(components: readonly string[], hasBody: boolean): boolean {
   const expected: string[] = [...REQUIRED_COMPONENTS];
   if (hasBody) expected.push(DIGEST_COMPONENT);
   // Same length and every expected one present: that also rules out repeats.
   return components.length === expected.length && expected.every((c) => components.includes(c));
 }
+
+// The profile before @authority was covered, which an app cached from an older agent still signs.
+const isOutdatedProfile = (components: readonly string[], hasBody: boolean) =>
+  !components.includes('@authority') && componentsFit([...components, '@authority'], hasBody);
 
 // Only our exact profile is accepted: a signature covering anything else, or missing something,
 // is refused before any key is looked up.
@@ -106,8 +114,10 @@ function readClaims(input: SignedRequestInput): Claims | ErrorCode {
   );
   if (!parsed.ok) return parsed.code;
   const { params, components, paramsLine, signature } = parsed;
-  if (!paramsFit(params) || !componentsFit(components, input.body !== null)) {
-    return 'signature-malformed';
+  const hasBody = input.body !== null;
+  if (!paramsFit(params)) return 'signature-malformed';
+  if (!componentsFit(components, hasBody)) {
+    return isOutdatedProfile(components, hasBody) ? 'signature-outdated' : 'signature-malformed';
   }
   if (signature.length !== ED25519_SIGNATURE_BYTES) return 'signature-malformed';
   return {
@@ -154,6 +164,8 @@ function signatureVerifies(input: SignedRequestInput, claims: Claims, key: KeyOb
  * profile → key known and not revoked → `created` within ±skewSeconds and not before this
  * process started → Content-Digest → Ed25519 → nonce unseen (and the device within its rate).
  * The nonce is used up only after everything else passed, so a forged request cannot burn one.
+ * The signature base takes `@authority` from input.authority, the agent's own name: a request
+ * signed for another agent fails as `signature-invalid`, like any signature that does not verify.
  */
 export function verifySignedRequest(input: SignedRequestInput, deps: VerifyDeps): VerifyResult {
   const claims = readClaims(input);

@@ -4,18 +4,22 @@ import type { ErrorCode } from '../../../shared/errors.ts';
 import type { SignedRequestInput } from '../domain/signature.ts';
 import { SignatureError } from '../errors.ts';
 
-export type AppVariables = { deviceId: string; body: Uint8Array | null };
+/** `authority` is set by hostGuard for every request: the agent's own name it was sent to. */
+export type AppVariables = { deviceId: string; body: Uint8Array | null; authority: string };
 
 export type VerifyRequest = (
   input: SignedRequestInput,
 ) => { ok: true; keyid: string } | { ok: false; code: ErrorCode };
 
 /**
- * readRequest gathers what a signature covers: method, raw path and query, headers, body bytes.
- * Not the authority: behind tailscale serve the URL's host is `localhost` (from `Host`), not the
- * name the phone signed for, and our profile never covers `@authority` anyway.
+ * readRequest gathers what a signature covers: method, raw path and query, headers, body bytes,
+ * and `authority`, which the caller passes from hostGuard (`c.get('authority')`): never the URL's
+ * host, which behind tailscale serve is `localhost`, not the name the phone signed for.
  */
-export async function readRequest(request: Request): Promise<SignedRequestInput> {
+export async function readRequest(
+  request: Request,
+  authority: string,
+): Promise<SignedRequestInput> {
   const url = new URL(request.url);
   const bytes = new Uint8Array(await request.arrayBuffer());
   const headers: Record<string, string> = {};
@@ -24,6 +28,7 @@ export async function readRequest(request: Request): Promise<SignedRequestInput>
   });
   return {
     method: request.method,
+    authority,
     path: url.pathname,
     query: url.search,
     headers,
@@ -38,7 +43,7 @@ export function requireSignature(options: {
 }): MiddlewareHandler<{ Variables: AppVariables }> {
   const { verify, onVerified } = options;
   return async function requireSignature(c, next) {
-    const input = await readRequest(c.req.raw);
+    const input = await readRequest(c.req.raw, c.get('authority'));
     const result = verify(input);
     if (!result.ok) throw new SignatureError(result.code);
     onVerified(result.keyid);

@@ -15,9 +15,10 @@ export function pairRoutes(deps: RouteDeps) {
 
   async function pairDevice(
     request: Request,
+    authority: string,
     contentType: string | undefined,
   ): Promise<PairResponse> {
-    const input = await readRequest(request);
+    const input = await readRequest(request, authority);
     const body = parseJsonBody(input.body, contentType, PairRequest);
     // The schema has checked both are base64url of 32 bytes.
     const publicKey = fromBase64url(body.publicKey) as Uint8Array;
@@ -50,7 +51,8 @@ export function pairRoutes(deps: RouteDeps) {
   return new Hono<AppEnv>().post('/', async (c) => {
     const codesWereOpen = pairing.openCount > 0;
     try {
-      return c.json(await pairDevice(c.req.raw, c.req.header('content-type')), 201);
+      const paired = await pairDevice(c.req.raw, c.get('authority'), c.req.header('content-type'));
+      return c.json(paired, 201);
     } catch (error) {
       // Every failed pair call counts towards the limit, whatever failed (a redeem counted itself).
       // With no open code nothing can be guessed, so nothing is counted or logged.
