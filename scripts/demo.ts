@@ -7,12 +7,20 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CommandError, runCommand } from '../agent/src/adapters/run-command.ts';
-import { createSandboxPi, DEMO_PASSPHRASE } from '../tests/fixtures/sandbox-pi/index.ts';
+import {
+  createSandboxPi,
+  DEMO_PASSPHRASE,
+  type SandboxPi,
+} from '../tests/fixtures/sandbox-pi/index.ts';
+import { claimSandbox, findConflict, releaseSandbox } from './demo-guard.ts';
+import { StopRequest, terminator } from './demo-stop.ts';
 
 const HELP = `Usage: npm start -- [--sandbox DIR] [--fresh] [--port N]
 
 Builds if needed, makes (or reuses) a sandbox Pi, runs the agent on 127.0.0.1 against it and
-prints the app's URL and a pairing code.
+prints the app's URL and a pairing code. While another demo (or agent) runs on the same sandbox
+or the port is taken it changes nothing and says so. Ctrl-C, SIGTERM or SIGHUP stop the agent
+and the sandbox's stub processes too.
 
   --sandbox DIR  where the sandbox lives (default ./.sandbox); reusing it keeps paired phones
   --fresh        throw the sandbox away and make a new one
@@ -51,84 +59,105 @@ async function runDemo(argv: string[]): Promise<number> {
     throw new Error(`--port must be 1-65535, not ${values.port}`);
   const cli = join(repoRoot, 'dist/agent/immich-pi-agent.mjs');
   if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\` first`);
-
-  const pi = await createSandboxPi({
-    dir: resolve(values.sandbox ?? '.sandbox'),
-    reuse: !values.fresh,
-    port,
-    pwaDir: join(repoRoot, 'dist/pwa'),
-  });
-  // Every start is a fresh boot of the sandbox Pi, as after a power cut: the drive is locked
-  // again (paired phones stay paired), which is the moment this app exists for.
-  await pi.reboot();
-  const seededRuns = (await hasBackupHistory(pi.spoolDir, pi.config.stateDir))
-    ? 0
-    : await pi.seedBackupHistory();
-  const agent = spawn(process.execPath, [cli, 'serve', '--config', pi.configPath], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<number | null>((done) => agent.once('exit', (code) => done(code)));
-  let stopping = false;
-  // Ctrl-C reaches the agent too (same process group); a second one does not wait for it.
-  const stop = () => {
-    if (stopping) agent.kill('SIGKILL');
-    stopping = true;
-    agent.kill('SIGTERM');
-    setTimeout(() => agent.kill('SIGKILL'), STOP_GRACE_MS).unref();
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-
-  const url = await Promise.race([waitForListening(agent), exited.then(() => null)]);
-  if (url === null) {
-    if (stopping) return 0;
-    const code = await exited;
-    process.stderr.write(
-      `immich-pi demo: the agent exited (code ${code}) before it listened on port ${port}\n`,
-    );
-    return code || 1;
+  const dir = resolve(values.sandbox ?? '.sandbox');
+  // A running demo must not be rebooted under its user: look before touching anything.
+  const conflict = await findConflict(dir, port, { sandboxGiven: values.sandbox !== undefined });
+  if (conflict) {
+    process.stderr.write(`immich-pi demo: ${conflict}\n`);
+    return 1;
   }
 
-  let minted: Minted;
+  const stop = new StopRequest();
+  let pi: SandboxPi | null = null;
+  let endAgent: ((now?: boolean) => Promise<void>) | null = null;
   try {
-    minted = await mintPairingCode(cli, pi.configPath);
-  } catch (error) {
-    stop();
-    await exited;
-    throw error;
-  }
-  const minutes = Math.max(1, Math.round((minted.expiresAt - Date.now()) / 60_000));
-  const lines = [
-    'immich-pi demo: a sandbox Pi is running.',
-    `  App:              ${url}`,
-    `  Pairing code:     ${minted.code}   (valid ${minutes} minutes; \`npm start\` again or the app's Devices screen for another)`,
-    `  Demo passphrase:  ${DEMO_PASSPHRASE}`,
-    `  Sandbox:          ${pi.dir}`,
-    `  Agent key:        ${minted.fingerprint}`,
-  ];
-  if (seededRuns > 0) {
-    lines.push(
-      `Backups hold ${seededRuns} nights of demo history (marked as demo data), so the screen and chart have something to show.`,
-    );
-  }
-  if (!pi.cryptsetupAvailable) {
-    lines.push(
-      'cryptsetup is not installed, so the passphrase check is simulated; `sudo apt-get install cryptsetup` installs it.',
-    );
-  }
-  lines.push(
-    `Try: echo 81000 > ${shellQuote(join(pi.root, 'sys/class/thermal/thermal_zone0/temp'))}   (81 °C)`,
-    `     touch ${shellQuote(join(pi.dir, 'units/immich-server.service.fail'))}   (Immich fails to start)`,
-    `     echo fail > ${shellQuote(join(pi.dir, 'backup/outcome'))}   (the next backup fails; ok, partial, interrupted or slow for others)`,
-    'Press Ctrl-C to stop.',
-  );
-  process.stdout.write(`${lines.join('\n')}\n`);
+    pi = await createSandboxPi({
+      dir,
+      reuse: !values.fresh,
+      port,
+      pwaDir: join(repoRoot, 'dist/pwa'),
+    });
+    await claimSandbox(dir, { pid: process.pid, agentPid: null, url: pi.config.publicUrl });
+    // Every start is a fresh boot of the sandbox Pi, as after a power cut: the drive is locked
+    // again (paired phones stay paired), which is the moment this app exists for.
+    await pi.reboot();
+    const seededRuns = (await hasBackupHistory(pi.spoolDir, pi.config.stateDir))
+      ? 0
+      : await pi.seedBackupHistory();
+    if (stop.reason !== null) return 0;
 
-  const code = await exited;
-  await pi.stopImmichStub(); // the stub Immich is the only process the sandbox leaves running
-  if (stopping) return 0;
-  process.stderr.write(`immich-pi demo: the agent stopped (exit code ${code})\n`);
-  return code || 1;
+    const agent = spawn(process.execPath, [cli, 'serve', '--config', pi.configPath], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const exited = new Promise<number | null>((done) => agent.once('exit', (code) => done(code)));
+    const end = terminator(agent, STOP_GRACE_MS, (why) =>
+      process.stderr.write(`immich-pi demo: killing the agent (${why})\n`),
+    );
+    endAgent = end;
+    // Ctrl-C reaches the agent too (same process group); pressed again, the demo does not wait.
+    stop.onStop((again) => void end(again));
+    await claimSandbox(dir, {
+      pid: process.pid,
+      agentPid: agent.pid ?? null,
+      url: pi.config.publicUrl,
+    });
+
+    const url = await Promise.race([waitForListening(agent), exited.then(() => null)]);
+    if (url === null) {
+      if (stop.reason !== null) return 0;
+      const code = await exited;
+      process.stderr.write(
+        `immich-pi demo: the agent exited (code ${code}) before it listened on port ${port}\n`,
+      );
+      return code || 1;
+    }
+
+    let minted: Minted;
+    try {
+      minted = await mintPairingCode(cli, pi.configPath);
+    } catch (error) {
+      if (stop.reason !== null) return 0;
+      throw error;
+    }
+    const minutes = Math.max(1, Math.round((minted.expiresAt - Date.now()) / 60_000));
+    const lines = [
+      'immich-pi demo: a sandbox Pi is running.',
+      `  App:              ${url}`,
+      `  Pairing code:     ${minted.code}   (valid ${minutes} minutes; the app's Devices screen makes another)`,
+      `  Demo passphrase:  ${DEMO_PASSPHRASE}`,
+      `  Sandbox:          ${pi.dir}`,
+      `  Agent key:        ${minted.fingerprint}`,
+    ];
+    if (seededRuns > 0) {
+      lines.push(
+        `Backups hold ${seededRuns} nights of demo history (marked as demo data), so the screen and chart have something to show.`,
+      );
+    }
+    if (!pi.cryptsetupAvailable) {
+      lines.push(
+        'cryptsetup is not installed, so the passphrase check is simulated; `sudo apt-get install cryptsetup` installs it.',
+      );
+    }
+    lines.push(
+      `Try: echo 81000 > ${shellQuote(join(pi.root, 'sys/class/thermal/thermal_zone0/temp'))}   (81 °C)`,
+      `     touch ${shellQuote(join(pi.dir, 'units/immich-server.service.fail'))}   (Immich fails to start)`,
+      `     echo fail > ${shellQuote(join(pi.dir, 'backup/outcome'))}   (the next backup fails; ok, partial, interrupted or slow for others)`,
+      'Press Ctrl-C to stop.',
+    );
+    process.stdout.write(`${lines.join('\n')}\n`);
+
+    const code = await exited;
+    if (stop.reason !== null) return 0;
+    process.stderr.write(`immich-pi demo: the agent stopped (exit code ${code})\n`);
+    return code || 1;
+  } finally {
+    // However it ends: the agent first (it may be starting a unit), then what the stubs left
+    // running (the stub Immich, a backup run: detached, no signal reaches them), then the claim.
+    await endAgent?.();
+    await pi?.stopProcesses();
+    await releaseSandbox(dir);
+    stop.dispose();
+  }
 }
 
 /** waitForListening resolves with the agent's URL from its stdout, passing its other lines on. */

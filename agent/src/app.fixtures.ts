@@ -89,7 +89,10 @@ export function makeAgent(options: AgentOptions = {}) {
     clock: time,
     randomBytes: random,
     audit,
-    onEvent: (event) => events.push(event),
+    onEvent: (event) => {
+      events.push(event);
+      if (event.type === 'lock-started') alerts.lockStarted(); // as main.ts wires it
+    },
     log: { info: () => {}, error: () => {} },
     // Waiting moves the pinned clock, so a five-minute wait takes no time.
     sleep: async (ms) => {

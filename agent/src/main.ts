@@ -142,7 +142,9 @@ export async function createDeps(
     audit,
     onEvent: (event) => {
       log.info(describeEvent(event));
-      if (event.type === 'immich-back') {
+      if (event.type === 'lock-started') {
+        alerts.lockStarted();
+      } else if (event.type === 'immich-back') {
         alerts.event('immich-back', {});
         void backups
           .catchUp()
@@ -291,6 +293,7 @@ export async function createDeps(
 
 /** describeEvent is the journal line of an unlock event: codes and counts, never input. */
 function describeEvent(event: DriveControlEvent): string {
+  if (event.type === 'lock-started') return `lock ${event.operationId} started`;
   if (event.type === 'immich-back') return `unlock ${event.operationId} succeeded: Immich answers`;
   const tries = event.triesLeft === null ? '' : `, ${event.triesLeft} tries left`;
   return `unlock ${event.operationId} failed: ${event.code}${tries}`;

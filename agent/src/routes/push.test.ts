@@ -149,6 +149,7 @@ describe('alerts and history', () => {
       disks: [],
       drive: 'locked',
       operation: null,
+      lastOperation: null,
       units: [],
     });
     const list = (await call('GET', ROUTES.alerts)).body as { active: { id: string }[] };

@@ -29,7 +29,9 @@ export type DriveControlEvent =
       retryAfterSeconds: number | null;
       deviceId: string | null;
     }
-  | { type: 'immich-back'; at: number; operationId: string };
+  | { type: 'immich-back'; at: number; operationId: string }
+  /** Told as the lock starts, before its first step: the drive leaving is on purpose. */
+  | { type: 'lock-started'; at: number; operationId: string };
 
 export interface DriveControlDeps {
   config: Pick<Config, 'units' | 'backupUnit' | 'timeouts'> & { mountUnit: string };
@@ -64,6 +66,8 @@ export type DriveReport = {
   /** The backup unit's state (not one of the services status lists). */
   backupUnit: UnitStatus['state'];
   operation: { id: string; kind: OperationKind } | null;
+  /** The kind of the operation started last, running or ended; null before the first. */
+  lastOperation: OperationKind | null;
   unlock: { triesLeft: number; retryAfterSeconds: number | null };
 };
 
@@ -156,6 +160,7 @@ export function createDriveControl(deps: DriveControlDeps): DriveControl {
       units,
       backupUnit: states.get(config.backupUnit) ?? 'unknown',
       operation: current ? { id: current.id, kind: current.kind } : null,
+      lastOperation: latest?.kind ?? null,
       unlock: budget(),
     };
   }
@@ -260,7 +265,10 @@ export function createDriveControl(deps: DriveControlDeps): DriveControl {
     },
     async lock(deviceId = null) {
       const { op, joined } = await begin('lock', lockPlan(config.units, config.backupUnit));
-      if (!joined) running = keepOn(op, lockWork(context, op, deviceId));
+      if (!joined) {
+        deps.onEvent({ type: 'lock-started', at: clock.wall(), operationId: op.id });
+        running = keepOn(op, lockWork(context, op, deviceId));
+      }
       return { operationId: op.id, joined };
     },
     get: (id) => log.get(id),

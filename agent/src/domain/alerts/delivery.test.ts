@@ -110,6 +110,7 @@ describe('DeliveryPlanner', () => {
       disks: [],
       drive: 'missing',
       operation: null,
+      lastOperation: null,
       units: [],
     };
     engine.observe({ ...sample, temperatureC: 50 });

@@ -23,6 +23,7 @@ function sample(mono: number, change: Partial<Observation> = {}): Observation {
     disks: [{ id: 'sd', usedPercent: 40 }],
     drive: 'running',
     operation: null,
+    lastOperation: null,
     units: [],
     ...change,
   };

@@ -14,6 +14,7 @@ import {
   type AlertThresholds,
   evaluateRules,
   freshHolds,
+  lockStarted,
   type Observation,
   type RuleHolds,
 } from './rules.ts';
@@ -82,6 +83,18 @@ export class AlertEngine {
         decision.action === 'raise'
           ? this.raise(decision.id, decision.kind, decision.subject, o.mono, o.wall)
           : this.resolve(decision.id, o.mono, o.wall, decision.silent);
+      if (change) changes.push(change);
+    }
+    return changes;
+  }
+
+  /** lockStarted hears a lock start (see rules.ts lockStarted) and answers what it cleared. */
+  lockStarted(mono: number, wall: number): AlertChange[] {
+    this.lastWall = Math.max(this.lastWall, wall);
+    const changes: AlertChange[] = [];
+    for (const decision of lockStarted(this.holds)) {
+      if (decision.action !== 'clear') continue;
+      const change = this.resolve(decision.id, mono, wall, decision.silent);
       if (change) changes.push(change);
     }
     return changes;

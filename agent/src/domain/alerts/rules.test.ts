@@ -20,6 +20,7 @@ function pi(engine = new AlertEngine(DEFAULT_THRESHOLDS)) {
     ],
     drive: 'running',
     operation: null,
+    lastOperation: null,
     units: [
       { unit: 'postgresql.service', label: 'Postgres', state: 'active' },
       { unit: 'immich-server.service', label: 'Immich', state: 'active' },
@@ -205,6 +206,62 @@ describe('drive-gone', () => {
     expect(q.sample(10, { operation: 'lock', drive: 'locking' })).toMatchObject([
       { type: 'resolved', notify: false, alert: { id: 'drive-gone' } },
     ]);
+  });
+
+  it('stays quiet after a lock that no sample saw running', () => {
+    // A lock is shorter than a sample interval: running, then already locked.
+    const p = pi();
+    p.sample(0, { lastOperation: 'unlock' });
+    expect(p.sample(10, { drive: 'locked', lastOperation: 'lock', disks: [] })).toEqual([]);
+    expect(p.sample(10, { drive: 'missing' })).toEqual([]); // unplugged after locking: fine
+    expect(p.engine.active()).toEqual([]);
+    expect(p.engine.history()).toEqual([]);
+  });
+
+  it('is not re-armed after a lock by a probe taken before the lock ended', () => {
+    // A status read in flight as the lock ends: still mapped and mounted, services stopped.
+    const p = pi();
+    p.sample(0);
+    expect(p.sample(10, { drive: 'degraded', lastOperation: 'lock' })).toEqual([]);
+    expect(p.sample(10, { drive: 'locked', disks: [] })).toEqual([]);
+  });
+
+  it('stays disarmed after a lock that failed halfway, until an unlock brings the drive up', () => {
+    const p = pi();
+    p.sample(0);
+    p.sample(10, { operation: 'lock', lastOperation: 'lock', drive: 'locking' });
+    expect(p.sample(10, { operation: null, drive: 'failed' })).toEqual([]);
+    expect(p.sample(10, { drive: 'missing', disks: [] })).toEqual([]);
+    p.sample(10, { drive: 'degraded' }); // plugged back, mapping still open: no unlock yet
+    expect(p.sample(10, { drive: 'missing' })).toEqual([]);
+    p.sample(10, { operation: 'unlock', lastOperation: 'unlock', drive: 'unlocking' });
+    p.sample(10, { operation: null, drive: 'running' });
+    expect(ids(p.sample(10, { drive: 'missing' }))).toEqual(['raised drive-gone']);
+  });
+
+  it('is not raised by a drive already locked when the agent starts', () => {
+    const p = pi();
+    expect(ids(p.sample(0, { drive: 'locked', disks: [] }))).toEqual(['raised locked-after-boot']);
+    expect(p.sample(10, { drive: 'missing' })).toEqual([]);
+    // The same boot, a new agent process (its holds are fresh, the boot is settled).
+    const again = pi(new AlertEngine(DEFAULT_THRESHOLDS, p.engine.toJSON()));
+    expect(again.sample(0, { drive: 'locked', disks: [] })).toEqual([]);
+  });
+
+  it('is stood down by a lock as it starts, silently, with no sample needed', () => {
+    const p = pi();
+    p.sample(0);
+    p.sample(10, { drive: 'missing', disks: [] });
+    expect(p.engine.lockStarted(1, T0)).toMatchObject([
+      { type: 'resolved', notify: false, alert: { id: 'drive-gone' } },
+    ]);
+    expect(p.engine.active()).toEqual([]);
+    expect(p.sample(10, { drive: 'locked', lastOperation: 'lock' })).toEqual([]);
+    // Heard before any sample saw it, a lock disarms too.
+    const q = pi();
+    q.sample(0);
+    expect(q.engine.lockStarted(1, T0)).toEqual([]);
+    expect(q.sample(10, { drive: 'missing', disks: [] })).toEqual([]);
   });
 
   it('re-arms only when an unlock reaches running', () => {

@@ -50,6 +50,11 @@ export interface Observation {
   drive: DriveState;
   /** The unlock or lock running now, if any. */
   operation: 'unlock' | 'lock' | null;
+  /**
+   * The kind of the operation this agent started last, running or ended; null before the first.
+   * A lock and the samples around it need not meet: this tells a sample it comes after one.
+   */
+  lastOperation: 'unlock' | 'lock' | null;
   /** Configured services with their label; only meaningful while the drive is running. */
   units: { unit: string; label: string; state: UnitStatus['state'] }[];
 }
@@ -190,19 +195,32 @@ function diskFull(t: AlertThresholds, o: Observation): RuleDecision[] {
 }
 
 // Armed by seeing the drive up; a lock disarms it (on purpose), an unlock re-arms only once up.
+// A lock is shorter than a sample interval, so no sample need see it running: the last
+// operation tells. After a lock only an unlock re-arms (or a restart, which forgets both): a
+// sample's probe may be older than its report, and one taken mid-lock shows the drive still up.
 function driveGone(holds: RuleHolds, o: Observation): RuleDecision[] {
+  if (isLocking(o) || o.lastOperation === 'lock') {
+    holds.driveArmed = false;
+    return [{ action: 'clear', id: 'drive-gone', silent: true }];
+  }
   if (UP.includes(o.drive) && !isBusy(o)) {
     holds.driveArmed = true;
     return [{ action: 'clear', id: 'drive-gone', silent: false }];
-  }
-  if (isLocking(o)) {
-    holds.driveArmed = false;
-    return [{ action: 'clear', id: 'drive-gone', silent: true }];
   }
   if (holds.driveArmed && !isBusy(o) && (o.drive === 'missing' || o.drive === 'locked')) {
     return [{ action: 'raise', id: 'drive-gone', kind: 'drive-gone', subject: {} }];
   }
   return [];
+}
+
+/**
+ * lockStarted is the drive-gone rule hearing of a lock as it starts, not at the next sample:
+ * the drive leaving is on purpose, and a drive-gone already raised (a drop, then a lock to
+ * clean up) goes at once, silently, since the drive is not "back".
+ */
+export function lockStarted(holds: RuleHolds): RuleDecision[] {
+  holds.driveArmed = false;
+  return [{ action: 'clear', id: 'drive-gone', silent: true }];
 }
 
 // 'activating' never starts a hold (a unit starting up is not down) but does not break one either:

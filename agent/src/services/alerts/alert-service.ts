@@ -67,6 +67,12 @@ export class AlertService {
     this.dispatch(this.options.engine.observe(observation));
   }
 
+  /** lockStarted tells the rules a lock began: the drive leaving now is on purpose. */
+  lockStarted(): void {
+    const { clock, engine } = this.options;
+    this.dispatch(engine.lockStarted(clock.monotonic(), clock.wall()));
+  }
+
   /** event records an event alert (unlock-failed, device-paired, immich-back) and pushes it. */
   event(kind: 'unlock-failed' | 'device-paired' | 'immich-back', subject: AlertSubject): void {
     const { clock, engine } = this.options;

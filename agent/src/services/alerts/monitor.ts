@@ -53,6 +53,7 @@ export function startMonitor(options: MonitorOptions): Monitor {
       disks: sample.disks.map((disk) => ({ id: disk.id, usedPercent: disk.usedPercent })),
       drive: driveForAlerts(report, sample.drive),
       operation: report.operation?.kind ?? null,
+      lastOperation: report.lastOperation,
       units: report.units,
     });
     alerts.tick();

@@ -1,0 +1,130 @@
+// Locking is not a lost drive: the real agent on a sandbox Pi samples slowly, so the lock falls
+// between two samples (as it does on a Pi, where a lock is shorter than the 10 s interval), and
+// raises no "Photo drive disconnected"; a drive pulled while unlocked still raises it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Alert } from '../../shared/alerts.ts';
+import { type AlertsResponse, ROUTES, type TemperatureHistoryResponse } from '../../shared/api.ts';
+import {
+  type AgentProcess,
+  makeSandbox,
+  mintCode,
+  type PairedDevice,
+  pairDevice,
+  startAgent,
+  stopAllAgents,
+} from '../fixtures/agent-process.ts';
+import { freeLoopbackPort } from '../fixtures/sandbox-pi/immich-stub.ts';
+import { DEMO_PASSPHRASE, type SandboxPi } from '../fixtures/sandbox-pi/index.ts';
+import {
+  pollOperation,
+  postLock,
+  postUnlock,
+  readStatus,
+  requestJson,
+} from '../fixtures/unlock-client.ts';
+
+/** Long next to a sandbox lock (well under a second), so none need fall inside one. */
+const SAMPLE_SECONDS = 5;
+
+let pi: SandboxPi;
+let agent: AgentProcess;
+let phone: PairedDevice;
+
+beforeAll(async () => {
+  pi = await makeSandbox({
+    port: await freeLoopbackPort(), // the same after a restart: the phone keeps its URL
+    sampleIntervalSeconds: SAMPLE_SECONDS,
+  });
+  expect(pi.cryptsetupAvailable).toBe(true);
+  agent = await startAgent(pi);
+  phone = await pairDevice(agent.url, (await mintCode(pi)).code);
+}, 60_000);
+
+afterAll(async () => {
+  await stopAllAgents();
+  await pi?.remove();
+});
+
+// Each sample adds the CPU temperature to the chart: a new highest temperature shows up as the
+// last bucket's maximum once a sample has read it. That is how the test sees the samples.
+let marker = 60; // above the sandbox's 48.5 °C, far below the 80 °C of temp-high
+
+/** markTemperature sets a temperature no sample has read yet, and answers it. */
+async function markTemperature(): Promise<number> {
+  marker += 0.5;
+  await pi.setTemperature(marker);
+  return marker;
+}
+
+/** sampledMax answers the highest temperature the samples of the last bucket read. */
+async function sampledMax(): Promise<number> {
+  const answer = await requestJson<TemperatureHistoryResponse>(
+    phone,
+    'GET',
+    ROUTES.temperatureHistory,
+  );
+  return answer.body.points.at(-1)?.maxC ?? 0;
+}
+
+/** nextSample waits (3 intervals at most) until a sample has been taken after this call. */
+async function nextSample(): Promise<void> {
+  const mark = await markTemperature();
+  for (let i = 0; i < (SAMPLE_SECONDS * 3 * 1000) / 50; i++) {
+    if ((await sampledMax()) >= mark) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`no sample read ${mark} °C within ${SAMPLE_SECONDS * 3} s`);
+}
+
+/** driveGone answers the drive-gone alerts active and in the history. */
+async function driveGone(): Promise<{ active: Alert[]; history: Alert[] }> {
+  const { status, body } = await requestJson<AlertsResponse>(phone, 'GET', ROUTES.alerts);
+  expect(status).toBe(200);
+  const gone = (alerts: Alert[]) => alerts.filter((alert) => alert.kind === 'drive-gone');
+  return { active: gone(body.active), history: gone(body.history) };
+}
+
+async function unlock(): Promise<void> {
+  const started = await postUnlock(phone, DEMO_PASSPHRASE);
+  expect(started.status).toBe(202);
+  const done = await pollOperation(phone, started.body.operationId, { everyMs: 50 });
+  expect(done.state).toBe('succeeded');
+}
+
+describe('drive-gone around a lock, on the real agent', () => {
+  it('raises nothing for a lock that no sample saw running', async () => {
+    await unlock();
+    await nextSample(); // the drive seen running: drive-gone is armed
+    await nextSample(); // a fresh interval starts: the lock fits in it
+    const duringLock = await markTemperature();
+    const started = await postLock(phone);
+    expect(started.status).toBe(202);
+    const done = await pollOperation(phone, started.body.operationId, { everyMs: 20 });
+    expect(done.state).toBe('succeeded');
+    // What makes this the case of the bug: no sample read the drive while it was locking.
+    expect(await sampledMax()).toBeLessThan(duringLock);
+    await nextSample();
+    expect((await readStatus(phone)).drive.state).toBe('locked');
+    expect(await driveGone()).toEqual({ active: [], history: [] });
+  }, 60_000);
+
+  it('raises nothing when the agent restarts with the drive locked', async () => {
+    await agent.stop();
+    agent = await startAgent(pi);
+    await phone.reconnect(agent.url);
+    await nextSample();
+    await nextSample();
+    expect(await driveGone()).toEqual({ active: [], history: [] });
+  }, 60_000);
+
+  it('still raises drive-gone when the drive is pulled while unlocked', async () => {
+    await unlock();
+    await nextSample();
+    await pi.unplugDrive();
+    await nextSample();
+    const { active } = await driveGone();
+    expect(active).toMatchObject([
+      { id: 'drive-gone', critical: true, title: 'Photo drive disconnected' },
+    ]);
+  }, 60_000);
+});
