@@ -3,7 +3,13 @@
 // Prints `bench status server listening on <url> pairing code <code|->` once it accepts connections.
 import { Hono } from 'hono';
 import { listenHttp } from '../agent/src/adapters/http-server.ts';
-import { type AppEnv, createApp, type Deps, type RouteDeps } from '../agent/src/app.ts';
+import {
+  type AppEnv,
+  createApp,
+  type Deps,
+  type RouteDeps,
+  routeDepsFor,
+} from '../agent/src/app.ts';
 import { loadConfig } from '../agent/src/config.ts';
 import { ApiError } from '../agent/src/errors.ts';
 import { createDeps } from '../agent/src/main.ts';
@@ -21,7 +27,7 @@ import { statusRoutes } from '../agent/src/routes/status.ts';
  */
 export function unsignedStatusApp(deps: Deps) {
   const routeDeps: RouteDeps = {
-    ...deps,
+    ...routeDepsFor(deps),
     verify: () => {
       throw new Error('the unsigned bench app verifies nothing');
     },

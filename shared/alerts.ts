@@ -15,22 +15,33 @@ export const ALERT_KINDS = [
   'drive-gone',
   'service-down',
   'immich-back',
+  'pairing-locked',
+  'bad-signatures',
 ] as const;
 export const AlertKind = v.picklist(ALERT_KINDS);
 export type AlertKind = v.InferOutput<typeof AlertKind>;
 
 /** EVENT_KINDS happen once and never clear; the rest are states that raise and clear. */
-export const EVENT_KINDS: readonly AlertKind[] = ['unlock-failed', 'device-paired', 'immich-back'];
+export const EVENT_KINDS = [
+  'unlock-failed',
+  'device-paired',
+  'immich-back',
+  'pairing-locked',
+  'bad-signatures',
+] as const satisfies readonly AlertKind[];
+export type EventKind = (typeof EVENT_KINDS)[number];
 
 /**
  * Critical alerts reach the phone even in quiet hours: the Pi is being damaged or attacked, or
- * the photos are at risk now. The rest wait for the morning and come as one summary.
+ * the photos are at risk now. The rest wait for the morning and come as one summary. Forged
+ * requests (`bad-signatures`) were all refused and need nothing done tonight, so they wait.
  */
 export const CRITICAL_KINDS: readonly AlertKind[] = [
   'temp-high',
   'drive-gone',
   'unlock-failed',
   'device-paired',
+  'pairing-locked',
 ];
 
 /** The app screen a tap on the notification opens. */
@@ -49,6 +60,8 @@ export const ALERT_SCREEN: Record<
   'drive-gone': '/',
   'service-down': '/',
   'immich-back': '/',
+  'pairing-locked': '/devices',
+  'bad-signatures': '/activity',
 };
 
 export const Alert = v.object({
@@ -74,7 +87,10 @@ export type Alert = v.InferOutput<typeof Alert>;
 export interface AlertSubject {
   /** service-down: the unit; disk-full: "sd" or "drive"; device-paired: the device's name. */
   name?: string;
-  /** temp-high: °C; disk-full: percent used; unlock-failed: tries left; backup-stale: hours. */
+  /**
+   * temp-high: °C; disk-full: percent used; unlock-failed: tries left; backup-stale: hours;
+   * bad-signatures: how many refused requests sounded it.
+   */
   value?: number;
   /** backup-failed: why the run failed, from its report (system text). */
   detail?: string;
@@ -150,6 +166,16 @@ export const TEMPLATES: Record<
   'immich-back': {
     title: () => 'Immich is back',
     body: () => 'The drive is unlocked and Immich answers. Your photos are available.',
+  },
+  'pairing-locked': {
+    title: () => 'Pairing locked after 5 wrong tries',
+    body: () =>
+      'Someone tried to pair a device with wrong codes 5 times, so every open pairing code was cancelled. If it was you, make a new code in Devices. If not, someone on your tailnet is guessing: check who can reach your Pi.',
+  },
+  'bad-signatures': {
+    title: () => 'Forged requests refused',
+    body: (s) =>
+      `The Pi refused ${s.value === undefined ? 'many' : `more than ${s.value}`} requests with bad or unknown signatures in a short time. Nothing was changed. If it keeps happening, check which machines are on your tailnet and revoke any device you do not know in Devices.`,
   },
 };
 

@@ -214,6 +214,7 @@ export const AUDIT_KINDS = [
   'pairing-code-created',
   'pairing-failed',
   'pairing-locked',
+  'bad-signatures',
   'state-recovered',
   'unlocked',
   'unlock-failed',

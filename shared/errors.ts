@@ -31,6 +31,8 @@ export const ERROR_STATUS = {
   'signature-invalid': 401,
   'nonce-replayed': 401,
   'rate-limited': 429,
+  // Too many unsigned or failed-signature requests from everyone together (issue 15)
+  'flood-limited': 429,
   'replay-cache-full': 503,
   // Pairing and devices
   'pairing-failed': 403,

@@ -54,6 +54,8 @@ export interface AgentOptions {
   config?: Record<string, unknown>;
   /** Extra time the agent gives its helper: 0 makes step timeouts exact in tests. */
   helperGraceMs?: number;
+  /** How many nonces the devices' replay cache holds (1000 unless told). */
+  maxNonces?: number;
 }
 
 /** makeAgent builds the app on a FakePi with a pinned clock that only moves when told. */
@@ -175,7 +177,7 @@ export function makeAgent(options: AgentOptions = {}) {
     pairing: new PairingCodes({ ...time, randomBytes: random, hmac: hmacSha256 }),
     replay: new ReplayGuard({
       ttlMs: 240_000,
-      maxEntries: 1000,
+      maxEntries: options.maxNonces ?? 1000,
       ratePerSecond: 100,
       burst: 100,
       monotonic: time.monotonic,

@@ -4,10 +4,11 @@ import type { HTTPResponseError } from 'hono/types';
 import type { ErrorBody } from '../../shared/errors.ts';
 import type { Config } from './config.ts';
 import type { PairingCodes } from './domain/pairing-codes.ts';
-import type { ReplayGuard } from './domain/replay-guard.ts';
+import { ReplayGuard } from './domain/replay-guard.ts';
 import { type SignedRequestInput, verifySignedRequest } from './domain/signature.ts';
 import type { UnlockKey } from './domain/unlock-key.ts';
-import { ApiError } from './errors.ts';
+import { ApiError, retryAfterOf } from './errors.ts';
+import { failedSignatureLimit, unsignedLimit } from './middleware/flood-limits.ts';
 import { hostGuard } from './middleware/host-guard.ts';
 import { loginAllowlist } from './middleware/login-allowlist.ts';
 import { requestLimits } from './middleware/request-limits.ts';
@@ -31,7 +32,8 @@ import type { TemperatureHistory } from './services/alerts/temperature-history.t
 import type { AuditLog } from './services/audit.ts';
 import type { BackupService } from './services/backups/backup-service.ts';
 import type { DeviceRegistry, KeyLookup } from './services/devices.ts';
-import { type DriveControl, UnlockRateLimitedError } from './services/drive-control.ts';
+import type { DriveControl } from './services/drive-control.ts';
+import { SecurityAlerts } from './services/security-alerts.ts';
 import type { StatusSource } from './services/status.ts';
 
 export type AppEnv = { Variables: AppVariables };
@@ -64,6 +66,7 @@ export interface Deps {
   alerts: Pick<
     AlertService,
     | 'active'
+    | 'event'
     | 'history'
     | 'snooze'
     | 'subscription'
@@ -79,35 +82,95 @@ export interface Deps {
   log: Logger;
 }
 
+type Verify = (
+  input: SignedRequestInput,
+  lookupKey: (keyid: string) => KeyLookup,
+) => ReturnType<typeof verifySignedRequest>;
+
 /** AppDeps adds what createApp derives from Deps for the routes. */
 export type RouteDeps = Deps & {
-  verify: (
-    input: SignedRequestInput,
-    lookupKey: (keyid: string) => KeyLookup,
-  ) => ReturnType<typeof verifySignedRequest>;
+  verify: Verify;
+  /** verify, but keeping the nonce in pairing's own small store, apart from the devices' one. */
+  verifyPairing: Verify;
+  securityAlerts: SecurityAlerts;
 };
+
+/**
+ * PAIRING_NONCES bounds pairing's nonce store. Only a request whose proof matched an open code
+ * gets there, and that code is then used up, so it takes as many codes as entries to fill it.
+ */
+const PAIRING_NONCES = 64;
+
+/** routeDepsFor derives what the routes need besides Deps: the verifiers and security alerts. */
+export function routeDepsFor(deps: Deps): RouteDeps {
+  const { clock } = deps;
+  const { security } = deps.config;
+  const verifyWith =
+    (nonces: ReplayGuard): Verify =>
+    (input, lookupKey) =>
+      verifySignedRequest(input, {
+        lookupKey,
+        wallMs: clock.wall,
+        // The start time in today's wall clock: if NTP steps the clock, the bound moves with it.
+        startedAtWallMs: () => clock.wall() - (clock.monotonic() - deps.startedAtMono),
+        skewSeconds: security.clockSkewSeconds,
+        replay: nonces,
+      });
+  const pairingNonces = new ReplayGuard({
+    ttlMs: security.nonceTtlSeconds * 1000,
+    maxEntries: PAIRING_NONCES,
+    ratePerSecond: 1,
+    burst: 10,
+    monotonic: clock.monotonic,
+  });
+  const securityAlerts = new SecurityAlerts({
+    audit: deps.audit,
+    alerts: deps.alerts,
+    badSignatures: {
+      count: security.badSignatureAlertCount,
+      windowSeconds: security.badSignatureAlertWindowSeconds,
+      quietSeconds: security.badSignatureAlertQuietMinutes * 60,
+    },
+    monotonic: clock.monotonic,
+  });
+  return {
+    ...deps,
+    verify: verifyWith(deps.replay),
+    verifyPairing: verifyWith(pairingNonces),
+    securityAlerts,
+  };
+}
 
 /** createApp builds the agent's Hono app: API v1 under /api/v1 and the PWA at /. */
 export function createApp(deps: Deps) {
-  const { config, clock, replay, devices, log } = deps;
-  const verify: RouteDeps['verify'] = (input, lookupKey) =>
-    verifySignedRequest(input, {
-      lookupKey,
-      wallMs: clock.wall,
-      // The start time in today's wall clock: if NTP steps the clock, the bound moves with it.
-      startedAtWallMs: () => clock.wall() - (clock.monotonic() - deps.startedAtMono),
-      skewSeconds: config.security.clockSkewSeconds,
-      replay,
-    });
-  const routeDeps: RouteDeps = { ...deps, verify };
+  const { config, clock, devices, log } = deps;
+  const { security } = config;
+  const routeDeps = routeDepsFor(deps);
+  const { verify, securityAlerts } = routeDeps;
   const guardUnsigned = unsignedGuard({ publicUrl: config.publicUrl, listen: config.listen });
+  const limitUnsigned = unsignedLimit({
+    ratePerSecond: security.unsignedRatePerSecond,
+    burst: security.unsignedBurst,
+    monotonic: clock.monotonic,
+  });
 
   const api = new Hono<AppEnv>()
+    .use('/hello', limitUnsigned)
+    .use('/pair', limitUnsigned)
     .use('/hello', guardUnsigned)
     .use('/pair', guardUnsigned)
     .route('/hello', helloRoutes(routeDeps))
     .route('/pair', pairRoutes(routeDeps))
     // Everything registered after this line is signed; hello and pair above answered already.
+    .use(
+      failedSignatureLimit({
+        ratePerSecond: security.failedRatePerSecond,
+        burst: security.failedBurst,
+        monotonic: clock.monotonic,
+        isActiveKey: (keyid) => devices.lookupKey(keyid).state === 'active',
+        onRefused: (code) => securityAlerts.signatureRefused(code),
+      }),
+    )
     .use(
       requireSignature({
         verify: (input) => verify(input, (keyid) => devices.lookupKey(keyid)),
@@ -138,9 +201,8 @@ export function createApp(deps: Deps) {
     const known = toApiError(error);
     if (!known) log.error(`unexpected error on ${c.req.method} ${c.req.path}`, error);
     const answer = known ?? new ApiError('internal', 'Something went wrong inside the agent.');
-    if (answer instanceof UnlockRateLimitedError) {
-      c.header('Retry-After', String(answer.retryAfterSeconds));
-    }
+    // Every 429 says when to come back, from the limit that refused (RFC 6585 §4).
+    if (answer.status === 429) c.header('Retry-After', String(retryAfterOf(answer)));
     return c.json(errorBody(answer.code, answer.message), answer.status as 400);
   });
   return app;

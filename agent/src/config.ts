@@ -180,6 +180,27 @@ export const ConfigSchema = v.strictObject({
       rateBurst: v.optional(v.pipe(v.number(), v.minValue(1)), 100),
       /** Most (keyid, nonce) pairs remembered at once; beyond it requests are refused, never evicted. */
       maxNonces: v.optional(v.pipe(v.number(), v.integer(), v.minValue(100)), 200_000),
+      /**
+       * Unsigned requests (hello and pair) from everyone together, per second (sustained), and the
+       * burst above it; past it they are answered 429 `flood-limited` with Retry-After.
+       */
+      unsignedRatePerSecond: v.optional(v.pipe(v.number(), v.minValue(0.1)), 10),
+      unsignedBurst: v.optional(v.pipe(v.number(), v.minValue(1)), 60),
+      /**
+       * Requests that fail signature verification, from everyone together. Past it, a request
+       * whose keyid is not a paired device is answered 429 `flood-limited` before any verifying;
+       * paired devices are still verified, so a flood of forged requests cannot lock them out.
+       */
+      failedRatePerSecond: v.optional(v.pipe(v.number(), v.minValue(0.1)), 10),
+      failedBurst: v.optional(v.pipe(v.number(), v.minValue(1)), 100),
+      /**
+       * More than badSignatureAlertCount forged or unknown-key requests, faster than that many
+       * per badSignatureAlertWindowSeconds, raise the bad-signatures alert, at most once per
+       * badSignatureAlertQuietMinutes (a flood gives one push, not thousands).
+       */
+      badSignatureAlertCount: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 30),
+      badSignatureAlertWindowSeconds: v.optional(v.pipe(v.number(), v.minValue(1)), 60),
+      badSignatureAlertQuietMinutes: v.optional(v.pipe(v.number(), v.minValue(1)), 60),
       maxHeaderBytes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1024)), 8192),
       maxBodyBytes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1024)), 64 * 1024),
       /**

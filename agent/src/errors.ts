@@ -23,20 +23,51 @@ export class ValidationError extends ApiError {
 }
 
 /**
- * SignatureError is any RFC 9421 check failing; its answer carries only the code, and one fixed
- * message. An app cached from an older agent shows an unknown code's message as it stands, so
+ * SignatureError is any RFC 9421 check failing; its answer carries only the code and a fixed
+ * message (and, for a device over its rate, `rate-limited` with the Retry-After its bucket gives).
+ * An app cached from an older agent shows an unknown code's message as it stands, so
  * `signature-outdated` says what helps.
  */
 export class SignatureError extends ApiError {
   override name = 'SignatureError';
-  constructor(code: ErrorCode) {
+  constructor(
+    code: ErrorCode,
+    readonly retryAfterSeconds?: number,
+  ) {
     super(
       code,
       code === 'signature-outdated'
         ? 'This app is out of date. Close it and open it again to load the new version.'
-        : 'The request signature was not accepted.',
+        : code === 'rate-limited'
+          ? 'Too many requests from this device: wait Retry-After seconds.'
+          : 'The request signature was not accepted.',
     );
   }
+}
+
+/**
+ * FloodLimitedError refuses a request not known to come from a paired device while too many
+ * unsigned or failed-signature requests are arriving from everyone together.
+ */
+export class FloodLimitedError extends ApiError {
+  override name = 'FloodLimitedError';
+  constructor(readonly retryAfterSeconds: number) {
+    super(
+      'flood-limited',
+      `Too many requests from unknown senders: try again in ${retryAfterSeconds} s.`,
+    );
+  }
+}
+
+/**
+ * retryAfterOf is the Retry-After of a 429: the seconds the refusing limit named, a whole
+ * number of at least 1 (RFC 9110 §10.2.3 delay-seconds), or 1 when it named none.
+ */
+export function retryAfterOf(error: ApiError): number {
+  const seconds = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+  return typeof seconds === 'number' && Number.isFinite(seconds)
+    ? Math.max(1, Math.ceil(seconds))
+    : 1;
 }
 
 /** DeviceNotFoundError is a device id that is not paired (or was revoked). */

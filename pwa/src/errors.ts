@@ -52,6 +52,8 @@ export const ERROR_WORDS: Record<ErrorCode, string> = {
   'signature-invalid': `${SIGNATURE} ${TRY_AGAIN}`,
   'nonce-replayed': `The Pi saw this request twice and refused the copy. ${TRY_AGAIN}`,
   'rate-limited': 'Too many requests from this phone. Wait a moment and try again.',
+  'flood-limited':
+    'The Pi is getting a flood of requests from unknown senders and is turning new ones away. Wait a minute and try again.',
   'replay-cache-full': 'The Pi is very busy right now. Wait a moment and try again.',
   'pairing-failed': 'That code didn’t work. Codes are single-use and expire after 10 minutes.',
   'device-not-found': 'That device is no longer paired.',

@@ -22,10 +22,16 @@ const VERIFY_CONCURRENCY = 32;
 
 let pi: SandboxPi;
 beforeAll(async () => {
-  // One device mints every code, far faster than the default 20 requests/s allow.
+  // One device mints every code, far faster than the default 20 requests/s allow, and the
+  // pairings' hello and pair calls come faster than the default unsigned limit allows.
   pi = await makeSandbox({
     withoutCryptsetup: true,
-    security: { ratePerSecond: 10_000, rateBurst: 10_000 },
+    security: {
+      ratePerSecond: 10_000,
+      rateBurst: 10_000,
+      unsignedRatePerSecond: 10_000,
+      unsignedBurst: 10_000,
+    },
   });
 });
 afterAll(async () => {

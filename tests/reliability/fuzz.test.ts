@@ -225,8 +225,17 @@ describe('the agent under generated bad requests', () => {
   let agent: AgentProcess;
   let device: PairedDevice;
   beforeAll(async () => {
-    // Every signed mutation comes from one device: lift its rate limit far above the default.
-    const security = { ratePerSecond: 100_000, rateBurst: 100_000 };
+    // Every signed mutation comes from one device: lift its rate limit far above the default,
+    // and the global unsigned and failed-signature limits, so the garbage reaches the parsers.
+    const lifted = 100_000;
+    const security = {
+      ratePerSecond: lifted,
+      rateBurst: lifted,
+      unsignedRatePerSecond: lifted,
+      unsignedBurst: lifted,
+      failedRatePerSecond: lifted,
+      failedBurst: lifted,
+    };
     pi = await makeSandbox({ withoutCryptsetup: true, security });
     agent = await startAgent(pi);
     device = await pairDevice(agent.url, (await mintCode(pi)).code, 'Fuzzer');

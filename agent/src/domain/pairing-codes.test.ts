@@ -1,3 +1,4 @@
+// Pairing codes: minted, matched by proof without being used up, redeemed once, revoked after 5 failures.
 import { createHmac, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { canonicalPairingCode, computePairingProof } from '../../../shared/protocol/index.ts';
@@ -30,16 +31,29 @@ describe('PairingCodes', () => {
     expect(expiresAt).toBe(clock.wall + PAIRING_CODE_TTL_MS);
   });
 
-  it('redeems a code once, with the agent proof, and keeps its name', async () => {
+  it('redeems a matched code once, with the agent proof, and keeps its name', async () => {
     const { codes } = setup();
     const { code } = codes.mint('Kitchen tablet');
-    const first = await codes.redeem(await proofFor(code), deviceKey, agentKey);
+    const matched = await codes.match(await proofFor(code), deviceKey, agentKey);
+    expect(matched).not.toBeNull();
+    if (!matched) return;
+    const first = await codes.redeem(matched, deviceKey, agentKey);
     expect(first).toMatchObject({ ok: true, name: 'Kitchen tablet' });
     if (first.ok) expect(first.agentProof).toHaveLength(32);
-    expect(await codes.redeem(await proofFor(code), deviceKey, agentKey)).toEqual({
-      ok: false,
-      lockedOut: false,
-    });
+    expect(await codes.match(await proofFor(code), deviceKey, agentKey)).toBeNull();
+    // A second call that matched before the first redeemed gets nothing.
+    expect(await codes.redeem(matched, deviceKey, agentKey)).toEqual({ ok: false });
+  });
+
+  it('matches without using up the code or counting a failure', async () => {
+    const { codes } = setup();
+    const { code } = codes.mint();
+    const wrong = new Uint8Array(32);
+    for (let i = 0; i < 3 * MAX_PAIRING_FAILURES; i++) {
+      expect(await codes.match(wrong, deviceKey, agentKey)).toBeNull();
+      expect(await codes.match(await proofFor(code), deviceKey, agentKey)).not.toBeNull();
+    }
+    expect(codes.openCount).toBe(1);
   });
 
   it('refuses a proof made for another device key', async () => {
@@ -47,33 +61,36 @@ describe('PairingCodes', () => {
     const { code } = codes.mint();
     const other = new Uint8Array(32).fill(1);
     const proof = await computePairingProof(code, other, agentKey, hmac);
-    expect((await codes.redeem(proof, deviceKey, agentKey)).ok).toBe(false);
+    expect(await codes.match(proof, deviceKey, agentKey)).toBeNull();
   });
 
   it('expires codes by the monotonic clock, not the wall clock', async () => {
     const { codes, clock } = setup();
     const { code } = codes.mint();
+    const matched = await codes.match(await proofFor(code), deviceKey, agentKey);
     clock.wall += 365 * 24 * 3600 * 1000; // NTP steps the wall clock: codes must not care
     clock.mono += PAIRING_CODE_TTL_MS - 1;
     expect(codes.openCount).toBe(1);
     clock.mono += 1;
     expect(codes.openCount).toBe(0);
-    expect((await codes.redeem(await proofFor(code), deviceKey, agentKey)).ok).toBe(false);
+    expect(await codes.match(await proofFor(code), deviceKey, agentKey)).toBeNull();
+    // Matched in time, redeemed too late: refused.
+    if (matched) expect(await codes.redeem(matched, deviceKey, agentKey)).toEqual({ ok: false });
   });
 
   it('revokes every open code after five failed calls in total', async () => {
     const { codes } = setup();
     const { code } = codes.mint();
     codes.mint();
-    const wrong = new Uint8Array(32);
-    for (let i = 1; i < MAX_PAIRING_FAILURES; i++) {
-      expect(await codes.redeem(wrong, deviceKey, agentKey)).toEqual({
-        ok: false,
-        lockedOut: false,
-      });
-    }
-    expect(await codes.redeem(wrong, deviceKey, agentKey)).toEqual({ ok: false, lockedOut: true });
+    for (let i = 1; i < MAX_PAIRING_FAILURES; i++) expect(codes.recordFailure()).toBe(false);
+    expect(codes.openCount).toBe(2);
+    expect(codes.recordFailure()).toBe(true);
     expect(codes.openCount).toBe(0);
-    expect((await codes.redeem(await proofFor(code), deviceKey, agentKey)).ok).toBe(false);
+    expect(await codes.match(await proofFor(code), deviceKey, agentKey)).toBeNull();
+    // With nothing open, nothing is counted: the next code starts afresh.
+    expect(codes.recordFailure()).toBe(false);
+    codes.mint();
+    for (let i = 1; i < MAX_PAIRING_FAILURES; i++) expect(codes.recordFailure()).toBe(false);
+    expect(codes.recordFailure()).toBe(true);
   });
 });

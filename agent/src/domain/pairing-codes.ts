@@ -27,9 +27,16 @@ export interface PairingCodesDeps {
 
 export type RedeemResult =
   | { ok: true; name: string | undefined; agentProof: Uint8Array }
-  | { ok: false; lockedOut: boolean };
+  | { ok: false };
 
-/** PairingCodes holds the open codes in memory only: a restart revokes them all. */
+/** MatchedCode is an open code a proof was made with, not yet used up (see PairingCodes.match). */
+export type MatchedCode = Readonly<OpenCode>;
+
+/**
+ * PairingCodes holds the open codes in memory only: a restart revokes them all. Pairing is two
+ * steps so that nothing is used up before the caller has checked the rest of the request:
+ * `match` (a few HMACs, no state changed) and then `redeem`, which uses the code up.
+ */
 export class PairingCodes {
   private open: OpenCode[] = [];
   private failures = 0;
@@ -55,14 +62,16 @@ export class PairingCodes {
   }
 
   /**
-   * redeem finds the open code that the device's proof was made with and uses it up. The code
-   * itself never travels: only HMAC(code, context ‖ devicePublicKey ‖ agentKey) does.
+   * match finds the open code that the device's proof was made with, or null. The code itself
+   * never travels: only HMAC(code, context ‖ devicePublicKey ‖ agentKey) does. It costs one
+   * HMAC per open code (at most 10), uses nothing up and counts nothing: a failed pair call is
+   * counted once by its caller, through recordFailure, whatever made it fail.
    */
-  async redeem(
+  async match(
     proof: Uint8Array,
     devicePublicKey: Uint8Array,
     agentKey: Uint8Array,
-  ): Promise<RedeemResult> {
+  ): Promise<MatchedCode | null> {
     this.dropExpired();
     for (const candidate of this.open) {
       const expected = await computePairingProof(
@@ -71,22 +80,36 @@ export class PairingCodes {
         agentKey,
         this.deps.hmac,
       );
-      if (!bytesEqual(expected, proof)) continue;
-      this.open = this.open.filter((c) => c !== candidate);
-      if (this.open.length === 0) this.failures = 0;
-      const agentProof = await computeAgentProof(
-        candidate.code,
-        agentKey,
-        devicePublicKey,
-        this.deps.hmac,
-      );
-      return { ok: true, name: candidate.name, agentProof };
+      if (bytesEqual(expected, proof)) return candidate;
     }
-    return { ok: false, lockedOut: this.recordFailure() };
+    return null;
+  }
+
+  /**
+   * redeem uses up a matched code and answers the agent's proof for the device. It fails when
+   * the code was used, revoked or expired since it matched (another call got there first).
+   */
+  async redeem(
+    matched: MatchedCode,
+    devicePublicKey: Uint8Array,
+    agentKey: Uint8Array,
+  ): Promise<RedeemResult> {
+    this.dropExpired();
+    if (!this.open.includes(matched as OpenCode)) return { ok: false };
+    this.open = this.open.filter((c) => c !== matched);
+    if (this.open.length === 0) this.failures = 0;
+    const agentProof = await computeAgentProof(
+      matched.code,
+      agentKey,
+      devicePublicKey,
+      this.deps.hmac,
+    );
+    return { ok: true, name: matched.name, agentProof };
   }
 
   /** recordFailure counts a failed pair call; the fifth revokes every open code. */
   recordFailure(): boolean {
+    this.dropExpired();
     if (this.open.length === 0) return false;
     this.failures += 1;
     if (this.failures < MAX_PAIRING_FAILURES) return false;

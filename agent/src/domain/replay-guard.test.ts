@@ -1,3 +1,4 @@
+// The replay cache: each nonce once, expiry by the monotonic clock, per-device buckets that stay few.
 import { describe, expect, it } from 'vitest';
 import { ReplayGuard, type ReplayGuardOptions } from './replay-guard.ts';
 
@@ -74,6 +75,38 @@ describe('ReplayGuard', () => {
     clock.now += 60_000;
     for (let i = 10; i < 13; i++) expect(guard.admit('device-a', NONCE(i))).toBe('ok');
     expect(guard.admit('device-a', NONCE(13))).toBe('rate-limited');
+  });
+
+  it('says when a rate-limited device may try again', () => {
+    const { guard, clock } = setup({ ratePerSecond: 0.25, burst: 1 });
+    expect(guard.admit('device-a', NONCE(1))).toBe('ok');
+    expect(guard.admit('device-a', NONCE(2))).toBe('rate-limited');
+    expect(guard.retryAfterSeconds('device-a')).toBe(4);
+    clock.now += 3_500;
+    expect(guard.retryAfterSeconds('device-a')).toBe(1);
+    clock.now += 500;
+    expect(guard.admit('device-a', NONCE(2))).toBe('ok');
+  });
+
+  it('keeps a bucket only for admitted devices, and drops it once it is full again', () => {
+    const { guard, clock } = setup({ ratePerSecond: 10, burst: 20, maxEntries: 5 });
+    for (let i = 0; i < 5; i++) expect(guard.admit(`device-${i}`, NONCE(i))).toBe('ok');
+    // Refused requests (cache full, replays) leave no bucket behind.
+    for (let i = 5; i < 1000; i++)
+      expect(guard.admit(`key-${i}`, NONCE(i))).toBe('replay-cache-full');
+    expect(guard.admit('device-0', NONCE(0))).toBe('nonce-replayed');
+    expect(guard.bucketCount).toBe(5);
+    // One token back in 100 ms, full (20 tokens) after 2 s: then a bucket is worth nothing.
+    clock.now += 1_999;
+    expect(guard.bucketCount).toBe(5);
+    clock.now += 1;
+    expect(guard.bucketCount).toBe(0);
+  });
+
+  it('keeps at most maxBuckets buckets even with many busy devices', () => {
+    const { guard } = setup({ ratePerSecond: 0.1, burst: 2, maxEntries: 100_000, maxBuckets: 64 });
+    for (let i = 0; i < 5000; i++) expect(guard.admit(`device-${i}`, NONCE(i))).toBe('ok');
+    expect(guard.bucketCount).toBe(64);
   });
 
   it('does not spend a token on a refused request', () => {

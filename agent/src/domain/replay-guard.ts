@@ -1,4 +1,5 @@
 // Remembers (keyid, nonce) pairs of verified requests so none is accepted twice (ARCHITECTURE §4).
+import { TokenBuckets } from './token-bucket.ts';
 
 export interface ReplayGuardOptions {
   /** How long a pair is remembered: at least the whole window in which `created` is accepted. */
@@ -11,14 +12,14 @@ export interface ReplayGuardOptions {
   burst: number;
   /** Monotonic ms: wall-clock steps must not expire a pair early or keep it forever. */
   monotonic: () => number;
+  /** Most devices rate-limited at once (a hard cap; idle ones are dropped long before). */
+  maxBuckets?: number;
 }
 
 export type AdmitResult = 'ok' | 'nonce-replayed' | 'rate-limited' | 'replay-cache-full';
 
-interface Bucket {
-  tokens: number;
-  updatedAt: number;
-}
+/** More devices than anyone pairs: the cap only matters if something else went wrong. */
+const DEFAULT_MAX_BUCKETS = 1024;
 
 /**
  * ReplayGuard is the last step of verification: only a request whose signature verified may use
@@ -28,8 +29,8 @@ interface Bucket {
  */
 export class ReplayGuard {
   private readonly seen = new Map<string, number>();
-  // One bucket per device that ever made a verified request: bounded by the paired devices.
-  private readonly buckets = new Map<string, Bucket>();
+  // A bucket only for a key whose request verified and was admitted, dropped once it is full again.
+  private readonly buckets: TokenBuckets;
   private lastNow = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: ReplayGuardOptions) {
@@ -37,14 +38,21 @@ export class ReplayGuard {
     if (!(ttlMs > 0)) throw new RangeError('ttlMs must be positive');
     if (!Number.isInteger(maxEntries) || maxEntries < 1)
       throw new RangeError('maxEntries must be a positive integer');
-    if (!(ratePerSecond > 0)) throw new RangeError('ratePerSecond must be positive');
-    if (!(burst >= 1)) throw new RangeError('burst must be at least 1');
+    this.buckets = new TokenBuckets(
+      { ratePerSecond, burst },
+      options.maxBuckets ?? DEFAULT_MAX_BUCKETS,
+    );
   }
 
   /** size is how many pairs are remembered right now (after dropping expired ones). */
   get size(): number {
     this.sweep(this.now());
     return this.seen.size;
+  }
+
+  /** bucketCount is how many devices are being rate-limited right now. */
+  get bucketCount(): number {
+    return this.buckets.size(this.now());
   }
 
   /** admit records a verified request's nonce, or says why the request must be refused. */
@@ -54,12 +62,16 @@ export class ReplayGuard {
     // Nonces are base64url (checked before), so the last newline splits this key unambiguously.
     const key = `${keyid}\n${nonce}`;
     if (this.seen.has(key)) return 'nonce-replayed';
-    const bucket = this.refill(keyid, now);
-    if (bucket.tokens < 1) return 'rate-limited';
+    if (!this.buckets.hasToken(keyid, now)) return 'rate-limited';
     if (this.seen.size >= this.options.maxEntries) return 'replay-cache-full';
-    bucket.tokens -= 1;
+    this.buckets.take(keyid, now);
     this.seen.set(key, now + this.options.ttlMs);
     return 'ok';
+  }
+
+  /** retryAfterSeconds is when a device that was answered 'rate-limited' may try again. */
+  retryAfterSeconds(keyid: string): number {
+    return this.buckets.retryAfterSeconds(keyid, this.now());
   }
 
   // A clock that went backwards would break "insertion order is expiry order"; never let it.
@@ -73,20 +85,5 @@ export class ReplayGuard {
       if (expiresAt > now) return;
       this.seen.delete(key);
     }
-  }
-
-  private refill(keyid: string, now: number): Bucket {
-    const { burst, ratePerSecond } = this.options;
-    let bucket = this.buckets.get(keyid);
-    if (bucket === undefined) {
-      bucket = { tokens: burst, updatedAt: now };
-      this.buckets.set(keyid, bucket);
-    }
-    bucket.tokens = Math.min(
-      burst,
-      bucket.tokens + ((now - bucket.updatedAt) * ratePerSecond) / 1000,
-    );
-    bucket.updatedAt = now;
-    return bucket;
   }
 }

@@ -203,7 +203,12 @@ describe('verifySignedRequest refuses', () => {
   it('too many requests from one device, and a full replay cache', async () => {
     const limited = await setup({ burst: 1 });
     expect(limited.verify(await limited.signed()).ok).toBe(true);
-    expect(limited.verify(await limited.signed())).toEqual({ ok: false, code: 'rate-limited' });
+    // With the bucket's Retry-After: a token comes back at 10 a second, so in 1 s.
+    expect(limited.verify(await limited.signed())).toEqual({
+      ok: false,
+      code: 'rate-limited',
+      retryAfterSeconds: 1,
+    });
     const full = await setup({ maxEntries: 1 });
     expect(full.verify(await full.signed()).ok).toBe(true);
     expect(full.verify(await full.signed())).toEqual({ ok: false, code: 'replay-cache-full' });

@@ -49,7 +49,9 @@ export interface VerifyDeps {
   replay: ReplayGuard;
 }
 
-export type VerifyResult = { ok: true; keyid: string } | { ok: false; code: ErrorCode };
+export type VerifyResult =
+  | { ok: true; keyid: string }
+  | { ok: false; code: ErrorCode; retryAfterSeconds?: number };
 
 interface Claims {
   keyid: string;
@@ -177,7 +179,13 @@ export function verifySignedRequest(input: SignedRequestInput, deps: VerifyDeps)
   if (problem !== null) return fail(problem);
   if (!signatureVerifies(input, claims, found.key)) return fail('signature-invalid');
   const admitted = deps.replay.admit(claims.keyid, claims.nonce);
-  return admitted === 'ok' ? { ok: true, keyid: claims.keyid } : fail(admitted);
+  if (admitted === 'ok') return { ok: true, keyid: claims.keyid };
+  if (admitted !== 'rate-limited') return fail(admitted);
+  return {
+    ok: false,
+    code: admitted,
+    retryAfterSeconds: deps.replay.retryAfterSeconds(claims.keyid),
+  };
 }
 
 /** publicKeyObject makes a node:crypto verification key from a raw 32-byte Ed25519 public key. */

@@ -9,7 +9,7 @@ export type AppVariables = { deviceId: string; body: Uint8Array | null; authorit
 
 export type VerifyRequest = (
   input: SignedRequestInput,
-) => { ok: true; keyid: string } | { ok: false; code: ErrorCode };
+) => { ok: true; keyid: string } | { ok: false; code: ErrorCode; retryAfterSeconds?: number };
 
 /**
  * readRequest gathers what a signature covers: method, raw path and query, headers, body bytes,
@@ -45,7 +45,7 @@ export function requireSignature(options: {
   return async function requireSignature(c, next) {
     const input = await readRequest(c.req.raw, c.get('authority'));
     const result = verify(input);
-    if (!result.ok) throw new SignatureError(result.code);
+    if (!result.ok) throw new SignatureError(result.code, result.retryAfterSeconds);
     onVerified(result.keyid);
     c.set('deviceId', result.keyid);
     c.set('body', input.body);

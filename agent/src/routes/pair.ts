@@ -9,9 +9,15 @@ import { PairingFailedError, SignatureError } from '../errors.ts';
 import { readRequest } from '../middleware/signature.ts';
 import { parseJsonBody } from './json-body.ts';
 
-/** pairRoutes pairs a device whose request is signed by its new key and carries the code's proof. */
+/**
+ * pairRoutes pairs a device whose request is signed by its new key and carries the code's proof.
+ * The checks run cheapest first, so a caller without a code costs the agent next to nothing:
+ * no open code → answered before the body is read; wrong proof → a few HMACs, no Ed25519 and no
+ * nonce kept; only a request whose proof matched an open code is verified (Ed25519), and its
+ * nonce goes into pairing's own small nonce store, never the one signed device requests share.
+ */
 export function pairRoutes(deps: RouteDeps) {
-  const { pairing, devices, audit, clock } = deps;
+  const { pairing, devices, audit, clock, securityAlerts } = deps;
 
   async function pairDevice(
     request: Request,
@@ -23,41 +29,32 @@ export function pairRoutes(deps: RouteDeps) {
     // The schema has checked both are base64url of 32 bytes.
     const publicKey = fromBase64url(body.publicKey) as Uint8Array;
     const proof = fromBase64url(body.proof) as Uint8Array;
-    const keyid = await keyIdFor(publicKey, sha256);
+    const matched = await pairing.match(proof, publicKey, deps.agentKey);
+    if (!matched) throw new PairingFailedError();
     // Proof of possession: the request is signed by the key being paired.
+    const keyid = await keyIdFor(publicKey, sha256);
     const key = publicKeyObject(publicKey);
-    const signed = deps.verify(input, (id) =>
+    const signed = deps.verifyPairing(input, (id) =>
       id === keyid ? { state: 'active', key } : { state: 'unknown' },
     );
-    if (!signed.ok) throw new SignatureError(signed.code);
-    const result = await pairing.redeem(proof, publicKey, deps.agentKey);
-    if (!result.ok) {
-      if (result.lockedOut) await lockedOut();
-      throw new PairingFailedError();
-    }
+    if (!signed.ok) throw new SignatureError(signed.code, signed.retryAfterSeconds);
+    const result = await pairing.redeem(matched, publicKey, deps.agentKey);
+    if (!result.ok) throw new PairingFailedError();
     const name = result.name ?? body.name;
     await devices.add({ id: keyid, name, publicKey: body.publicKey, pairedAt: clock.wall() });
     await audit.record('device-paired', `“${name}” was paired.`, keyid);
     return { deviceId: keyid, name, agentProof: toBase64url(result.agentProof) };
   }
 
-  async function lockedOut() {
-    await audit.record(
-      'pairing-locked',
-      'Five pairing attempts failed: every open code was revoked.',
-    );
-  }
-
   return new Hono<AppEnv>().post('/', async (c) => {
-    const codesWereOpen = pairing.openCount > 0;
+    // With no open code nothing can be guessed, so nothing is read, counted or logged.
+    if (pairing.openCount === 0) throw new PairingFailedError();
     try {
       const paired = await pairDevice(c.req.raw, c.get('authority'), c.req.header('content-type'));
       return c.json(paired, 201);
     } catch (error) {
-      // Every failed pair call counts towards the limit, whatever failed (a redeem counted itself).
-      // With no open code nothing can be guessed, so nothing is counted or logged.
-      if (!codesWereOpen) throw error;
-      if (!(error instanceof PairingFailedError) && pairing.recordFailure()) await lockedOut();
+      // Every failed pair call counts towards the limit, whatever failed.
+      if (pairing.recordFailure()) await securityAlerts.pairingLocked();
       await audit.record('pairing-failed', 'A pairing attempt failed.');
       throw error;
     }

@@ -19,6 +19,7 @@ const KIND_WORDS: Record<AuditKind, string> = {
   'pairing-code-created': 'Pairing code made',
   'pairing-failed': 'Pairing failed',
   'pairing-locked': 'Pairing locked',
+  'bad-signatures': 'Forged requests refused',
   'state-recovered': 'State recovered',
   unlocked: 'Drive unlocked',
   'unlock-failed': 'Unlock failed',
@@ -29,6 +30,7 @@ const KIND_WORDS: Record<AuditKind, string> = {
 const SECURITY_KINDS = new Set<AuditKind>([
   'pairing-failed',
   'pairing-locked',
+  'bad-signatures',
   'state-recovered',
   'unlock-failed',
 ]);

@@ -9,6 +9,7 @@ import {
   type AlertSubject,
   alertWords,
   CRITICAL_KINDS,
+  type EventKind,
 } from '../../../../shared/alerts.ts';
 import {
   type AlertThresholds,
@@ -105,12 +106,7 @@ export class AlertEngine {
    * a pairing: each new device is told, or a second one paired right after the owner's would
    * go unnoticed.
    */
-  event(
-    kind: 'unlock-failed' | 'device-paired' | 'immich-back',
-    subject: AlertSubject,
-    mono: number,
-    wall: number,
-  ): AlertChange {
+  event(kind: EventKind, subject: AlertSubject, mono: number, wall: number): AlertChange {
     this.lastWall = Math.max(this.lastWall, wall);
     const last = this.eventNotifiedAt.get(kind);
     const notify =

@@ -6,6 +6,7 @@ import {
   type Alert,
   type AlertSubject,
   DECLARATIVE_PUSH_MAGIC,
+  type EventKind,
   MAX_PUSH_PAYLOAD_BYTES,
   type PushPayload,
 } from '../../../../shared/alerts.ts';
@@ -73,8 +74,8 @@ export class AlertService {
     this.dispatch(engine.lockStarted(clock.monotonic(), clock.wall()));
   }
 
-  /** event records an event alert (unlock-failed, device-paired, immich-back) and pushes it. */
-  event(kind: 'unlock-failed' | 'device-paired' | 'immich-back', subject: AlertSubject): void {
+  /** event records an event alert (unlock-failed, device-paired, pairing-locked, …) and pushes it. */
+  event(kind: EventKind, subject: AlertSubject): void {
     const { clock, engine } = this.options;
     this.dispatch([engine.event(kind, subject, clock.monotonic(), clock.wall())]);
   }
