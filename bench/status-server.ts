@@ -7,7 +7,7 @@ import { type AppEnv, createApp, type Deps, type RouteDeps } from '../agent/src/
 import { loadConfig } from '../agent/src/config.ts';
 import { ApiError } from '../agent/src/errors.ts';
 import { createDeps } from '../agent/src/main.ts';
-import { requestLimits } from '../agent/src/middleware/request-limits.ts';
+import { filesOnly, requestLimits } from '../agent/src/middleware/request-limits.ts';
 import { securityHeaders } from '../agent/src/middleware/security-headers.ts';
 import { pwaRoutes } from '../agent/src/routes/static.ts';
 import { statusRoutes } from '../agent/src/routes/status.ts';
@@ -29,6 +29,7 @@ export function unsignedStatusApp(deps: Deps) {
   app.use(securityHeaders());
   app.use('/api/*', requestLimits(deps.config.security));
   app.route('/api/v1', api);
+  app.use(filesOnly());
   app.route('/', pwaRoutes(deps.config.pwaDir));
   app.notFound((c) => c.json({ error: { code: 'not-found', message: 'Nothing here.' } }, 404));
   app.onError((error, c) => {

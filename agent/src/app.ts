@@ -9,7 +9,7 @@ import { type SignedRequestInput, verifySignedRequest } from './domain/signature
 import type { UnlockKey } from './domain/unlock-key.ts';
 import { ApiError } from './errors.ts';
 import { loginAllowlist } from './middleware/login-allowlist.ts';
-import { requestLimits } from './middleware/request-limits.ts';
+import { filesOnly, requestLimits } from './middleware/request-limits.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { type AppVariables, requireSignature } from './middleware/signature.ts';
 import { unsignedGuard } from './middleware/unsigned-guard.ts';
@@ -129,6 +129,7 @@ export function createApp(deps: Deps) {
   app.use('/api/*', requestLimits(config.security));
   app.use('/api/*', loginAllowlist(config.security.allowedLogins));
   app.route('/api/v1', api);
+  app.use(filesOnly());
   app.route('/', pwaRoutes(config.pwaDir));
   app.notFound((c) => c.json(errorBody('not-found', 'There is nothing here.'), 404));
   app.onError((error, c) => {

@@ -1,9 +1,10 @@
 // Every API call but hello and pair must carry a valid RFC 9421 signature from a paired device.
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { ErrorCode } from '../../../shared/errors.ts';
 import type { SignedRequestInput } from '../domain/signature.ts';
 import { SignatureError } from '../errors.ts';
 
+/** body: set by requestLimits for every API request; deviceId: by requireSignature. */
 export type AppVariables = { deviceId: string; body: Uint8Array | null };
 
 export type VerifyRequest = (
@@ -11,13 +12,14 @@ export type VerifyRequest = (
 ) => { ok: true; keyid: string } | { ok: false; code: ErrorCode };
 
 /**
- * readRequest gathers what a signature covers: method, raw path and query, headers, body bytes.
- * Not the authority: behind tailscale serve the URL's host is `localhost` (from `Host`), not the
- * name the phone signed for, and our profile never covers `@authority` anyway.
+ * readRequest gathers what a signature covers: method, raw path and query, headers, and the body
+ * bytes requestLimits read (null when none: a GET's Request body is never touched, see
+ * read-body.ts). Not the authority: behind tailscale serve the URL's host is `localhost` (from
+ * `Host`), not the name the phone signed for, and our profile never covers `@authority` anyway.
  */
-export async function readRequest(request: Request): Promise<SignedRequestInput> {
+export function readRequest(c: Context<{ Variables: AppVariables }>): SignedRequestInput {
+  const request = c.req.raw;
   const url = new URL(request.url);
-  const bytes = new Uint8Array(await request.arrayBuffer());
   const headers: Record<string, string> = {};
   request.headers.forEach((value, name) => {
     headers[name] = value;
@@ -27,7 +29,7 @@ export async function readRequest(request: Request): Promise<SignedRequestInput>
     path: url.pathname,
     query: url.search,
     headers,
-    body: bytes.length > 0 ? bytes : null,
+    body: c.get('body') ?? null,
   };
 }
 
@@ -38,12 +40,10 @@ export function requireSignature(options: {
 }): MiddlewareHandler<{ Variables: AppVariables }> {
   const { verify, onVerified } = options;
   return async function requireSignature(c, next) {
-    const input = await readRequest(c.req.raw);
-    const result = verify(input);
+    const result = verify(readRequest(c));
     if (!result.ok) throw new SignatureError(result.code);
     onVerified(result.keyid);
     c.set('deviceId', result.keyid);
-    c.set('body', input.body);
     await next();
   };
 }
