@@ -1,8 +1,11 @@
-// The benchmark run (bench/run.mjs bundles and calls it): eight benches, each with its baseline.
+// The benchmark run (bench/run.mjs bundles and calls it): ten benches, each with its baseline.
 import { join } from 'node:path';
 import { createSandboxPi } from '../tests/fixtures/sandbox-pi/index.ts';
 import { benchAlerts } from './alerts.ts';
 import { benchBackups } from './backups.ts';
+import { unitNodeFlags } from './flood.ts';
+import { benchLatencyUnderFlood } from './latency-under-flood.ts';
+import { benchMemoryUnderFlood } from './memory-under-flood.ts';
 import { benchPwaSize } from './pwa-size.ts';
 import { type BenchResult, machineFacts, printSummary } from './report.ts';
 import { benchColdStart, benchIdleRss } from './start-and-memory.ts';
@@ -15,8 +18,15 @@ export interface BenchPaths {
   statusServer: string;
 }
 
-/** runBenchmarks runs the benches on fresh sandbox Pis and prints a summary table. */
-export async function runBenchmarks(paths: BenchPaths): Promise<void> {
+/**
+ * runBenchmarks runs the benches on fresh sandbox Pis and prints a summary table; `only` names
+ * the benches to run by number (`npm run bench -- 9 10`), all of them when empty.
+ */
+export async function runBenchmarks(
+  paths: BenchPaths,
+  only: readonly string[] = [],
+): Promise<void> {
+  const wanted = (bench: number) => only.length === 0 || only.includes(String(bench));
   const agentBin = join(paths.repoRoot, 'dist/agent/immich-pi-agent.mjs');
   const pwaDir = join(paths.repoRoot, 'dist/pwa');
   console.log(`Benchmarks on ${machineFacts()}`);
@@ -25,22 +35,32 @@ export async function runBenchmarks(paths: BenchPaths): Promise<void> {
   const results: BenchResult[] = [];
   try {
     // First, while the sandbox's state is still empty: it times the first-ever start too.
-    results.push(await benchColdStart(agentBin, sandbox.configPath));
-    results.push(await benchIdleRss(agentBin, sandbox.configPath));
-    results.push(
-      ...(await benchStatusThroughput({
-        agentBin,
-        statusServer: paths.statusServer,
-        configPath: sandbox.configPath,
-      })),
-    );
-    results.push(await benchPwaSize(pwaDir));
+    if (wanted(1)) results.push(await benchColdStart(agentBin, sandbox.configPath));
+    if (wanted(2)) results.push(await benchIdleRss(agentBin, sandbox.configPath));
+    if (wanted(3)) {
+      results.push(
+        ...(await benchStatusThroughput({
+          agentBin,
+          statusServer: paths.statusServer,
+          configPath: sandbox.configPath,
+        })),
+      );
+    }
+    if (wanted(4)) results.push(await benchPwaSize(pwaDir));
+    // The agent as its unit runs it: with the heap caps of nix/units.nix.
+    const nodeFlags = await unitNodeFlags(paths.repoRoot);
+    if (wanted(9)) {
+      results.push(await benchMemoryUnderFlood(agentBin, sandbox.configPath, nodeFlags));
+    }
+    if (wanted(10)) {
+      results.push(await benchLatencyUnderFlood(agentBin, sandbox.configPath, nodeFlags));
+    }
   } finally {
     await sandbox.remove();
   }
   // Its own sandbox: a real LUKS2 image with a ~1 s KDF, which no other bench wants.
-  results.push(await benchUnlock(agentBin));
-  results.push(...(await benchAlerts(agentBin)));
-  results.push(await benchBackups(agentBin));
+  if (wanted(5)) results.push(await benchUnlock(agentBin));
+  if (wanted(6) || wanted(7)) results.push(...(await benchAlerts(agentBin)));
+  if (wanted(8)) results.push(await benchBackups(agentBin));
   printSummary(results);
 }

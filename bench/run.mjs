@@ -26,10 +26,10 @@ try {
     },
   });
   const { runBenchmarks } = await import(pathToFileURL(join(outdir, 'main.mjs')).href);
-  await runBenchmarks({
-    repoRoot: join(benchDir, '..'),
-    statusServer: join(outdir, 'status-server.mjs'),
-  });
+  await runBenchmarks(
+    { repoRoot: join(benchDir, '..'), statusServer: join(outdir, 'status-server.mjs') },
+    process.argv.slice(2),
+  );
 } finally {
   await rm(outdir, { recursive: true, force: true });
 }

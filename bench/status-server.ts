@@ -14,7 +14,7 @@ import { loadConfig } from '../agent/src/config.ts';
 import { ApiError } from '../agent/src/errors.ts';
 import { createDeps } from '../agent/src/main.ts';
 import { hostGuard } from '../agent/src/middleware/host-guard.ts';
-import { requestLimits } from '../agent/src/middleware/request-limits.ts';
+import { filesOnly, requestLimits } from '../agent/src/middleware/request-limits.ts';
 import { securityHeaders } from '../agent/src/middleware/security-headers.ts';
 import { pwaRoutes } from '../agent/src/routes/static.ts';
 import { statusRoutes } from '../agent/src/routes/status.ts';
@@ -38,6 +38,7 @@ export function unsignedStatusApp(deps: Deps) {
   app.use(hostGuard({ publicUrl: deps.config.publicUrl, listen: deps.config.listen }));
   app.use('/api/*', requestLimits(deps.config.security));
   app.route('/api/v1', api);
+  app.use(filesOnly());
   app.route('/', pwaRoutes(deps.config.pwaDir));
   app.notFound((c) => c.json({ error: { code: 'not-found', message: 'Nothing here.' } }, 404));
   app.onError((error, c) => {

@@ -69,7 +69,7 @@ function combineRounds(rounds: LoadResult[]) {
 }
 
 /** writeBenchConfig copies the sandbox config with limits raised so one device may send 32,000. */
-async function writeBenchConfig(
+export async function writeBenchConfig(
   configPath: string,
 ): Promise<{ path: string; adminSocket: string }> {
   const raw = JSON.parse(await readFile(configPath, 'utf8'));
@@ -85,8 +85,15 @@ async function startBenchServer(script: string, mode: string, config: string): P
   return { url, code: code === '-' ? null : code, child };
 }
 
-async function startRealAgent(agentBin: string, config: string, adminSocket: string) {
-  const { child, line } = await startNode([agentBin, 'serve', '--config', config], AGENT_READY);
+/** startRealAgent starts the bundled agent and mints a pairing code through its admin socket. */
+export async function startRealAgent(
+  agentBin: string,
+  config: string,
+  adminSocket: string,
+  nodeFlags: readonly string[] = [],
+) {
+  const argv = [...nodeFlags, agentBin, 'serve', '--config', config];
+  const { child, line } = await startNode(argv, AGENT_READY);
   try {
     const minted = (await askAgent(adminSocket, { cmd: 'pair' })) as PairingCodeForCli;
     return { url: AGENT_READY.exec(line)?.[1] ?? '', code: minted.code, child };

@@ -11,7 +11,7 @@ import { ApiError, retryAfterOf } from './errors.ts';
 import { failedSignatureLimit, unsignedLimit } from './middleware/flood-limits.ts';
 import { hostGuard } from './middleware/host-guard.ts';
 import { loginAllowlist } from './middleware/login-allowlist.ts';
-import { requestLimits } from './middleware/request-limits.ts';
+import { filesOnly, requestLimits } from './middleware/request-limits.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { type AppVariables, requireSignature } from './middleware/signature.ts';
 import { unsignedGuard } from './middleware/unsigned-guard.ts';
@@ -195,6 +195,7 @@ export function createApp(deps: Deps) {
   app.use('/api/*', requestLimits(config.security));
   app.use('/api/*', loginAllowlist(config.security.allowedLogins));
   app.route('/api/v1', api);
+  app.use(filesOnly());
   app.route('/', pwaRoutes(config.pwaDir));
   app.notFound((c) => c.json(errorBody('not-found', 'There is nothing here.'), 404));
   app.onError((error, c) => {

@@ -3,7 +3,8 @@
 // bad input the fuzz test found.
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { Agent, type RequestOptions, request } from 'node:http';
+import { Agent, type RequestOptions, request, STATUS_CODES } from 'node:http';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AuditEntry, ROUTES, type StatusResponse } from '../../shared/api.ts';
@@ -48,6 +49,20 @@ function rawRequest(
     });
     req.on('error', reject);
     req.end(body);
+  });
+}
+
+/** untilClosed writes `text` on a fresh TCP connection and answers all it reads until the agent closes it. */
+function untilClosed(url: string, text: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.write(text));
+    let answer = '';
+    socket.setEncoding('utf8').on('data', (chunk: string) => {
+      answer += chunk;
+    });
+    socket.once('error', reject);
+    socket.once('close', () => resolve(answer));
   });
 }
 
@@ -227,6 +242,27 @@ describe('bad input the fuzz test found', () => {
     });
     expect(res.status).toBe(400);
     expect(JSON.parse(res.body || 'null')).toMatchObject({ error: { code: 'bad-request' } });
+  });
+
+  it('refuses a body on a GET or outside /api/ without reading it: answered and closed before it is sent', async () => {
+    // Only the headers of a 10 MB body go out: a close while all of it is still unsent shows
+    // that the agent did not wait for it (Node would otherwise read and drop it all).
+    const cases = [
+      ['POST / HTTP/1.1', 405, 'method-not-allowed'],
+      ['GET /index.html HTTP/1.1', 413, 'payload-too-large'],
+      [`GET ${ROUTES.hello} HTTP/1.1`, 413, 'payload-too-large'],
+    ] as const;
+    for (const [line, status, code] of cases) {
+      const answer = await untilClosed(
+        agent.url,
+        `${line}\r\nHost: 127.0.0.1\r\nContent-Length: 10000000\r\n\r\n`,
+      );
+      const [head = '', body = ''] = answer.split('\r\n\r\n');
+      expect(head.split('\r\n')[0]).toBe(`HTTP/1.1 ${status} ${STATUS_CODES[status]}`);
+      expect(head).toMatch(/^connection: close$/im);
+      expect(JSON.parse(body)).toMatchObject({ error: { code } });
+    }
+    expect(agent.stderr()).not.toContain('unexpected error');
   });
 
   it('still answers on a kept-alive connection after refusing a large body', async () => {

@@ -3,7 +3,7 @@ import { chmod } from 'node:fs/promises';
 import type { Server as HttpServer } from 'node:http';
 import { createServer, STATUS_CODES } from 'node:http';
 import type { Server, Socket } from 'node:net';
-import { getRequestListener } from '@hono/node-server';
+import { getRequestListener, type Http2Bindings, type HttpBindings } from '@hono/node-server';
 import { ERROR_STATUS, type ErrorCode } from '../../../shared/errors.ts';
 import type { Config } from '../config.ts';
 import { removeStaleSocket } from './admin-socket.ts';
@@ -13,17 +13,45 @@ export interface Listening {
   close(): Promise<void>;
 }
 
-/** listenHttp serves `fetch` where the config says and resolves once it accepts connections. */
+export interface HttpTimeouts {
+  /** From the connection's (or the request's) first byte to the end of its headers. */
+  headersMs: number;
+  /** From the request's first byte to the end of its body. */
+  requestMs: number;
+  /**
+   * Node checks both only every this often, so a slow client is closed between the limit and
+   * the limit plus this. Its default, 30 s, closed slow headers after 10 to 40 s and slow bodies
+   * after 30 to 60 s (issue 15).
+   */
+  checkEveryMs: number;
+}
+
+/** HTTP_TIMEOUTS are the limits docs/api.md promises: 10 s for headers, 30 s for a whole request. */
+export const HTTP_TIMEOUTS: HttpTimeouts = {
+  headersMs: 10_000,
+  requestMs: 30_000,
+  checkEveryMs: 500,
+};
+
+/**
+ * listenHttp serves `fetch` where the config says and resolves once it accepts connections.
+ * `fetch` gets Node's request and response as its env (HttpBindings), so the body can be read
+ * from the stream itself (middleware/read-body.ts). Slow clients get a 408 `request-timeout`.
+ */
 export async function listenHttp(
-  fetch: (request: Request) => Response | Promise<Response>,
+  fetch: (request: Request, env: HttpBindings | Http2Bindings) => Response | Promise<Response>,
   where: Config['listen'],
+  timeouts: HttpTimeouts = HTTP_TIMEOUTS,
 ): Promise<Listening> {
   // A request the adapter cannot turn into a Request (a bad Host, a `*` target) gets our JSON 400.
   const server: HttpServer = createServer(
+    {
+      headersTimeout: timeouts.headersMs,
+      requestTimeout: timeouts.requestMs,
+      connectionsCheckingInterval: timeouts.checkEveryMs,
+    },
     getRequestListener(fetch, { errorHandler: () => jsonError('bad-request') }),
   );
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 10_000;
   server.on('clientError', answerClientError);
   if ('socket' in where) await removeStaleSocket(where.socket);
   await new Promise<void>((resolve, reject) => {

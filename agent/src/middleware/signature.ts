@@ -1,10 +1,13 @@
 // Every API call but hello and pair must carry a valid RFC 9421 signature from a paired device.
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { ErrorCode } from '../../../shared/errors.ts';
 import type { SignedRequestInput } from '../domain/signature.ts';
 import { SignatureError } from '../errors.ts';
 
-/** `authority` is set by hostGuard for every request: the agent's own name it was sent to. */
+/**
+ * body: set by requestLimits for every API request; authority: by hostGuard for every request
+ * (the agent's own name it was sent to); deviceId: by requireSignature.
+ */
 export type AppVariables = { deviceId: string; body: Uint8Array | null; authority: string };
 
 export type VerifyRequest = (
@@ -12,27 +15,26 @@ export type VerifyRequest = (
 ) => { ok: true; keyid: string } | { ok: false; code: ErrorCode; retryAfterSeconds?: number };
 
 /**
- * readRequest gathers what a signature covers: method, raw path and query, headers, body bytes,
- * and `authority`, which the caller passes from hostGuard (`c.get('authority')`): never the URL's
- * host, which behind tailscale serve is `localhost`, not the name the phone signed for.
+/**
+ * readRequest gathers what a signature covers: method, raw path and query, headers, the body
+ * bytes requestLimits read (null when none: a GET's Request body is never touched, see
+ * read-body.ts), and the `authority` hostGuard chose: never the URL's host, which behind
+ * tailscale serve is `localhost`, not the name the phone signed for.
  */
-export async function readRequest(
-  request: Request,
-  authority: string,
-): Promise<SignedRequestInput> {
+export function readRequest(c: Context<{ Variables: AppVariables }>): SignedRequestInput {
+  const request = c.req.raw;
   const url = new URL(request.url);
-  const bytes = new Uint8Array(await request.arrayBuffer());
   const headers: Record<string, string> = {};
   request.headers.forEach((value, name) => {
     headers[name] = value;
   });
   return {
     method: request.method,
-    authority,
+    authority: c.get('authority'),
     path: url.pathname,
     query: url.search,
     headers,
-    body: bytes.length > 0 ? bytes : null,
+    body: c.get('body') ?? null,
   };
 }
 
@@ -43,12 +45,10 @@ export function requireSignature(options: {
 }): MiddlewareHandler<{ Variables: AppVariables }> {
   const { verify, onVerified } = options;
   return async function requireSignature(c, next) {
-    const input = await readRequest(c.req.raw, c.get('authority'));
-    const result = verify(input);
+    const result = verify(readRequest(c));
     if (!result.ok) throw new SignatureError(result.code, result.retryAfterSeconds);
     onVerified(result.keyid);
     c.set('deviceId', result.keyid);
-    c.set('body', input.body);
     await next();
   };
 }

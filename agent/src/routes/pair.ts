@@ -1,5 +1,5 @@
 // POST /api/v1/pair: a new device proves it knows an open code without sending it (ARCHITECTURE §6).
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { PairRequest, type PairResponse } from '../../../shared/api.ts';
 import { fromBase64url, keyIdFor, toBase64url } from '../../../shared/protocol/index.ts';
 import { sha256 } from '../adapters/node-crypto.ts';
@@ -20,11 +20,10 @@ export function pairRoutes(deps: RouteDeps) {
   const { pairing, devices, audit, clock, securityAlerts } = deps;
 
   async function pairDevice(
-    request: Request,
-    authority: string,
+    c: Context<AppEnv>,
     contentType: string | undefined,
   ): Promise<PairResponse> {
-    const input = await readRequest(request, authority);
+    const input = readRequest(c);
     const body = parseJsonBody(input.body, contentType, PairRequest);
     // The schema has checked both are base64url of 32 bytes.
     const publicKey = fromBase64url(body.publicKey) as Uint8Array;
@@ -50,8 +49,7 @@ export function pairRoutes(deps: RouteDeps) {
     // With no open code nothing can be guessed, so nothing is read, counted or logged.
     if (pairing.openCount === 0) throw new PairingFailedError();
     try {
-      const paired = await pairDevice(c.req.raw, c.get('authority'), c.req.header('content-type'));
-      return c.json(paired, 201);
+      return c.json(await pairDevice(c, c.req.header('content-type')), 201);
     } catch (error) {
       // Every failed pair call counts towards the limit, whatever failed.
       if (pairing.recordFailure()) await securityAlerts.pairingLocked();
