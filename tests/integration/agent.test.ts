@@ -255,7 +255,7 @@ describe('bad input the fuzz test found', () => {
     for (const [line, status, code] of cases) {
       const answer = await untilClosed(
         agent.url,
-        `${line}\r\nHost: 127.0.0.1\r\nContent-Length: 10000000\r\n\r\n`,
+        `${line}\r\nHost: ${new URL(agent.url).host}\r\nContent-Length: 10000000\r\n\r\n`,
       );
       const [head = '', body = ''] = answer.split('\r\n\r\n');
       expect(head.split('\r\n')[0]).toBe(`HTTP/1.1 ${status} ${STATUS_CODES[status]}`);
