@@ -60,7 +60,7 @@ in
     # - old generation 64 MB: six times that, for the backup history and a burst of requests;
     # - young generation 2 × 2 MB: a request's garbage is small, and V8's default let it grow
     #   from 8 to 16 MB under a flood (more RSS, no more throughput).
-    # Its RSS is 60-67 MB idle (Node 20-22), 68-81 MB during floods: the heap under those caps
+    # Its RSS is 60-67 MB idle (Node 20-22), 69-85 MB during floods: the heap under those caps
     # (about 75 MB at most), Node's own memory (about 25 MB) and the pages of its binary it
     # touched (about 50 MB) make at most about 150 MB. Above MemoryHigh the kernel reclaims and
     # throttles; MemoryMax ends it (Restart= starts it again) only if something outside V8's
