@@ -179,7 +179,7 @@ describe('createApp', () => {
         'headers-too-large',
       ],
     ];
-    // With no open code a pair call is refused before its body is read: open one for invalid-json.
+    // With no open code a pair call is refused before its body is parsed: open one for invalid-json.
     agent.deps.pairing.mint();
     for (const [request, status, code] of cases) {
       const res = await agent.app.request(request);

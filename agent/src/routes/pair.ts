@@ -12,7 +12,7 @@ import { parseJsonBody } from './json-body.ts';
 /**
  * pairRoutes pairs a device whose request is signed by its new key and carries the code's proof.
  * The checks run cheapest first, so a caller without a code costs the agent next to nothing:
- * no open code → answered before the body is read; wrong proof → a few HMACs, no Ed25519 and no
+ * no open code → answered before the body is parsed; wrong proof → a few HMACs, no Ed25519 and no
  * nonce kept; only a request whose proof matched an open code is verified (Ed25519), and its
  * nonce goes into pairing's own small nonce store, never the one signed device requests share.
  */
