@@ -45,8 +45,8 @@ function claimedKeyid(signatureInput?: string, signature?: string): string | nul
  * failedSignatureLimit goes before requireSignature. Each request that fails verification takes
  * a token from one bucket shared by everyone; a verified one takes none. While the bucket is
  * empty, a request whose keyid is not a paired device is refused at once (429 `flood-limited`,
- * before any digest or signature is computed), while a paired device's
- * request is still verified: a flood of forged requests cannot starve the owner's phone.
+ * before any digest or signature is computed), while a paired device's request is still
+ * verified: a flood of forged requests cannot starve the owner's phone.
  */
 export function failedSignatureLimit(options: FailedSignatureLimitOptions): MiddlewareHandler {
   const { isActiveKey, onRefused } = options;
