@@ -64,10 +64,32 @@ async function answer(
   }
 }
 
-/** removeStaleSocket deletes a socket file left by an earlier run (never a regular file). */
+/**
+ * removeStaleSocket deletes a socket file left by an earlier run (never a regular file). One that
+ * still accepts connections belongs to a running agent: unlinking it would leave that agent
+ * unreachable, so this refuses instead.
+ */
 export async function removeStaleSocket(path: string): Promise<void> {
   const stat = await lstat(path).catch(() => null);
-  if (stat?.isSocket()) await unlink(path);
+  if (!stat?.isSocket()) return;
+  if (await acceptsConnections(path)) {
+    throw new AdminSocketError(`Another process is already listening on ${path}.`);
+  }
+  await unlink(path);
+}
+
+// A stale socket file refuses at once (ECONNREFUSED); a live one connects.
+function acceptsConnections(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(path);
+    const done = (live: boolean) => {
+      socket.destroy();
+      resolve(live);
+    };
+    socket.setTimeout(TIMEOUT_MS, () => done(true));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
 }
 
 export class AdminSocketError extends Error {
