@@ -1,7 +1,8 @@
 // The bench's phone: a node:crypto Ed25519 key, paired through the real endpoint, signing ahead of time.
 import { generateKeyPairSync, type KeyObject, randomBytes, sign } from 'node:crypto';
 import { hmacSha256, sha256 } from '../agent/src/adapters/node-crypto.ts';
-import { type HelloResponse, ROUTES } from '../shared/api.ts';
+import { ROUTES } from '../shared/api.ts';
+import type { HelloResponse } from '../shared/pairing.ts';
 import {
   computePairingProof,
   fromBase64url,

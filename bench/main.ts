@@ -1,6 +1,6 @@
 // The benchmark run (bench/run.mjs bundles and calls it): ten benches, each with its baseline.
 import { join } from 'node:path';
-import { createSandboxPi } from '../tests/fixtures/sandbox-pi/index.ts';
+import { createSandboxPi } from '../sandbox-pi/index.ts';
 import { benchAlerts } from './alerts.ts';
 import { benchBackups } from './backups.ts';
 import { unitNodeFlags } from './flood.ts';

@@ -3,19 +3,14 @@
 // Prints `bench status server listening on <url> pairing code <code|->` once it accepts connections.
 import { Hono } from 'hono';
 import { listenHttp } from '../agent/src/adapters/http-server.ts';
-import {
-  type AppEnv,
-  createApp,
-  type Deps,
-  type RouteDeps,
-  routeDepsFor,
-} from '../agent/src/app.ts';
+import { createApp, type Deps, type RouteDeps, routeDepsFor } from '../agent/src/app.ts';
 import { loadConfig } from '../agent/src/config.ts';
 import { ApiError } from '../agent/src/errors.ts';
 import { createDeps } from '../agent/src/main.ts';
 import { hostGuard } from '../agent/src/middleware/host-guard.ts';
 import { filesOnly, requestLimits } from '../agent/src/middleware/request-limits.ts';
 import { securityHeaders } from '../agent/src/middleware/security-headers.ts';
+import type { AppEnv } from '../agent/src/routes/env.ts';
 import { pwaRoutes } from '../agent/src/routes/static.ts';
 import { statusRoutes } from '../agent/src/routes/status.ts';
 

@@ -5,9 +5,11 @@ import { performance } from 'node:perf_hooks';
 import { askAgent } from '../agent/src/adapters/admin-socket.ts';
 import { runCommand } from '../agent/src/adapters/run-command.ts';
 import type { PairingCodeForCli } from '../agent/src/services/admin.ts';
-import { type HelloResponse, type OperationStarted, ROUTES } from '../shared/api.ts';
+import { createSandboxPi, type SandboxPi } from '../sandbox-pi/index.ts';
+import { ROUTES } from '../shared/api.ts';
+import type { HelloResponse } from '../shared/pairing.ts';
 import { fromBase64url, utf8Encode } from '../shared/protocol/index.ts';
-import { createSandboxPi, type SandboxPi } from '../tests/fixtures/sandbox-pi/index.ts';
+import type { OperationStarted } from '../shared/unlock.ts';
 import {
   formatDriveImage,
   pollOperation,

@@ -7,14 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
-const SOURCES = [
-  'agent/src',
-  'shared',
-  'pwa',
-  'scripts',
-  'tests/fixtures/sandbox-pi',
-  'package.json',
-];
+const SOURCES = ['agent/src', 'shared', 'pwa', 'scripts', 'sandbox-pi', 'package.json'];
 /**
  * The programs of the Pi, one bundle each: the agent CLI (unprivileged), and the two that run as
  * root, whose bundles hold only their own code (a test checks the helper's import closure).

@@ -7,11 +7,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CommandError, runCommand } from '../agent/src/adapters/run-command.ts';
-import {
-  createSandboxPi,
-  DEMO_PASSPHRASE,
-  type SandboxPi,
-} from '../tests/fixtures/sandbox-pi/index.ts';
+import { createSandboxPi, DEMO_PASSPHRASE, type SandboxPi } from '../sandbox-pi/index.ts';
 import { claimSandbox, findConflict, releaseSandbox } from './demo-guard.ts';
 import { StopRequest, terminator } from './demo-stop.ts';
 

@@ -213,3 +213,19 @@ export const PushPayload = v.object({
 export type PushPayload = v.InferOutput<typeof PushPayload>;
 
 export const MAX_PUSH_PAYLOAD_BYTES = 3072;
+
+export const AlertsResponse = v.object({
+  active: v.array(Alert),
+  /** Newest first, bounded (the agent keeps the last 200). */
+  history: v.array(Alert),
+});
+export type AlertsResponse = v.InferOutput<typeof AlertsResponse>;
+
+/** Snooze an alert's pushes for 15 minutes to 7 days (0 ends a snooze). */
+export const SnoozeRequest = v.strictObject({
+  minutes: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(7 * 24 * 60)),
+});
+export type SnoozeRequest = v.InferOutput<typeof SnoozeRequest>;
+
+export const SnoozeResponse = v.object({ alert: Alert });
+export type SnoozeResponse = v.InferOutput<typeof SnoozeResponse>;

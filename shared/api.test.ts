@@ -1,24 +1,18 @@
 import * as v from 'valibot';
 import { describe, expect, expectTypeOf, it } from 'vitest';
+import { DeviceName, ROUTES } from './api.ts';
+import { AuditQuery, AuditResponse } from './audit.ts';
+import { DevicesResponse, RenameDeviceRequest } from './devices.ts';
+import { ERROR_STATUS, type ErrorCode, isErrorCode, OPERATION_ERROR_CODES } from './errors.ts';
+import { HelloResponse, PairingCodeRequest, PairRequest, PairResponse } from './pairing.ts';
+import { StatusResponse } from './status.ts';
 import {
-  AuditQuery,
-  AuditResponse,
-  DeviceName,
-  DevicesResponse,
-  HelloResponse,
   MAX_PASSPHRASE_BYTES,
   OperationResponse,
   OperationStarted,
-  PairingCodeRequest,
-  PairRequest,
-  PairResponse,
-  RenameDeviceRequest,
-  ROUTES,
-  StatusResponse,
   UnlockKeyResponse,
   UnlockRequest,
-} from './api.ts';
-import { ERROR_STATUS, type ErrorCode, isErrorCode, OPERATION_ERROR_CODES } from './errors.ts';
+} from './unlock.ts';
 
 const key = 'A'.repeat(43); // base64url of 32 bytes
 const keyid = 'B'.repeat(22);

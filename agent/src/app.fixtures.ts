@@ -4,7 +4,7 @@ export { FakePi, RIGHT_PASSPHRASE } from './fake-pi.fixtures.ts';
 
 import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import nacl from 'tweetnacl';
-import { ROUTES, type UnlockKeyResponse, type UnlockRequest } from '../../shared/api.ts';
+import { ROUTES } from '../../shared/api.ts';
 import {
   computePairingProof,
   fromBase64url,
@@ -13,6 +13,7 @@ import {
   toBase64url,
   utf8Encode,
 } from '../../shared/protocol/index.ts';
+import type { UnlockKeyResponse, UnlockRequest } from '../../shared/unlock.ts';
 import { hmacSha256, sha256 } from './adapters/node-crypto.ts';
 import { PushQueue } from './adapters/push/queue.ts';
 import type { PushTarget, SendOutcome } from './adapters/push/send.ts';
@@ -33,7 +34,7 @@ import { AuditLog, emptyAudit } from './services/audit.ts';
 import { BackupService } from './services/backups/backup-service.ts';
 import { emptyBackups } from './services/backups/history.ts';
 import { DeviceRegistry, emptyDevices } from './services/devices.ts';
-import { createDriveControl, type DriveControlEvent } from './services/drive-control.ts';
+import { createDriveControl, type DriveControlEvent } from './services/drive-control/index.ts';
 import { cacheSystem, createStatusSource } from './services/status.ts';
 
 /** SentPush is one push the fake push service took: where, what (JSON text), how urgent. */

@@ -13,13 +13,14 @@ import { hostGuard } from './middleware/host-guard.ts';
 import { loginAllowlist } from './middleware/login-allowlist.ts';
 import { filesOnly, requestLimits } from './middleware/request-limits.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
-import { type AppVariables, requireSignature } from './middleware/signature.ts';
+import { requireSignature } from './middleware/signature.ts';
 import { unsignedGuard } from './middleware/unsigned-guard.ts';
-import type { Clock } from './ports.ts';
+import type { Clock, Logger } from './ports.ts';
 import { alertRoutes, historyRoutes } from './routes/alerts.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { backupRoutes } from './routes/backups.ts';
 import { deviceRoutes } from './routes/devices.ts';
+import type { AppEnv } from './routes/env.ts';
 import { helloRoutes } from './routes/hello.ts';
 import { operationRoutes } from './routes/operations.ts';
 import { pairRoutes } from './routes/pair.ts';
@@ -32,16 +33,9 @@ import type { TemperatureHistory } from './services/alerts/temperature-history.t
 import type { AuditLog } from './services/audit.ts';
 import type { BackupService } from './services/backups/backup-service.ts';
 import type { DeviceRegistry, KeyLookup } from './services/devices.ts';
-import type { DriveControl } from './services/drive-control.ts';
+import type { DriveControl } from './services/drive-control/index.ts';
 import { SecurityAlerts } from './services/security-alerts.ts';
 import type { StatusSource } from './services/status.ts';
-
-export type AppEnv = { Variables: AppVariables };
-
-export interface Logger {
-  info(message: string): void;
-  error(message: string, error?: unknown): void;
-}
 
 /** Deps is everything the HTTP surface needs; main.ts wires real ones, tests wire the sandbox. */
 export interface Deps {

@@ -5,8 +5,8 @@ import { Agent as HttpsAgent } from 'node:https';
 import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
 import { version } from '../../package.json';
-import type { Warning } from '../../shared/api.ts';
 import { fingerprintFor, toBase64url } from '../../shared/protocol/index.ts';
+import type { Warning } from '../../shared/status.ts';
 import { listenAdminSocket } from './adapters/admin-socket.ts';
 import { systemClock } from './adapters/clock.ts';
 import { readText, statFs } from './adapters/files.ts';
@@ -23,7 +23,7 @@ import { openStateFile, type RecoveryReport } from './adapters/state-store/index
 import { createSystemReader } from './adapters/system.ts';
 import { parseTimerShow, timerShowArgv } from './adapters/systemd-timer.ts';
 import { createUnitStateReader } from './adapters/units.ts';
-import { createApp, type Deps, type Logger } from './app.ts';
+import { createApp, type Deps } from './app.ts';
 import type { Config } from './config.ts';
 import { DeliveryPlanner } from './domain/alerts/delivery.ts';
 import { AlertEngine, AlertMemory, emptyAlertMemory } from './domain/alerts/engine.ts';
@@ -33,16 +33,17 @@ import { ReplayGuard } from './domain/replay-guard.ts';
 import { createUnlockKey } from './domain/unlock-key.ts';
 import { ApiError } from './errors.ts';
 import { hostPaths } from './paths.ts';
+import type { Logger } from './ports.ts';
 import { adminCommands } from './services/admin.ts';
 import { AlertService } from './services/alerts/alert-service.ts';
-import { type Monitor, startMonitor } from './services/alerts/monitor.ts';
 import { emptyPushState, PushState, PushStore } from './services/alerts/push-store.ts';
 import { TemperatureHistory } from './services/alerts/temperature-history.ts';
 import { AuditLog, AuditState, emptyAudit } from './services/audit.ts';
 import { BackupService } from './services/backups/backup-service.ts';
 import { BackupsState, emptyBackups } from './services/backups/history.ts';
 import { DeviceRegistry, DevicesState, emptyDevices } from './services/devices.ts';
-import { createDriveControl, type DriveControlEvent } from './services/drive-control.ts';
+import { createDriveControl, type DriveControlEvent } from './services/drive-control/index.ts';
+import { type Monitor, startMonitor } from './services/monitor.ts';
 import { cacheSystem, createStatusSource } from './services/status.ts';
 
 export interface RunningAgent {

@@ -10,6 +10,12 @@ export interface Clock {
   synced(): boolean;
 }
 
+/** Logger writes the agent's journal lines: what happened, never a secret. */
+export interface Logger {
+  info(message: string): void;
+  error(message: string, error?: unknown): void;
+}
+
 /** ReadText reads a small text file; it answers null when the file does not exist. */
 export type ReadText = (path: string) => Promise<string | null>;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TemperaturePoint } from '../../shared/api.ts';
+import type { TemperaturePoint } from '../../shared/status.ts';
 import { CHART_SIZE, CHART_WINDOW_MS, temperatureChart } from './chart.ts';
 
 const BUCKET_S = 300;

@@ -1,5 +1,5 @@
 // The temperature chart's geometry, apart from drawing: scales, paths, ticks and its spoken summary.
-import type { TemperaturePoint } from '../../shared/api.ts';
+import type { TemperaturePoint } from '../../shared/status.ts';
 
 const HOUR_MS = 3_600_000;
 export const CHART_WINDOW_MS = 24 * HOUR_MS;

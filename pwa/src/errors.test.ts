@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { OperationError } from '../../shared/api.ts';
 import { ERROR_STATUS, OPERATION_ERROR_CODES } from '../../shared/errors.ts';
+import type { OperationError } from '../../shared/unlock.ts';
 import {
   AgentKeyChangedError,
   ApiError,
@@ -8,7 +8,7 @@ import {
   PassphraseLengthError,
   UnlockKeySignatureError,
   WrongAgentError,
-} from './api-errors.ts';
+} from './api/errors.ts';
 import {
   describeError,
   describeOperationError,

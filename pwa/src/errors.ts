@@ -1,11 +1,12 @@
 // Every failure the app can meet, in plain words: the one place error codes become sentences.
-import type { OperationError } from '../../shared/api.ts';
+
 import {
   type ErrorCode,
   isErrorCode,
   OPERATION_ERROR_CODES,
   type OperationErrorCode,
 } from '../../shared/errors.ts';
+import type { OperationError } from '../../shared/unlock.ts';
 import {
   AgentKeyChangedError,
   ApiError,
@@ -13,7 +14,7 @@ import {
   PassphraseLengthError,
   UnlockKeySignatureError,
   WrongAgentError,
-} from './api-errors.ts';
+} from './api/errors.ts';
 import { formatWait } from './format.ts';
 
 const TRY_AGAIN = 'Please try again.';

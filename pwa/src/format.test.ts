@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DRIVE_STATES, UNIT_STATES } from '../../shared/api.ts';
+import { DRIVE_STATES, UNIT_STATES } from '../../shared/status.ts';
 import {
   DRIVE_WORDS,
   formatAge,

@@ -1,5 +1,5 @@
 // Numbers from the agent in words a person reads at a glance: ages, uptimes, sizes, temperatures.
-import type { DriveState, UnitStatus } from '../../shared/api.ts';
+import type { DriveState, UnitStatus } from '../../shared/status.ts';
 
 const MINUTE = 60;
 const HOUR = 60 * MINUTE;

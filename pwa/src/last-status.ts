@@ -1,5 +1,5 @@
 // The last status the agent answered, kept so the app has something true to show offline.
-import type { StatusResponse } from '../../shared/api.ts';
+import type { StatusResponse } from '../../shared/status.ts';
 import { dbGet, dbSet } from './db.ts';
 
 const LAST_STATUS = 'lastStatus';

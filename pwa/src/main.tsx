@@ -1,6 +1,6 @@
 // The app's entry: build the store, draw the app, install the service worker.
 import { render } from 'preact';
-import { createApi } from './api.ts';
+import { createApi } from './api/index.ts';
 import { App } from './app.tsx';
 import { createRouter } from './router.ts';
 import { registerServiceWorker } from './service-worker.ts';

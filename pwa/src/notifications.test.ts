@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { PushSubscriptionRequest, QuietHours } from '../../shared/api.ts';
 import { toBase64url } from '../../shared/protocol/index.ts';
+import type { PushSubscriptionRequest, QuietHours } from '../../shared/push.ts';
 import {
   type BrowserPushManager,
   type BrowserSubscription,

@@ -1,11 +1,12 @@
 // Turning push notifications on and off in this browser, and keeping the agent's copy fresh (§10).
+
+import { fromBase64url, toBase64url } from '../../shared/protocol/index.ts';
 import type {
   PushSubscriptionRequest,
   PushSubscriptionResponse,
   QuietHours,
-} from '../../shared/api.ts';
-import { fromBase64url, toBase64url } from '../../shared/protocol/index.ts';
-import type { PushCalls } from './api-push.ts';
+} from '../../shared/push.ts';
+import type { PushCalls } from './api/push.ts';
 
 /** The part of the browser's PushSubscription used here (tests pass plain objects). */
 export interface BrowserSubscription {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Operation, OperationStep } from '../../shared/api.ts';
+import type { Operation, OperationStep } from '../../shared/unlock.ts';
 import {
   currentStep,
   describeStep,

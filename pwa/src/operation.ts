@@ -1,5 +1,7 @@
 // An unlock or lock as a person follows it: step times, outcome words, what a failure is about.
-import type { Operation, OperationStep, UnitStatus } from '../../shared/api.ts';
+
+import type { UnitStatus } from '../../shared/status.ts';
+import type { Operation, OperationStep } from '../../shared/unlock.ts';
 import { describeOperationError, type OperationContext } from './errors.ts';
 
 /** OperationKind is what an operation does to the drive. */

@@ -1,9 +1,9 @@
 import nacl from 'tweetnacl';
 import { describe, expect, it, vi } from 'vitest';
-import { MAX_PASSPHRASE_BYTES } from '../../shared/api.ts';
 import { fromBase64url, toBase64url, utf8Encode } from '../../shared/protocol/index.ts';
 import { unlockKeyMessage } from '../../shared/protocol/unlock-key.ts';
-import { PassphraseLengthError } from './api-errors.ts';
+import { MAX_PASSPHRASE_BYTES } from '../../shared/unlock.ts';
+import { PassphraseLengthError } from './api/errors.ts';
 import { createDeviceKey } from './keys.ts';
 import { passphraseBytes, sealPassphrase, verifyUnlockKey } from './seal.ts';
 

@@ -1,9 +1,9 @@
 // Sealing the passphrase for the agent (ARCHITECTURE §4); loaded lazily, since tweetnacl is ~10 KB.
 import nacl from 'tweetnacl';
-import { MAX_PASSPHRASE_BYTES } from '../../shared/api.ts';
 import { fromBase64url, toBase64url } from '../../shared/protocol/index.ts';
 import { unlockKeyMessage } from '../../shared/protocol/unlock-key.ts';
-import { PassphraseLengthError } from './api-errors.ts';
+import { MAX_PASSPHRASE_BYTES } from '../../shared/unlock.ts';
+import { PassphraseLengthError } from './api/errors.ts';
 
 /** UnlockKey is the agent's per-start X25519 key once its signature has been checked. */
 export interface UnlockKey {

@@ -2,7 +2,7 @@
 import { type Signal, signal } from '@preact/signals';
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import { AgentKeyChangedError, type Api, ApiError, OfflineError } from './api.ts';
+import { AgentKeyChangedError, type Api, ApiError, OfflineError } from './api/index.ts';
 import { forgetPairing, loadPairedDevice, type PairedDevice } from './keys.ts';
 import { loadLastStatus, type SeenStatus, saveLastStatus } from './last-status.ts';
 import type { OperationKind } from './operation.ts';

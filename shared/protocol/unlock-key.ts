@@ -1,5 +1,5 @@
 // The bytes the agent signs over its per-start unlock key, so the PWA verifies exactly what was signed (§4).
-import { UNLOCK_KEY_CONTEXT } from '../api.ts';
+import { UNLOCK_KEY_CONTEXT } from '../unlock.ts';
 import { concatBytes, utf8Encode } from './bytes.ts';
 
 /**

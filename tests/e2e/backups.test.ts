@@ -3,8 +3,8 @@
 // and Home's summary. Screenshots go to tests/artifacts/backups-*.png.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SandboxPi } from '../fixtures/sandbox-pi/index.ts';
-import { DEMO_PASSPHRASE } from '../fixtures/sandbox-pi/index.ts';
+import type { SandboxPi } from '../../sandbox-pi/index.ts';
+import { DEMO_PASSPHRASE } from '../../sandbox-pi/index.ts';
 import { pairInApp, type Rig, screenshot, startRig, testIdText } from './harness.ts';
 
 const HOUR = 3600_000;

@@ -6,11 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import {
-  createSandboxPi,
-  type SandboxPi,
-  type SandboxPiOptions,
-} from '../fixtures/sandbox-pi/index.ts';
+import { createSandboxPi, type SandboxPi, type SandboxPiOptions } from '../../sandbox-pi/index.ts';
 
 export const REPO_ROOT = join(import.meta.dirname, '..', '..');
 export const AGENT_BIN = join(REPO_ROOT, 'dist', 'agent', 'immich-pi-agent.mjs');
@@ -26,7 +22,7 @@ export function requireBuild(): void {
 }
 
 /** freePort asks the OS for a loopback port nobody is using right now (the sandbox's helper). */
-import { freeLoopbackPort } from '../fixtures/sandbox-pi/immich-stub.ts';
+import { freeLoopbackPort } from '../../sandbox-pi/immich-stub.ts';
 
 export { freeLoopbackPort as freePort };
 

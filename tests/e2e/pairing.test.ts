@@ -2,7 +2,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSandboxPi, type SandboxPi } from '../fixtures/sandbox-pi/index.ts';
+import { createSandboxPi, type SandboxPi } from '../../sandbox-pi/index.ts';
 import {
   freePort,
   mintPairingCode,

@@ -4,7 +4,7 @@
 import { createECDH, randomBytes } from 'node:crypto';
 import type { CDPSession, Page, Worker } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SandboxPi } from '../fixtures/sandbox-pi/index.ts';
+import type { SandboxPi } from '../../sandbox-pi/index.ts';
 import { pairInApp, type Rig, screenshot, startRig, testIdText } from './harness.ts';
 
 // Allowed by config only: nothing answers there, so deliveries fail (and Home can say so).

@@ -3,6 +3,7 @@
 import { type RequestOptions, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hmacSha256 } from '../../agent/src/adapters/node-crypto.ts';
+import type { SandboxPi } from '../../sandbox-pi/index.ts';
 import { ROUTES } from '../../shared/api.ts';
 import { computePairingProof, fromBase64url, toBase64url } from '../../shared/protocol/index.ts';
 import {
@@ -17,7 +18,6 @@ import {
   startAgent,
   stopAllAgents,
 } from '../fixtures/agent-process.ts';
-import type { SandboxPi } from '../fixtures/sandbox-pi/index.ts';
 
 const sandboxes: SandboxPi[] = [];
 afterAll(async () => {

@@ -7,8 +7,11 @@ import { Agent, type RequestOptions, request, STATUS_CODES } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AuditEntry, ROUTES, type StatusResponse } from '../../shared/api.ts';
+import type { SandboxPi } from '../../sandbox-pi/index.ts';
+import { ROUTES } from '../../shared/api.ts';
+import type { AuditEntry } from '../../shared/audit.ts';
 import { toBase64url } from '../../shared/protocol/index.ts';
+import type { StatusResponse } from '../../shared/status.ts';
 import {
   type AgentProcess,
   hello,
@@ -22,7 +25,6 @@ import {
   startAgent,
   stopAllAgents,
 } from '../fixtures/agent-process.ts';
-import type { SandboxPi } from '../fixtures/sandbox-pi/index.ts';
 
 const sandboxes: SandboxPi[] = [];
 afterAll(async () => {

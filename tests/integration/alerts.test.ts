@@ -2,13 +2,12 @@
 // from the sandbox's files, and pushes them to a local HTTPS push service that checks the VAPID
 // token and decrypts the aes128gcm body with the independent http_ece library.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freeLoopbackPort } from '../../sandbox-pi/immich-stub.ts';
+import { DEMO_PASSPHRASE, type SandboxPi } from '../../sandbox-pi/index.ts';
 import type { PushPayload } from '../../shared/alerts.ts';
-import {
-  type PushSubscriptionRequest,
-  type PushSubscriptionResponse,
-  ROUTES,
-  type StatusResponse,
-} from '../../shared/api.ts';
+import { ROUTES } from '../../shared/api.ts';
+import type { PushSubscriptionRequest, PushSubscriptionResponse } from '../../shared/push.ts';
+import type { StatusResponse } from '../../shared/status.ts';
 import {
   type AgentProcess,
   makeSandbox,
@@ -19,8 +18,6 @@ import {
   stopAllAgents,
 } from '../fixtures/agent-process.ts';
 import { type FakePushService, startFakePushService } from '../fixtures/push-service.ts';
-import { freeLoopbackPort } from '../fixtures/sandbox-pi/immich-stub.ts';
-import { DEMO_PASSPHRASE, type SandboxPi } from '../fixtures/sandbox-pi/index.ts';
 import { pollOperation, postUnlock, randomPassphrase } from '../fixtures/unlock-client.ts';
 
 let service: FakePushService;

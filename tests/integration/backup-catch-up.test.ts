@@ -1,7 +1,9 @@
 // A missed backup caught up after unlock: the timer's run was skipped while the drive was locked
 // (the stub unit's condition, as ConditionPathIsMountPoint does), so the unlock starts one.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AuditResponse, ROUTES } from '../../shared/api.ts';
+import { DEMO_PASSPHRASE, type SandboxPi } from '../../sandbox-pi/index.ts';
+import { ROUTES } from '../../shared/api.ts';
+import type { AuditResponse } from '../../shared/audit.ts';
 import type { BackupsResponse } from '../../shared/backups.ts';
 import {
   type AgentProcess,
@@ -12,7 +14,6 @@ import {
   startAgent,
   stopAllAgents,
 } from '../fixtures/agent-process.ts';
-import { DEMO_PASSPHRASE, type SandboxPi } from '../fixtures/sandbox-pi/index.ts';
 import { pollOperation, postUnlock, requestJson } from '../fixtures/unlock-client.ts';
 
 const HOUR = 3600_000;

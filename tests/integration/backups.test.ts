@@ -4,18 +4,17 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PushPayload } from '../../shared/alerts.ts';
-import {
-  type AlertsResponse,
-  type PushSubscriptionResponse,
-  ROUTES,
-  type StatusResponse,
-} from '../../shared/api.ts';
+import { freeLoopbackPort } from '../../sandbox-pi/immich-stub.ts';
+import { DEMO_PASSPHRASE, type SandboxPi } from '../../sandbox-pi/index.ts';
+import type { AlertsResponse, PushPayload } from '../../shared/alerts.ts';
+import { ROUTES } from '../../shared/api.ts';
 import type {
   BackupRunResponse,
   BackupStartedResponse,
   BackupsResponse,
 } from '../../shared/backups.ts';
+import type { PushSubscriptionResponse } from '../../shared/push.ts';
+import type { StatusResponse } from '../../shared/status.ts';
 import {
   type AgentProcess,
   makeSandbox,
@@ -26,8 +25,6 @@ import {
   stopAllAgents,
 } from '../fixtures/agent-process.ts';
 import { type FakePushService, startFakePushService } from '../fixtures/push-service.ts';
-import { freeLoopbackPort } from '../fixtures/sandbox-pi/immich-stub.ts';
-import { DEMO_PASSPHRASE, type SandboxPi } from '../fixtures/sandbox-pi/index.ts';
 import { pollOperation, postUnlock, requestJson } from '../fixtures/unlock-client.ts';
 
 let service: FakePushService;

@@ -6,10 +6,10 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freeLoopbackPort } from '../../sandbox-pi/immich-stub.ts';
+import { DEMO_PASSPHRASE } from '../../sandbox-pi/index.ts';
 import { ROUTES } from '../../shared/api.ts';
 import { pairDevice, REPO_ROOT } from '../fixtures/agent-process.ts';
-import { freeLoopbackPort } from '../fixtures/sandbox-pi/immich-stub.ts';
-import { DEMO_PASSPHRASE } from '../fixtures/sandbox-pi/index.ts';
 import { pollOperation, postUnlock } from '../fixtures/unlock-client.ts';
 
 const DEMO = join(REPO_ROOT, 'dist', 'demo.mjs');

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHelperClient } from '../../agent/src/adapters/helper-client.ts';
 import { acquireKdfLock } from '../../agent/src/helper/kdf-lock.ts';
+import { createSandboxPi, DEMO_PASSPHRASE, type SandboxPi } from '../../sandbox-pi/index.ts';
 import { HELPER_BIN } from '../fixtures/agent-process.ts';
-import { createSandboxPi, DEMO_PASSPHRASE, type SandboxPi } from '../fixtures/sandbox-pi/index.ts';
 
 interface HelperRun {
   answer: Record<string, unknown>;

@@ -3,6 +3,7 @@
 import { createHash, type KeyObject, sign } from 'node:crypto';
 import { httpbis } from 'http-message-signatures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SandboxPi } from '../../sandbox-pi/index.ts';
 import { ROUTES } from '../../shared/api.ts';
 import {
   type AgentProcess,
@@ -16,7 +17,6 @@ import {
   startAgent,
   stopAllAgents,
 } from '../fixtures/agent-process.ts';
-import type { SandboxPi } from '../fixtures/sandbox-pi/index.ts';
 
 interface LibraryOptions {
   body?: string;

@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquireKdfLock } from '../../agent/src/helper/kdf-lock.ts';
+import { createSandboxPi, DEMO_PASSPHRASE, type SandboxPi } from '../../sandbox-pi/index.ts';
 import { HELPER_BIN } from '../fixtures/agent-process.ts';
 import type { AttackReport } from '../fixtures/kdf-lock-attacker.ts';
-import { createSandboxPi, DEMO_PASSPHRASE, type SandboxPi } from '../fixtures/sandbox-pi/index.ts';
 
 const NOBODY = 65534;
 let pi: SandboxPi;

@@ -2,8 +2,11 @@
 // between two samples (as it does on a Pi, where a lock is shorter than the 10 s interval), and
 // raises no "Photo drive disconnected"; a drive pulled while unlocked still raises it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Alert } from '../../shared/alerts.ts';
-import { type AlertsResponse, ROUTES, type TemperatureHistoryResponse } from '../../shared/api.ts';
+import { freeLoopbackPort } from '../../sandbox-pi/immich-stub.ts';
+import { DEMO_PASSPHRASE, type SandboxPi } from '../../sandbox-pi/index.ts';
+import type { Alert, AlertsResponse } from '../../shared/alerts.ts';
+import { ROUTES } from '../../shared/api.ts';
+import type { TemperatureHistoryResponse } from '../../shared/status.ts';
 import {
   type AgentProcess,
   makeSandbox,
@@ -13,8 +16,6 @@ import {
   startAgent,
   stopAllAgents,
 } from '../fixtures/agent-process.ts';
-import { freeLoopbackPort } from '../fixtures/sandbox-pi/immich-stub.ts';
-import { DEMO_PASSPHRASE, type SandboxPi } from '../fixtures/sandbox-pi/index.ts';
 import {
   pollOperation,
   postLock,

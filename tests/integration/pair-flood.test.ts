@@ -2,8 +2,9 @@
 // and without an open code, and forged signed requests cannot make the owner's status or unlock
 // answer 503; the pairing lockout and the forged burst each raise one alert.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Alert } from '../../shared/alerts.ts';
-import { type AlertsResponse, ROUTES } from '../../shared/api.ts';
+import { DEMO_PASSPHRASE, type SandboxPi } from '../../sandbox-pi/index.ts';
+import type { Alert, AlertsResponse } from '../../shared/alerts.ts';
+import { ROUTES } from '../../shared/api.ts';
 import { toBase64url } from '../../shared/protocol/index.ts';
 import {
   type AgentProcess,
@@ -17,7 +18,6 @@ import {
   startAgent,
   stopAllAgents,
 } from '../fixtures/agent-process.ts';
-import { DEMO_PASSPHRASE, type SandboxPi } from '../fixtures/sandbox-pi/index.ts';
 import { pollOperation, postUnlock, readStatus, requestJson } from '../fixtures/unlock-client.ts';
 
 const CONNECTIONS = 4;

@@ -11,7 +11,7 @@ import {
   type RunRecord,
   RunRecord as RunRecordSchema,
 } from '../../agent/src/domain/backups/spool-record.ts';
-import { createSandboxPi, type SandboxPi } from '../fixtures/sandbox-pi/index.ts';
+import { createSandboxPi, type SandboxPi } from '../../sandbox-pi/index.ts';
 
 /** newIds are the snapshot ids a run's record lists after it and not before. */
 const newIds = (record: RunRecord) => {

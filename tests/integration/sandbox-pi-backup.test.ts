@@ -12,11 +12,7 @@ import {
   type RunRecord,
   RunRecord as RunRecordSchema,
 } from '../../agent/src/domain/backups/spool-record.ts';
-import {
-  type BackupOutcome,
-  createSandboxPi,
-  type SandboxPi,
-} from '../fixtures/sandbox-pi/index.ts';
+import { type BackupOutcome, createSandboxPi, type SandboxPi } from '../../sandbox-pi/index.ts';
 
 let pi: SandboxPi;
 beforeAll(async () => {

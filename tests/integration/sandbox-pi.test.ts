@@ -8,7 +8,7 @@ import { CommandError, runCommand } from '../../agent/src/adapters/run-command.t
 import { createSystemReader } from '../../agent/src/adapters/system.ts';
 import { parseConfig } from '../../agent/src/config.ts';
 import { driveStateFromProbe } from '../../agent/src/domain/drive-state.ts';
-import { createSandboxPi, DEMO_PASSPHRASE, type SandboxPi } from '../fixtures/sandbox-pi/index.ts';
+import { createSandboxPi, DEMO_PASSPHRASE, type SandboxPi } from '../../sandbox-pi/index.ts';
 
 let pi: SandboxPi;
 beforeAll(async () => {

@@ -8,13 +8,16 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hmacSha256 } from '../../agent/src/adapters/node-crypto.ts';
 import type { Config } from '../../agent/src/config.ts';
-import { type HelloResponse, ROUTES, type StatusResponse } from '../../shared/api.ts';
+import type { SandboxPi } from '../../sandbox-pi/index.ts';
+import { ROUTES } from '../../shared/api.ts';
+import type { HelloResponse } from '../../shared/pairing.ts';
 import {
   computeAgentProof,
   computePairingProof,
   fromBase64url,
   toBase64url,
 } from '../../shared/protocol/index.ts';
+import type { StatusResponse } from '../../shared/status.ts';
 import {
   makeSandbox,
   mintCode,
@@ -23,7 +26,6 @@ import {
   startAgent,
   stopAllAgents,
 } from '../fixtures/agent-process.ts';
-import type { SandboxPi } from '../fixtures/sandbox-pi/index.ts';
 
 const sandboxes: SandboxPi[] = [];
 afterAll(async () => {

@@ -1,6 +1,7 @@
 // Wrong passphrases outlive an agent restart (issue 10): the helper keeps the count, and the
 // restarted agent reads it, so status never promises tries the helper would refuse.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSPHRASE, type SandboxPi } from '../../sandbox-pi/index.ts';
 import {
   type AgentProcess,
   makeSandbox,
@@ -10,7 +11,6 @@ import {
   startAgent,
   stopAllAgents,
 } from '../fixtures/agent-process.ts';
-import { DEMO_PASSPHRASE, type SandboxPi } from '../fixtures/sandbox-pi/index.ts';
 import { pollOperation, postUnlock, readStatus } from '../fixtures/unlock-client.ts';
 
 let pi: SandboxPi;

@@ -2,16 +2,17 @@
 // cryptsetup checking the passphrase on a real LUKS2 image, stub systemctl and a stub Immich.
 import nacl from 'tweetnacl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type Operation,
-  type OperationResponse,
-  type OperationStarted,
-  ROUTES,
-  type StatusResponse,
-  type UnlockKeyResponse,
-} from '../../shared/api.ts';
+import { DEMO_PASSPHRASE, type SandboxPi } from '../../sandbox-pi/index.ts';
+import { ROUTES } from '../../shared/api.ts';
 import { fromBase64url, toBase64url, utf8Encode } from '../../shared/protocol/index.ts';
 import { unlockKeyMessage } from '../../shared/protocol/unlock-key.ts';
+import type { StatusResponse } from '../../shared/status.ts';
+import type {
+  Operation,
+  OperationResponse,
+  OperationStarted,
+  UnlockKeyResponse,
+} from '../../shared/unlock.ts';
 import {
   type AgentProcess,
   makeSandbox,
@@ -21,7 +22,6 @@ import {
   startAgent,
   stopAllAgents,
 } from '../fixtures/agent-process.ts';
-import { DEMO_PASSPHRASE, type SandboxPi } from '../fixtures/sandbox-pi/index.ts';
 
 const UNITS = ['postgresql.service', 'immich-server.service', 'immich-machine-learning.service'];
 const UNLOCK_STEPS = ['open', 'mount', ...UNITS.map((u) => `start:${u}`), 'ping'];

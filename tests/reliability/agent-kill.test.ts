@@ -2,7 +2,9 @@
 // got its 201 must still be accepted after the restart, and no state file may ever need recovery.
 import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROUTES, type StatusResponse } from '../../shared/api.ts';
+import type { SandboxPi } from '../../sandbox-pi/index.ts';
+import { ROUTES } from '../../shared/api.ts';
+import type { StatusResponse } from '../../shared/status.ts';
 import {
   type AgentProcess,
   hello,
@@ -13,7 +15,6 @@ import {
   startAgent,
   stopAllAgents,
 } from '../fixtures/agent-process.ts';
-import type { SandboxPi } from '../fixtures/sandbox-pi/index.ts';
 
 const MAX_ITERATIONS = 25;
 const TIME_BUDGET_MS = 25_000;

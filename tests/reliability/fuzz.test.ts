@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SandboxPi } from '../../sandbox-pi/index.ts';
 import { ROUTES } from '../../shared/api.ts';
 import { ERROR_STATUS, isErrorCode } from '../../shared/errors.ts';
 import { toBase64url } from '../../shared/protocol/index.ts';
@@ -18,7 +19,6 @@ import {
   startAgent,
   stopAllAgents,
 } from '../fixtures/agent-process.ts';
-import type { SandboxPi } from '../fixtures/sandbox-pi/index.ts';
 import {
   b64,
   METHODS,

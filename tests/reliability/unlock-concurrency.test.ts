@@ -1,7 +1,9 @@
 // One unlock at a time (ARCHITECTURE §7): 20 unlock requests at once join one operation that runs
 // cryptsetup once; unlock while locking, and lock while unlocking, are refused.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type OperationStarted, ROUTES } from '../../shared/api.ts';
+import { DEMO_PASSPHRASE, type SandboxPi } from '../../sandbox-pi/index.ts';
+import { ROUTES } from '../../shared/api.ts';
+import type { OperationStarted } from '../../shared/unlock.ts';
 import {
   makeSandbox,
   mintCode,
@@ -10,7 +12,6 @@ import {
   startAgent,
   stopAllAgents,
 } from '../fixtures/agent-process.ts';
-import { DEMO_PASSPHRASE, type SandboxPi } from '../fixtures/sandbox-pi/index.ts';
 import {
   pollOperation,
   postLock,

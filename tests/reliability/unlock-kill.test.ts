@@ -5,7 +5,9 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Operation, StatusResponse } from '../../shared/api.ts';
+import { DEMO_PASSPHRASE, type SandboxPi } from '../../sandbox-pi/index.ts';
+import type { StatusResponse } from '../../shared/status.ts';
+import type { Operation } from '../../shared/unlock.ts';
 import {
   type AgentProcess,
   makeSandbox,
@@ -15,7 +17,6 @@ import {
   startAgent,
   stopAllAgents,
 } from '../fixtures/agent-process.ts';
-import { DEMO_PASSPHRASE, type SandboxPi } from '../fixtures/sandbox-pi/index.ts';
 import {
   pollOperation,
   postLock,

@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SandboxPi } from '../../sandbox-pi/index.ts';
 import { ROUTES } from '../../shared/api.ts';
 import {
   type AgentProcess,
@@ -14,7 +15,6 @@ import {
   startAgent,
   stopAllAgents,
 } from '../fixtures/agent-process.ts';
-import type { SandboxPi } from '../fixtures/sandbox-pi/index.ts';
 import {
   formatDriveImage,
   pollOperation,

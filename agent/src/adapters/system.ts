@@ -1,6 +1,6 @@
 // One cheap look at the host: sensors, boot, drive and disks from a handful of small file reads.
 import { basename, join } from 'node:path';
-import type { DiskUsage } from '../../../shared/api.ts';
+import type { DiskUsage } from '../../../shared/status.ts';
 import type { DriveProbe } from '../domain/drive-state.ts';
 import type { HostPaths } from '../paths.ts';
 import type { FsUsage, ReadText, StatFs } from '../ports.ts';

@@ -1,5 +1,5 @@
 // Reads the services' states with one read-only `systemctl show` for all of them (ARCHITECTURE §10).
-import { UNIT_STATES, type UnitStatus } from '../../../shared/api.ts';
+import { UNIT_STATES, type UnitStatus } from '../../../shared/status.ts';
 import type { RunCommand } from '../ports.ts';
 
 export type UnitState = UnitStatus['state'];

@@ -1,6 +1,6 @@
 // Every transition of the unlock state machine, and the drive state derived from the system.
 import { describe, expect, it } from 'vitest';
-import { DRIVE_STATES, type DriveState, type UnitStatus } from '../../../shared/api.ts';
+import { DRIVE_STATES, type DriveState, type UnitStatus } from '../../../shared/status.ts';
 import {
   type DriveEvent,
   type DriveFacts,

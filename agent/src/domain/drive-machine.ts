@@ -1,6 +1,7 @@
 // The unlock state machine (ARCHITECTURE §7) and the drive state reported from what the system shows.
-import type { DriveState, UnitStatus } from '../../../shared/api.ts';
+
 import type { ErrorCode } from '../../../shared/errors.ts';
+import type { DriveState, UnitStatus } from '../../../shared/status.ts';
 import { type DriveProbe, driveStateFromProbe } from './drive-state.ts';
 
 export type OperationKind = 'unlock' | 'lock';

@@ -1,5 +1,5 @@
 // Which state the drive is in, decided from what the system shows (never from a saved file).
-import type { DriveState } from '../../../shared/api.ts';
+import type { DriveState } from '../../../shared/status.ts';
 
 /** DriveProbe is what one look at /dev, /sys/block and mountinfo says about the drive. */
 export interface DriveProbe {

@@ -2,9 +2,9 @@
 import { generateKeyPairSync, randomBytes, sign, verify } from 'node:crypto';
 import nacl from 'tweetnacl';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { UnlockRequest } from '../../../shared/api.ts';
 import { fromBase64url, toBase64url } from '../../../shared/protocol/index.ts';
 import { unlockKeyMessage } from '../../../shared/protocol/unlock-key.ts';
+import type { UnlockRequest } from '../../../shared/unlock.ts';
 import { ApiError } from '../errors.ts';
 import { createUnlockKey } from './unlock-key.ts';
 

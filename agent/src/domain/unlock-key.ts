@@ -1,13 +1,13 @@
 // The per-start X25519 key phones seal the passphrase to, and the opening of what they sealed (§4).
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import nacl from 'tweetnacl';
+import { fromBase64url, toBase64url } from '../../../shared/protocol/index.ts';
+import { unlockKeyMessage } from '../../../shared/protocol/unlock-key.ts';
 import {
   MAX_PASSPHRASE_BYTES,
   type UnlockKeyResponse,
   type UnlockRequest,
-} from '../../../shared/api.ts';
-import { fromBase64url, toBase64url } from '../../../shared/protocol/index.ts';
-import { unlockKeyMessage } from '../../../shared/protocol/unlock-key.ts';
+} from '../../../shared/unlock.ts';
 import { ApiError } from '../errors.ts';
 
 /** nacl.box adds a 16-byte Poly1305 tag to the sealed bytes. */

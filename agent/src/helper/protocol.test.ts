@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_PASSPHRASE_BYTES as API_MAX_PASSPHRASE_BYTES } from '../../../shared/api.ts';
+import { MAX_PASSPHRASE_BYTES as API_MAX_PASSPHRASE_BYTES } from '../../../shared/unlock.ts';
 import { answerLine, type HelperAnswer, parseAnswerLine } from './answers.ts';
 import { encodeRequest, type FrameParse, MAX_PASSPHRASE_BYTES, parseFrame } from './protocol.ts';
 

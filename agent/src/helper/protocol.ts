@@ -3,7 +3,7 @@
 import { HELPER_MESSAGES, type HelperRefusal, refuse } from './answers.ts';
 
 /**
- * The longest passphrase in bytes. shared/api.ts says the same for the app and the API (a test
+ * The longest passphrase in bytes. shared/unlock.ts says the same for the app and the API (a test
  * holds them equal); the helper keeps its own copy so that nothing of the API runs as root.
  */
 export const MAX_PASSPHRASE_BYTES = 512;

@@ -1,7 +1,7 @@
 // Size limits checked before any parsing: header bytes and body bytes (ARCHITECTURE §4, first check).
 import type { MiddlewareHandler } from 'hono';
-import type { AppEnv } from '../app.ts';
 import { ApiError } from '../errors.ts';
+import type { AppEnv } from '../routes/env.ts';
 import { BODYLESS_METHODS, declaresBody, readBody, tooLarge } from './read-body.ts';
 
 /**

@@ -3,25 +3,19 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { ErrorCode } from '../../../shared/errors.ts';
 import type { SignedRequestInput } from '../domain/signature.ts';
 import { SignatureError } from '../errors.ts';
-
-/**
- * body: set by requestLimits for every API request; authority: by hostGuard for every request
- * (the agent's own name it was sent to); deviceId: by requireSignature.
- */
-export type AppVariables = { deviceId: string; body: Uint8Array | null; authority: string };
+import type { AppEnv } from '../routes/env.ts';
 
 export type VerifyRequest = (
   input: SignedRequestInput,
 ) => { ok: true; keyid: string } | { ok: false; code: ErrorCode; retryAfterSeconds?: number };
 
 /**
-/**
  * readRequest gathers what a signature covers: method, raw path and query, headers, the body
  * bytes requestLimits read (null when none: a GET's Request body is never touched, see
  * read-body.ts), and the `authority` hostGuard chose: never the URL's host, which behind
  * tailscale serve is `localhost`, not the name the phone signed for.
  */
-export function readRequest(c: Context<{ Variables: AppVariables }>): SignedRequestInput {
+export function readRequest(c: Context<AppEnv>): SignedRequestInput {
   const request = c.req.raw;
   const url = new URL(request.url);
   const headers: Record<string, string> = {};
@@ -42,7 +36,7 @@ export function readRequest(c: Context<{ Variables: AppVariables }>): SignedRequ
 export function requireSignature(options: {
   verify: VerifyRequest;
   onVerified: (deviceId: string) => void;
-}): MiddlewareHandler<{ Variables: AppVariables }> {
+}): MiddlewareHandler<AppEnv> {
   const { verify, onVerified } = options;
   return async function requireSignature(c, next) {
     const result = verify(readRequest(c));

@@ -1,13 +1,10 @@
 // /api/v1/alerts: active and past alerts, snoozing one; /api/v1/history: Home's temperature chart.
 import { Hono } from 'hono';
-import {
-  type AlertsResponse,
-  SnoozeRequest,
-  type SnoozeResponse,
-  type TemperatureHistoryResponse,
-} from '../../../shared/api.ts';
-import type { AppEnv, RouteDeps } from '../app.ts';
+import { type AlertsResponse, SnoozeRequest, type SnoozeResponse } from '../../../shared/alerts.ts';
+import type { TemperatureHistoryResponse } from '../../../shared/status.ts';
+import type { RouteDeps } from '../app.ts';
 import { BUCKET_SECONDS } from '../services/alerts/temperature-history.ts';
+import type { AppEnv } from './env.ts';
 import { parseJsonBody } from './json-body.ts';
 
 /** alertRoutes lists alerts and snoozes one. */

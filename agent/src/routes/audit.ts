@@ -1,7 +1,8 @@
 // GET /api/v1/audit: pairing and device events, newest first, paged by id.
 import { Hono } from 'hono';
-import { AuditQuery, type AuditResponse } from '../../../shared/api.ts';
-import type { AppEnv, RouteDeps } from '../app.ts';
+import { AuditQuery, type AuditResponse } from '../../../shared/audit.ts';
+import type { RouteDeps } from '../app.ts';
+import type { AppEnv } from './env.ts';
 import { validate } from './json-body.ts';
 
 /** auditRoutes pages through the audit log with `limit` and `before`. */

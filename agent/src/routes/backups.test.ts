@@ -1,8 +1,9 @@
 // /api/v1/backups through app.request: paging and its checks, a run's detail, and "back up now"
 // refused or started through the helper, with the drive as the FakePi says.
 import { describe, expect, it } from 'vitest';
-import { ROUTES, type StatusResponse } from '../../../shared/api.ts';
+import { ROUTES } from '../../../shared/api.ts';
 import type { BackupRunResponse, BackupsResponse } from '../../../shared/backups.ts';
+import type { StatusResponse } from '../../../shared/status.ts';
 import { makeAgent, pairedDevice, signed } from '../app.fixtures.ts';
 
 async function setup() {

@@ -6,8 +6,9 @@ import {
   BackupsQuery,
   type BackupsResponse,
 } from '../../../shared/backups.ts';
-import type { AppEnv, RouteDeps } from '../app.ts';
+import type { RouteDeps } from '../app.ts';
 import { ApiError } from '../errors.ts';
+import type { AppEnv } from './env.ts';
 import { validate } from './json-body.ts';
 
 /** backupRoutes answers the history, a run's detail and starts a backup. */

@@ -4,13 +4,13 @@ import {
   type Device,
   type DeviceResponse,
   type DevicesResponse,
-  PairingCodeRequest,
-  type PairingCodeResponse,
   RenameDeviceRequest,
   type RevokeResponse,
-} from '../../../shared/api.ts';
-import type { AppEnv, RouteDeps } from '../app.ts';
+} from '../../../shared/devices.ts';
+import { PairingCodeRequest, type PairingCodeResponse } from '../../../shared/pairing.ts';
+import type { RouteDeps } from '../app.ts';
 import type { StoredDevice } from '../services/devices.ts';
+import type { AppEnv } from './env.ts';
 import { parseJsonBody } from './json-body.ts';
 
 const toDevice = (d: StoredDevice, currentId: string): Device => ({

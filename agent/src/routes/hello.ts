@@ -1,7 +1,8 @@
 // GET /api/v1/hello: who this agent is and what time it thinks it is (unsigned).
 import { Hono } from 'hono';
-import type { HelloResponse } from '../../../shared/api.ts';
-import type { AppEnv, RouteDeps } from '../app.ts';
+import type { HelloResponse } from '../../../shared/pairing.ts';
+import type { RouteDeps } from '../app.ts';
+import type { AppEnv } from './env.ts';
 
 /** helloRoutes answers the agent's name, key, fingerprint and clock; clients sign with that clock. */
 export function helloRoutes(deps: RouteDeps) {

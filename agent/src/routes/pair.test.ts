@@ -3,7 +3,8 @@
 import { createECDH } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { PushPayload } from '../../../shared/alerts.ts';
-import { type PushSubscriptionResponse, ROUTES } from '../../../shared/api.ts';
+import { ROUTES } from '../../../shared/api.ts';
+import type { PushSubscriptionResponse } from '../../../shared/push.ts';
 import {
   type Agent,
   type Device,

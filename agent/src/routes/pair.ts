@@ -1,12 +1,13 @@
 // POST /api/v1/pair: a new device proves it knows an open code without sending it (ARCHITECTURE §6).
 import { type Context, Hono } from 'hono';
-import { PairRequest, type PairResponse } from '../../../shared/api.ts';
+import { PairRequest, type PairResponse } from '../../../shared/pairing.ts';
 import { fromBase64url, keyIdFor, toBase64url } from '../../../shared/protocol/index.ts';
 import { sha256 } from '../adapters/node-crypto.ts';
-import type { AppEnv, RouteDeps } from '../app.ts';
+import type { RouteDeps } from '../app.ts';
 import { publicKeyObject } from '../domain/signature.ts';
 import { PairingFailedError, SignatureError } from '../errors.ts';
 import { readRequest } from '../middleware/signature.ts';
+import type { AppEnv } from './env.ts';
 import { parseJsonBody } from './json-body.ts';
 
 /**

@@ -3,7 +3,9 @@
 import { createECDH, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { PushPayload } from '../../../shared/alerts.ts';
-import { type PushSubscriptionResponse, ROUTES, type StatusResponse } from '../../../shared/api.ts';
+import { ROUTES } from '../../../shared/api.ts';
+import type { PushSubscriptionResponse } from '../../../shared/push.ts';
+import type { StatusResponse } from '../../../shared/status.ts';
 import { type Agent, type Device, makeAgent, pairedDevice, signed } from '../app.fixtures.ts';
 
 const SUBJECT = 'mailto:owner@example.org';

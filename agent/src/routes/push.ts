@@ -4,8 +4,9 @@ import {
   PushSubscriptionRequest,
   type PushSubscriptionResponse,
   type PushTestResponse,
-} from '../../../shared/api.ts';
-import type { AppEnv, RouteDeps } from '../app.ts';
+} from '../../../shared/push.ts';
+import type { RouteDeps } from '../app.ts';
+import type { AppEnv } from './env.ts';
 import { parseJsonBody } from './json-body.ts';
 
 /** pushRoutes lets a device subscribe, look at its subscription, unsubscribe and test it. */

@@ -1,7 +1,8 @@
 // GET /api/v1/status: the one-glance state of the Pi, with the asking device's push health.
 import { Hono } from 'hono';
-import type { StatusResponse } from '../../../shared/api.ts';
-import type { AppEnv, RouteDeps } from '../app.ts';
+import type { StatusResponse } from '../../../shared/status.ts';
+import type { RouteDeps } from '../app.ts';
+import type { AppEnv } from './env.ts';
 
 /** statusRoutes answers the latest sample of drive, temperature, power, disks, uptime, alerts and backups. */
 export function statusRoutes(deps: RouteDeps) {

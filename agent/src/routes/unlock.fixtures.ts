@@ -1,14 +1,10 @@
 // Test support for unlock and lock through app.request: a paired phone, sealing, polling.
 import * as v from 'valibot';
 import { expect } from 'vitest';
-import {
-  type Operation,
-  OperationResponse,
-  ROUTES,
-  type StatusResponse,
-  UnlockKeyResponse,
-} from '../../../shared/api.ts';
+import { ROUTES } from '../../../shared/api.ts';
 import { utf8Encode } from '../../../shared/protocol/index.ts';
+import type { StatusResponse } from '../../../shared/status.ts';
+import { type Operation, OperationResponse, UnlockKeyResponse } from '../../../shared/unlock.ts';
 import {
   type Agent,
   type Device,

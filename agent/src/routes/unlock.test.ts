@@ -3,9 +3,10 @@
 import { verify } from 'node:crypto';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { OperationStarted, ROUTES } from '../../../shared/api.ts';
+import { ROUTES } from '../../../shared/api.ts';
 import { fromBase64url, utf8Encode } from '../../../shared/protocol/index.ts';
 import { unlockKeyMessage } from '../../../shared/protocol/unlock-key.ts';
+import { OperationStarted } from '../../../shared/unlock.ts';
 import { makeAgent, pairedDevice, RIGHT_PASSPHRASE, sealFor } from '../app.fixtures.ts';
 import {
   call,

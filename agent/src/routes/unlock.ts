@@ -1,9 +1,14 @@
 // The signed unlock and lock requests (ARCHITECTURE §4, §7): the sealing key, then 202 and an operation.
 import { Hono } from 'hono';
 import * as v from 'valibot';
-import { MAX_PASSPHRASE_BYTES, type OperationStarted, UnlockRequest } from '../../../shared/api.ts';
-import type { AppEnv, RouteDeps } from '../app.ts';
+import {
+  MAX_PASSPHRASE_BYTES,
+  type OperationStarted,
+  UnlockRequest,
+} from '../../../shared/unlock.ts';
+import type { RouteDeps } from '../app.ts';
 import { BOX_OVERHEAD_BYTES, passphraseLengthError } from '../domain/unlock-key.ts';
+import type { AppEnv } from './env.ts';
 import { parseJsonBody, validate } from './json-body.ts';
 
 /** The base64url length of a box holding the longest passphrase allowed. */

@@ -1,6 +1,6 @@
 // The audit log: what happened to pairing and devices, newest first, bounded, kept in audit.json.
 import * as v from 'valibot';
-import { AUDIT_KINDS, type AuditEntry } from '../../../shared/api.ts';
+import { AUDIT_KINDS, type AuditEntry } from '../../../shared/audit.ts';
 import type { StateFile } from '../adapters/state-store/index.ts';
 
 const MAX_ENTRIES = 1000;

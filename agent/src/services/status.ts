@@ -1,9 +1,9 @@
 // The status answer: one system sample shared by all requests within a second, never a spawn.
-import type { StatusResponse, Warning } from '../../../shared/api.ts';
+import type { StatusResponse, Warning } from '../../../shared/status.ts';
 import type { SystemReader, SystemSample } from '../adapters/system.ts';
 import type { DriveProbe } from '../domain/drive-state.ts';
 import type { Clock } from '../ports.ts';
-import type { DriveReport } from './drive-control.ts';
+import type { DriveReport } from './drive-control/index.ts';
 
 /** SystemStatus is the status every device sees; the route adds the alerts and its own push health. */
 export type SystemStatus = Omit<StatusResponse, 'alerts' | 'push' | 'backup'>;

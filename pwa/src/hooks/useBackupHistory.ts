@@ -13,7 +13,7 @@ import {
   followGoesOn,
   mergeRuns,
   startFollow,
-} from '../backup-follow.ts';
+} from '../backups/follow.ts';
 import { useStore } from '../store.ts';
 
 /** PAGE_SIZE keeps the first screen one small request (the agent's default too). */

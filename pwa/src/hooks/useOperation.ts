@@ -1,7 +1,7 @@
 // Follows an unlock or lock by signed polling (ARCHITECTURE §5): EventSource cannot sign, iOS suspends.
 import { useEffect, useState } from 'preact/hooks';
-import type { Operation } from '../../../shared/api.ts';
-import { ApiError, OfflineError } from '../api.ts';
+import type { Operation } from '../../../shared/unlock.ts';
+import { ApiError, OfflineError } from '../api/index.ts';
 import { useStore } from '../store.ts';
 
 /** POLL_MS keeps each step visible within a second of the agent reaching it. */

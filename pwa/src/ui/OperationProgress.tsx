@@ -1,6 +1,8 @@
 // The live steps of an unlock or lock, and how it ended: shared by the Unlock and Lock screens.
-import type { Operation, UnitStatus } from '../../../shared/api.ts';
-import { ApiError, OfflineError } from '../api.ts';
+
+import type { UnitStatus } from '../../../shared/status.ts';
+import type { Operation } from '../../../shared/unlock.ts';
+import { ApiError, OfflineError } from '../api/index.ts';
 import { describeError } from '../errors.ts';
 import {
   currentStep,

@@ -1,6 +1,6 @@
 // Activity: the agent's audit log (pairings, revocations, unlocks and locks), newest first.
 import { useEffect, useState } from 'preact/hooks';
-import type { AuditEntry, AuditKind } from '../../../shared/api.ts';
+import type { AuditEntry, AuditKind } from '../../../shared/audit.ts';
 import { describeError } from '../errors.ts';
 import { formatDateTime } from '../format.ts';
 import { useStore } from '../store.ts';

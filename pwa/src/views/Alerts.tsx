@@ -1,7 +1,6 @@
 // Alerts: what is wrong now (with snooze) and what was, with times; all text rendered as text.
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import type { Alert } from '../../../shared/alerts.ts';
-import type { AlertsResponse } from '../../../shared/api.ts';
+import type { Alert, AlertsResponse } from '../../../shared/alerts.ts';
 import { describeError } from '../errors.ts';
 import { formatDateTime } from '../format.ts';
 import { useStore } from '../store.ts';

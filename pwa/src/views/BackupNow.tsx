@@ -1,8 +1,8 @@
 // "Back up now": a confirmation that says it may move the daily schedule, then the run as it goes.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { BackupSummary } from '../../../shared/backups.ts';
-import type { FollowStep } from '../backup-follow.ts';
-import { outcomeWords, RESULT_LEVEL } from '../backup-format.ts';
+import type { FollowStep } from '../backups/follow.ts';
+import { outcomeWords, RESULT_LEVEL } from '../backups/format.ts';
 import { describeError } from '../errors.ts';
 import { formatAge } from '../format.ts';
 import { useAgentNow } from '../hooks/useBackupHistory.ts';

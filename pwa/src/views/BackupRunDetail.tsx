@@ -1,7 +1,7 @@
 // One run opened: why it ended as it did, how systemd saw it end, and its last log lines as text.
 import { useEffect, useState } from 'preact/hooks';
 import type { BackupRun } from '../../../shared/backups.ts';
-import { exitWords, formatRunDuration } from '../backup-format.ts';
+import { exitWords, formatRunDuration } from '../backups/format.ts';
 import { describeError } from '../errors.ts';
 import { formatDateTime } from '../format.ts';
 import { useStore } from '../store.ts';

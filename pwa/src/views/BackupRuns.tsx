@@ -8,7 +8,7 @@ import {
   RESULT_LEVEL,
   RESULT_WORDS,
   shortSnapshotId,
-} from '../backup-format.ts';
+} from '../backups/format.ts';
 import { formatBytes, formatDateTime } from '../format.ts';
 import { BackupRunDetail } from './BackupRunDetail.tsx';
 

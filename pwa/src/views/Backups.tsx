@@ -1,8 +1,8 @@
 // Backups: the summary, "Back up now", the chart and every run, newest first (ARCHITECTURE §11).
 import type { BackupSummary } from '../../../shared/backups.ts';
-import type { FollowStep } from '../backup-follow.ts';
-import { shortSnapshotId } from '../backup-format.ts';
-import { backupNeedsCare, nextRunWords } from '../backup-summary.ts';
+import type { FollowStep } from '../backups/follow.ts';
+import { shortSnapshotId } from '../backups/format.ts';
+import { backupNeedsCare, nextRunWords } from '../backups/summary.ts';
 import { describeError } from '../errors.ts';
 import { formatAge, formatDateTime } from '../format.ts';
 import { useAgentNow, useBackupHistory } from '../hooks/useBackupHistory.ts';

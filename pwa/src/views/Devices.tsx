@@ -1,6 +1,7 @@
 // Devices: who can reach the Pi; rename, revoke, and make a code to pair another device.
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import type { Device, PairingCodeResponse } from '../../../shared/api.ts';
+import type { Device } from '../../../shared/devices.ts';
+import type { PairingCodeResponse } from '../../../shared/pairing.ts';
 import { describeError } from '../errors.ts';
 import { formatAge, formatDateTime } from '../format.ts';
 import { useStore } from '../store.ts';

@@ -2,7 +2,7 @@
 import type { ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { Alert } from '../../../shared/alerts.ts';
-import type { DiskUsage, StatusResponse } from '../../../shared/api.ts';
+import type { DiskUsage, StatusResponse } from '../../../shared/status.ts';
 import { describeError, needsNewPairing } from '../errors.ts';
 import {
   formatAge,

@@ -1,6 +1,6 @@
 // Home's backup tile: the last good backup's age and the next run, a way into Backups (§11, §12).
 import type { BackupSummary } from '../../../shared/backups.ts';
-import { backupNeedsCare, nextRunWords } from '../backup-summary.ts';
+import { backupNeedsCare, nextRunWords } from '../backups/summary.ts';
 import { formatAge } from '../format.ts';
 import { useStore } from '../store.ts';
 import { Link } from '../ui/Link.tsx';

@@ -1,6 +1,6 @@
 // Home's drive and services: the state, the one action it calls for, and Lock's confirmation.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { StatusResponse } from '../../../shared/api.ts';
+import type { StatusResponse } from '../../../shared/status.ts';
 import { describeError } from '../errors.ts';
 import { DRIVE_WORDS, UNIT_WORDS } from '../format.ts';
 import { useStore } from '../store.ts';

@@ -1,6 +1,6 @@
 // Lock: follows the lock confirmed on Home, step by step, until the drive is closed (§7).
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError } from '../api.ts';
+import { ApiError } from '../api/index.ts';
 import { useOperation } from '../hooks/useOperation.ts';
 import { useStore } from '../store.ts';
 import { Link } from '../ui/Link.tsx';

@@ -1,6 +1,6 @@
 // Pairing: a code from `immich-pi-agent pair`, a fresh device key, and both sides proving the code (§6).
 import { useEffect, useState } from 'preact/hooks';
-import type { HelloResponse } from '../../../shared/api.ts';
+import type { HelloResponse } from '../../../shared/pairing.ts';
 import { fingerprintFor, fromBase64url } from '../../../shared/protocol/index.ts';
 import { completeCode, formatCodeInput } from '../code-input.ts';
 import { describeError } from '../errors.ts';

@@ -1,6 +1,6 @@
 // Settings: push notifications for this device (on from a tap, a test push) and quiet hours (§10).
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
-import type { PushHealth, PushSubscriptionResponse, QuietHours } from '../../../shared/api.ts';
+import type { PushHealth, PushSubscriptionResponse, QuietHours } from '../../../shared/push.ts';
 import { describeError } from '../errors.ts';
 import { formatDateTime } from '../format.ts';
 import {

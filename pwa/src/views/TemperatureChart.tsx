@@ -1,6 +1,6 @@
 // Home's 24-hour temperature chart: SVG drawn as Preact elements (no HTML strings, §12's CSP).
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import type { TemperatureHistoryResponse } from '../../../shared/api.ts';
+import type { TemperatureHistoryResponse } from '../../../shared/status.ts';
 import { CHART_SIZE, temperatureChart } from '../chart.ts';
 import { useStore } from '../store.ts';
 

@@ -1,7 +1,7 @@
 // Unlock: the passphrase (sealed to the agent, §4), then each step live until Immich runs (§7).
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import type { Operation } from '../../../shared/api.ts';
-import { ApiError } from '../api.ts';
+import type { Operation } from '../../../shared/unlock.ts';
+import { ApiError } from '../api/index.ts';
 import { describeError } from '../errors.ts';
 import { formatWait } from '../format.ts';
 import { useOperation } from '../hooks/useOperation.ts';

@@ -1,6 +1,6 @@
 // Per-device push planning (ARCHITECTURE §10): which alert changes go out now, which wait for the
 // summary after quiet hours, and which are dropped by the hourly cap. Pure: wall times come in.
-import type { QuietHours } from '../../../../shared/api.ts';
+import type { QuietHours } from '../../../../shared/push.ts';
 import type { AlertChange } from './engine.ts';
 import { inQuietHours } from './quiet-hours.ts';
 

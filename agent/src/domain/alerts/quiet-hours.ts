@@ -1,6 +1,6 @@
 // Quiet hours in the phone's IANA time zone (ARCHITECTURE §10): whether a wall time falls inside
 // them, and when the current quiet period ends, across daylight-saving changes. Pure: Intl only.
-import type { QuietHours } from '../../../../shared/api.ts';
+import type { QuietHours } from '../../../../shared/push.ts';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;

@@ -2,7 +2,7 @@
 // they read an observation and the holds kept between samples (monotonic ms), and answer which
 // alerts should be raised or cleared; the engine turns that into alerts, history and notify flags.
 import type { AlertKind, AlertSubject } from '../../../../shared/alerts.ts';
-import type { DriveState, UnitStatus } from '../../../../shared/api.ts';
+import type { DriveState, UnitStatus } from '../../../../shared/status.ts';
 
 export interface AlertThresholds {
   tempHighC: number;

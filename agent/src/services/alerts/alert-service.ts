@@ -14,11 +14,10 @@ import type {
   PushHealth,
   PushSubscriptionRequest,
   PushSubscriptionResponse,
-} from '../../../../shared/api.ts';
+} from '../../../../shared/push.ts';
 import { checkPushEndpoint } from '../../adapters/push/endpoint-policy.ts';
 import type { PushQueue } from '../../adapters/push/queue.ts';
 import type { StateFile } from '../../adapters/state-store/index.ts';
-import type { Logger } from '../../app.ts';
 import type { DeliveryPlanner, DeliveryPolicy, PushMessage } from '../../domain/alerts/delivery.ts';
 import type {
   AlertChange,
@@ -27,7 +26,7 @@ import type {
   Observation,
 } from '../../domain/alerts/engine.ts';
 import { ApiError } from '../../errors.ts';
-import type { Clock } from '../../ports.ts';
+import type { Clock, Logger } from '../../ports.ts';
 import { type PushStore, subscriptionInfo } from './push-store.ts';
 
 export interface AlertServiceOptions {

@@ -6,7 +6,7 @@ import {
   type PushSubscriptionInfo,
   type PushSubscriptionRequest,
   QuietHours,
-} from '../../../../shared/api.ts';
+} from '../../../../shared/push.ts';
 import type { SendOutcome } from '../../adapters/push/send.ts';
 import { newVapidKeys, VapidKeysSchema } from '../../adapters/push/vapid.ts';
 import type { StateFile } from '../../adapters/state-store/index.ts';

@@ -1,6 +1,6 @@
 // 24 hours of CPU temperature for Home's chart, in memory only: fixed buckets, so memory stays
 // the same whatever the sample interval (ARCHITECTURE §10).
-import type { TemperaturePoint } from '../../../../shared/api.ts';
+import type { TemperaturePoint } from '../../../../shared/status.ts';
 
 export const HISTORY_HOURS = 24;
 export const BUCKET_SECONDS = 300;

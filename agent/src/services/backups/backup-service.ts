@@ -3,23 +3,22 @@
 // starts the unit through the helper ("back up now", and a missed run after unlock).
 import * as v from 'valibot';
 import type { AlertSubject } from '../../../../shared/alerts.ts';
-import type { DriveState } from '../../../../shared/api.ts';
 import {
   type BackupRun,
   type BackupSummary,
   type BackupsResponse,
   goodResult,
 } from '../../../../shared/backups.ts';
+import type { DriveState } from '../../../../shared/status.ts';
 import type { SpoolEntry } from '../../adapters/spool.ts';
 import type { StateFile } from '../../adapters/state-store/index.ts';
 import type { UnitState } from '../../adapters/units.ts';
-import type { Logger } from '../../app.ts';
 import type { Config } from '../../config.ts';
 import { judgeRun } from '../../domain/backups/judge-run.ts';
 import { BeforeRecord, RunRecord } from '../../domain/backups/spool-record.ts';
 import { backupStaleness } from '../../domain/backups/staleness.ts';
 import { ApiError } from '../../errors.ts';
-import type { Clock } from '../../ports.ts';
+import type { Clock, Logger } from '../../ports.ts';
 import { type BackupsState, chartOf, lastGood, pageOf } from './history.ts';
 import { orphanRun, runFromJudgement, unreadableRun } from './runs.ts';
 

@@ -1,5 +1,5 @@
 // The unlock and lock operations of this process, in memory: at most one running, the last 20 kept.
-import type { Operation, OperationError, OperationStep } from '../../../../shared/api.ts';
+import type { Operation, OperationError, OperationStep } from '../../../../shared/unlock.ts';
 import type { OperationKind } from '../../domain/drive-machine.ts';
 
 /** How many operations GET /operations/{id} can still find; older ones are forgotten. */

@@ -1,5 +1,5 @@
 // Runs an operation's steps in order, each marked running, then done, skipped or failed, at once.
-import type { Operation, OperationError } from '../../../../shared/api.ts';
+import type { Operation, OperationError } from '../../../../shared/unlock.ts';
 import type { HelperAnswer } from '../../helper/answers.ts';
 import type { OperationLog, PlannedStep } from './operations.ts';
 import { operationError } from './steps.ts';

@@ -1,6 +1,7 @@
 // The steps of unlock and lock in the words a person reads, and the errors that end them.
-import type { OperationError } from '../../../../shared/api.ts';
+
 import type { OperationErrorCode } from '../../../../shared/errors.ts';
+import type { OperationError } from '../../../../shared/unlock.ts';
 import type { HelperRefusal } from '../../helper/answers.ts';
 import type { PlannedStep } from './operations.ts';
 

@@ -1,10 +1,11 @@
 // What each step of unlock and lock does: helper verbs in order, the Immich wait, audit and events.
-import type { Operation, OperationError } from '../../../../shared/api.ts';
+
 import type { OperationErrorCode } from '../../../../shared/errors.ts';
+import type { Operation, OperationError } from '../../../../shared/unlock.ts';
 import type { PassphraseLimiter } from '../../domain/passphrase-limit.ts';
 import type { HelperAnswer } from '../../helper/answers.ts';
 import type { HelperRequest } from '../../helper/protocol.ts';
-import type { DriveControlDeps } from '../drive-control.ts';
+import type { DriveControlDeps } from './index.ts';
 import type { OperationLog } from './operations.ts';
 import { answerWithin, helperOutcome, runSteps, type StepWork } from './run-steps.ts';
 import { errorFromHelper, operationError, stepUnit } from './steps.ts';

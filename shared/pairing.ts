@@ -1,0 +1,43 @@
+// Hello, pairing and pairing codes on the wire (docs/api.md).
+import * as v from 'valibot';
+import { DeviceName, KeyId, Mac, PublicKey } from './api.ts';
+
+export const HelloResponse = v.object({
+  name: v.string(),
+  version: v.string(),
+  /** The agent's Ed25519 identity key, raw 32 bytes, base64url. */
+  agentKey: PublicKey,
+  /** Human-comparable fingerprint of agentKey (shared/protocol/fingerprint.ts). */
+  fingerprint: v.string(),
+  /** Agent wall clock, ms since the epoch: clients sign with this clock. */
+  time: v.number(),
+});
+export type HelloResponse = v.InferOutput<typeof HelloResponse>;
+
+export const PairRequest = v.strictObject({
+  name: DeviceName,
+  publicKey: PublicKey,
+  /** HMAC-SHA256(code, "immich-pi/pair/v1" ‖ publicKey ‖ agentKey), see shared/protocol/pairing.ts. */
+  proof: Mac,
+});
+export type PairRequest = v.InferOutput<typeof PairRequest>;
+
+export const PairResponse = v.object({
+  deviceId: KeyId,
+  /** The name the device was saved under (a name given to the code by the CLI wins). */
+  name: v.string(),
+  /** HMAC-SHA256(code, "immich-pi/pair/v1/agent" ‖ agentKey ‖ publicKey). */
+  agentProof: Mac,
+});
+export type PairResponse = v.InferOutput<typeof PairResponse>;
+
+export const PairingCodeRequest = v.strictObject({ name: v.optional(DeviceName) });
+export type PairingCodeRequest = v.InferOutput<typeof PairingCodeRequest>;
+
+export const PairingCodeResponse = v.object({
+  /** XXXX-XXXX, Crockford base32. Shown to a person, never sent back: see shared/protocol/pairing.ts. */
+  code: v.string(),
+  expiresAt: v.number(),
+  fingerprint: v.string(),
+});
+export type PairingCodeResponse = v.InferOutput<typeof PairingCodeResponse>;
