@@ -90,5 +90,8 @@ export async function buildDist({ ifNeeded = false } = {}) {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  await buildDist({ ifNeeded: process.argv.includes('--if-needed') });
+  await buildDist({ ifNeeded: process.argv.includes('--if-needed') }).catch((error) => {
+    console.error(`The build failed: ${error.message}`);
+    process.exitCode = 1;
+  });
 }
