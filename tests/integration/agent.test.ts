@@ -25,6 +25,7 @@ import {
   startAgent,
   stopAllAgents,
 } from '../fixtures/agent-process.ts';
+import { eventually } from '../fixtures/eventually.ts';
 
 const sandboxes: SandboxPi[] = [];
 afterAll(async () => {
@@ -96,13 +97,14 @@ describe('the agent on a sandbox Pi', () => {
     expect(status).toMatchObject({ drive: { state: 'locked' }, temperatureC: 48.5, warnings: [] });
 
     await pi.setTemperature(63.4);
-    const deadline = Date.now() + 2_000;
-    let seen = status.temperatureC;
-    while (seen !== 63.4 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      seen = ((await (await device.signedFetch('GET', ROUTES.status)).json()) as StatusResponse)
+    const temperature = async () =>
+      ((await (await device.signedFetch('GET', ROUTES.status)).json()) as StatusResponse)
         .temperatureC;
-    }
+    const seen = await eventually('the new temperature in status', temperature, {
+      until: (t) => t === 63.4,
+      timeoutMs: 2_000,
+      everyMs: 100,
+    }).catch(temperature);
     expect(seen).toBe(63.4);
   });
 

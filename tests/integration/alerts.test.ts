@@ -7,7 +7,7 @@ import { DEMO_PASSPHRASE, type SandboxPi } from '../../sandbox-pi/index.ts';
 import type { PushPayload } from '../../shared/alerts.ts';
 import { ROUTES } from '../../shared/api.ts';
 import type { PushSubscriptionRequest, PushSubscriptionResponse } from '../../shared/push.ts';
-import type { StatusResponse } from '../../shared/status.ts';
+import type { StatusResponse, TemperatureHistoryResponse } from '../../shared/status.ts';
 import {
   type AgentProcess,
   makeSandbox,
@@ -17,6 +17,7 @@ import {
   startAgent,
   stopAllAgents,
 } from '../fixtures/agent-process.ts';
+import { eventually } from '../fixtures/eventually.ts';
 import { type FakePushService, startFakePushService } from '../fixtures/push-service.ts';
 import { pollOperation, postUnlock, randomPassphrase } from '../fixtures/unlock-client.ts';
 
@@ -58,7 +59,7 @@ async function nextPush(tag: string, after = service.received.length, timeoutMs 
 
 /** waitUntil polls check every 50 ms, 10 s at most. */
 async function waitUntil(check: () => boolean) {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 50));
+  await eventually('the push service to be called', check).catch(() => undefined);
   expect(check()).toBe(true);
 }
 
@@ -111,7 +112,16 @@ describe('alerts pushed by the real agent', () => {
     await agent.stop();
     const count = service.received.length;
     agent = await startAgent(pi);
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    // First a positive marker: a sample after the restart reached the alerts (the temperature
+    // history, memory-only, has a point; the same sample fed the alerts), then a test push queued
+    // after it arrived. A device's pushes go out in order, so a second locked-after-boot from that
+    // sample would have arrived before it.
+    await eventually('a sample after the restart', async () => {
+      const history = await phone.signedFetch('GET', ROUTES.temperatureHistory);
+      return (await json<TemperatureHistoryResponse>(history)).points.length > 0;
+    });
+    expect((await phone.signedFetch('POST', ROUTES.pushTest)).status).toBe(202);
+    await nextPush('test', count);
     const again = service.received.slice(count).map((p) => JSON.parse(p.payload).notification.tag);
     expect(again).not.toContain('locked-after-boot');
   });
@@ -229,14 +239,13 @@ describe('push delivery', () => {
     await phone.signedFetch('POST', ROUTES.pushTest);
     await waitUntil(() => service.requests > requests);
     service.respond(201);
-    let answer: PushSubscriptionResponse | null = null;
-    for (let i = 0; i < 30; i++) {
-      answer = await json<PushSubscriptionResponse>(
-        await phone.signedFetch('GET', ROUTES.pushSubscriptions),
-      );
-      if (answer.subscription === null) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    const read = async () =>
+      json<PushSubscriptionResponse>(await phone.signedFetch('GET', ROUTES.pushSubscriptions));
+    const answer = await eventually('the subscription to be dropped', read, {
+      until: (a) => a.subscription === null,
+      timeoutMs: 3_000,
+      everyMs: 100,
+    }).catch(read);
     expect(answer?.subscription).toBeNull();
     const test = await phone.signedFetch('POST', ROUTES.pushTest);
     expect(await test.json()).toMatchObject({ error: { code: 'push-not-subscribed' } });

@@ -6,27 +6,25 @@ import { ROUTES } from '../../shared/api.ts';
 import type { AuditResponse } from '../../shared/audit.ts';
 import type { BackupsResponse } from '../../shared/backups.ts';
 import {
-  type AgentProcess,
-  makeSandbox,
-  mintCode,
   type PairedDevice,
-  pairDevice,
-  startAgent,
+  pairedAgent,
   stopAllAgents,
 } from '../fixtures/agent-process.ts';
+import { eventually } from '../fixtures/eventually.ts';
 import { pollOperation, postUnlock, requestJson } from '../fixtures/unlock-client.ts';
 
 const HOUR = 3600_000;
 
 let pi: SandboxPi;
-let agent: AgentProcess;
 let phone: PairedDevice;
 
 beforeAll(async () => {
-  pi = await makeSandbox({ sampleIntervalSeconds: 1 });
-  await pi.seedBackupHistory({ days: 3, lastRunEndedAt: Date.now() - 30 * HOUR });
-  agent = await startAgent(pi);
-  phone = await pairDevice(agent.url, (await mintCode(pi)).code, 'Phone');
+  ({ pi, phone } = await pairedAgent({
+    sampleIntervalSeconds: 1,
+    prepare: (sandbox: SandboxPi) =>
+      sandbox.seedBackupHistory({ days: 3, lastRunEndedAt: Date.now() - 30 * HOUR }),
+    phoneName: 'Phone',
+  }));
 }, 60_000);
 
 afterAll(async () => {
@@ -48,11 +46,13 @@ describe('a missed backup', () => {
     expect(unlock.status).toBe(202);
     const done = await pollOperation(phone, unlock.body.operationId, { timeoutMs: 60_000 });
     expect(done.state).toBe('succeeded');
-    let newest = skipped.runs[0];
-    for (let i = 0; i < 200 && newest?.seq === skipped.runs[0]?.seq; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      newest = (await requestJson<BackupsResponse>(phone, 'GET', ROUTES.backups)).body.runs[0];
-    }
+    const newestRun = async () =>
+      (await requestJson<BackupsResponse>(phone, 'GET', ROUTES.backups)).body.runs[0];
+    const newest = await eventually('the caught-up run in the history', newestRun, {
+      until: (run) => run?.seq !== skipped.runs[0]?.seq,
+      timeoutMs: 20_000,
+      everyMs: 100,
+    }).catch(newestRun);
     expect(newest).toMatchObject({ result: 'succeeded', demo: false });
     const audit = (await requestJson<AuditResponse>(phone, 'GET', ROUTES.audit)).body;
     expect(audit.entries.map((entry) => entry.detail)).toContain(

@@ -9,6 +9,7 @@ import { DEMO_PASSPHRASE, type SandboxPi } from '../../sandbox-pi/index.ts';
 import type { AlertsResponse, PushPayload } from '../../shared/alerts.ts';
 import { ROUTES } from '../../shared/api.ts';
 import type {
+  BackupRun,
   BackupRunResponse,
   BackupStartedResponse,
   BackupsResponse,
@@ -17,13 +18,12 @@ import type { PushSubscriptionResponse } from '../../shared/push.ts';
 import type { StatusResponse } from '../../shared/status.ts';
 import {
   type AgentProcess,
-  makeSandbox,
-  mintCode,
   type PairedDevice,
-  pairDevice,
+  pairedAgent,
   startAgent,
   stopAllAgents,
 } from '../fixtures/agent-process.ts';
+import { eventually } from '../fixtures/eventually.ts';
 import { type FakePushService, startFakePushService } from '../fixtures/push-service.ts';
 import { pollOperation, postUnlock, requestJson } from '../fixtures/unlock-client.ts';
 
@@ -55,28 +55,22 @@ async function runOnce() {
   const started = await startNow();
   expect(started.status).toBe(202);
   await pi.waitForBackupIdle(30_000);
-  for (let i = 0; i < 100; i++) {
-    const page = (await backups()).body;
-    const newest = page.runs[0];
-    if (newest && newest.seq > (before.runs[0]?.seq ?? 0)) return newest;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('the run never reached the history');
+  return waitForNewRun(before.runs[0]?.seq ?? 0);
 }
 
 beforeAll(async () => {
   service = await startFakePushService();
-  pi = await makeSandbox({
+  ({ pi, agent, phone } = await pairedAgent({
     port: await freeLoopbackPort(),
     sampleIntervalSeconds: 1,
     push: { extraOrigins: [service.origin], caFile: service.caFile },
     alerts: { renotifyMinutes: 0, eventMinIntervalSeconds: 0 },
     backup: { staleHours: 1, graceHours: 0 },
-  });
-  // Three days of history whose last good backup is two hours old: stale at 1 h + 0 h grace.
-  await pi.seedBackupHistory({ days: 3, lastRunEndedAt: Date.now() - 2 * HOUR });
-  agent = await startAgent(pi);
-  phone = await pairDevice(agent.url, (await mintCode(pi)).code, 'Phone');
+    // Three days of history whose last good backup is two hours old: stale at 1 h + 0 h grace.
+    prepare: (sandbox: SandboxPi) =>
+      sandbox.seedBackupHistory({ days: 3, lastRunEndedAt: Date.now() - 2 * HOUR }),
+    phoneName: 'Phone',
+  }));
   const subscription = service.subscription();
   const { body } = await requestJson<PushSubscriptionResponse>(
     phone,
@@ -232,20 +226,17 @@ describe('backups through the real agent', () => {
   });
 });
 
-async function waitForNewRun(afterSeq: number) {
-  for (let i = 0; i < 100; i++) {
-    const newest = (await backups()).body.runs[0];
-    if (newest && newest.seq > afterSeq) return newest;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('no new run');
+/** waitForNewRun waits for a run newer than afterSeq to reach the history, and answers it. */
+async function waitForNewRun(afterSeq: number): Promise<BackupRun> {
+  const newest = async () => (await backups()).body.runs[0];
+  const run = await eventually(`a run after #${afterSeq} in the history`, newest, {
+    until: (r) => r !== undefined && r.seq > afterSeq,
+    everyMs: 100,
+  });
+  return run as BackupRun;
 }
 
-async function waitForRun(id: string) {
-  for (let i = 0; i < 100; i++) {
-    const run = (await backups()).body.runs.find((r) => r.id === id);
-    if (run) return run;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`run ${id} never appeared`);
+async function waitForRun(id: string): Promise<BackupRun> {
+  const find = async () => (await backups()).body.runs.find((r) => r.id === id);
+  return (await eventually(`run ${id} in the history`, find, { everyMs: 100 })) as BackupRun;
 }

@@ -10,6 +10,7 @@ import { freeLoopbackPort } from '../../sandbox-pi/immich-stub.ts';
 import { DEMO_PASSPHRASE } from '../../sandbox-pi/index.ts';
 import { ROUTES } from '../../shared/api.ts';
 import { pairDevice, REPO_ROOT } from '../fixtures/agent-process.ts';
+import { eventually } from '../fixtures/eventually.ts';
 import { pollOperation, postUnlock } from '../fixtures/unlock-client.ts';
 
 const DEMO = join(REPO_ROOT, 'dist', 'demo.mjs');
@@ -61,16 +62,15 @@ function npmCommand(): string[] {
 
 /** ready waits for the demo's "Press Ctrl-C" line, failing with its output if it exits first. */
 async function ready(demo: Demo): Promise<Demo> {
-  const deadline = Date.now() + START_TIMEOUT_MS;
   let ended = false;
   void demo.exited.then(() => {
     ended = true;
   });
-  while (!demo.stdout().includes(READY)) {
-    if (ended || Date.now() > deadline) {
-      throw new Error(`the demo did not start:\n${demo.stdout()}\n${demo.stderr()}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  await eventually('the demo to start', () => ended || demo.stdout().includes(READY), {
+    timeoutMs: START_TIMEOUT_MS,
+  }).catch(() => undefined);
+  if (!demo.stdout().includes(READY)) {
+    throw new Error(`the demo did not start:\n${demo.stdout()}\n${demo.stderr()}`);
   }
   return demo;
 }
@@ -116,14 +116,12 @@ async function descendants(pid: number): Promise<number[]> {
 
 /** stillRunning answers which of pids run after waiting up to 10 s for them to end. */
 async function stillRunning(pids: number[]): Promise<number[]> {
-  for (let i = 0; i < 200; i++) {
-    const left = [];
-    for (const pid of pids) if (await alive(pid)) left.push(pid);
-    if (left.length === 0) return [];
-    if (i === 199) return left;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return pids;
+  const left = async () => {
+    const running: number[] = [];
+    for (const pid of pids) if (await alive(pid)) running.push(pid);
+    return running;
+  };
+  return eventually('the processes to end', left, { until: (l) => l.length === 0 }).catch(left);
 }
 
 /** fingerprint is what a second start must not touch: boot id, unit states, config, stubs. */

@@ -10,6 +10,7 @@ import { createHelperClient } from '../../agent/src/adapters/helper-client.ts';
 import { acquireKdfLock } from '../../agent/src/helper/kdf-lock.ts';
 import { createSandboxPi, DEMO_PASSPHRASE, type SandboxPi } from '../../sandbox-pi/index.ts';
 import { HELPER_BIN } from '../fixtures/agent-process.ts';
+import { eventually } from '../fixtures/eventually.ts';
 
 interface HelperRun {
   answer: Record<string, unknown>;
@@ -183,10 +184,11 @@ describe('the helper opening the drive', () => {
     await pi.slowCryptsetup(2);
     const first = runHelper(pi, openFrame(DEMO_PASSPHRASE));
     // The first holds the lock once its cryptsetup open has started.
-    for (let i = 0; i < 100; i++) {
-      if ((await verbsRun(pi)).at(-1) === 'cryptsetup open') break;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await eventually('the first cryptsetup open', async () => (await verbsRun(pi)).at(-1), {
+      until: (verb) => verb === 'cryptsetup open',
+      timeoutMs: 2_000,
+      everyMs: 20,
+    }).catch(() => undefined); // the kdf-busy answer below says whether it held the lock
     const second = await runHelper(pi, openFrame(DEMO_PASSPHRASE));
     expect(second.answer).toMatchObject({ ok: false, code: 'kdf-busy' });
     expect((await first).answer).toEqual({ ok: true });

@@ -9,13 +9,12 @@ import { ROUTES } from '../../shared/api.ts';
 import type { TemperatureHistoryResponse } from '../../shared/status.ts';
 import {
   type AgentProcess,
-  makeSandbox,
-  mintCode,
   type PairedDevice,
-  pairDevice,
+  pairedAgent,
   startAgent,
   stopAllAgents,
 } from '../fixtures/agent-process.ts';
+import { eventually } from '../fixtures/eventually.ts';
 import {
   pollOperation,
   postLock,
@@ -32,13 +31,11 @@ let agent: AgentProcess;
 let phone: PairedDevice;
 
 beforeAll(async () => {
-  pi = await makeSandbox({
+  ({ pi, agent, phone } = await pairedAgent({
     port: await freeLoopbackPort(), // the same after a restart: the phone keeps its URL
     sampleIntervalSeconds: SAMPLE_SECONDS,
-  });
+  }));
   expect(pi.cryptsetupAvailable).toBe(true);
-  agent = await startAgent(pi);
-  phone = await pairDevice(agent.url, (await mintCode(pi)).code);
 }, 60_000);
 
 afterAll(async () => {
@@ -70,11 +67,10 @@ async function sampledMax(): Promise<number> {
 /** nextSample waits (3 intervals at most) until a sample has been taken after this call. */
 async function nextSample(): Promise<void> {
   const mark = await markTemperature();
-  for (let i = 0; i < (SAMPLE_SECONDS * 3 * 1000) / 50; i++) {
-    if ((await sampledMax()) >= mark) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`no sample read ${mark} °C within ${SAMPLE_SECONDS * 3} s`);
+  await eventually(`a sample reading ${mark} °C`, sampledMax, {
+    until: (max) => max >= mark,
+    timeoutMs: SAMPLE_SECONDS * 3 * 1000,
+  });
 }
 
 /** driveGone answers the drive-gone alerts active and in the history. */

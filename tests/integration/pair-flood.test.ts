@@ -9,13 +9,11 @@ import { toBase64url } from '../../shared/protocol/index.ts';
 import {
   type AgentProcess,
   hello,
-  makeSandbox,
   mintCode,
   newDeviceKey,
   type PairedDevice,
-  pairDevice,
+  pairedAgent,
   Signer,
-  startAgent,
   stopAllAgents,
 } from '../fixtures/agent-process.ts';
 import { pollOperation, postUnlock, readStatus, requestJson } from '../fixtures/unlock-client.ts';
@@ -34,12 +32,11 @@ let phone: PairedDevice;
 let offsetMs = 0;
 
 beforeAll(async () => {
-  pi = await makeSandbox({
+  ({ pi, agent, phone } = await pairedAgent({
     // The shared unsigned limit is lifted so that every flooding call reaches the pair route.
     security: { maxNonces: MAX_NONCES, unsignedRatePerSecond: 100_000, unsignedBurst: 100_000 },
-  });
-  agent = await startAgent(pi);
-  phone = await pairDevice(agent.url, (await mintCode(pi)).code, 'Owner');
+    phoneName: 'Owner',
+  }));
   offsetMs = (await hello(agent.url)).offsetMs;
 }, 60_000);
 

@@ -13,6 +13,7 @@ import {
   RunRecord as RunRecordSchema,
 } from '../../agent/src/domain/backups/spool-record.ts';
 import { type BackupOutcome, createSandboxPi, type SandboxPi } from '../../sandbox-pi/index.ts';
+import { eventually } from '../fixtures/eventually.ts';
 
 let pi: SandboxPi;
 beforeAll(async () => {
@@ -269,9 +270,5 @@ describe('sandbox Pi stub backup unit', () => {
 
 /** waitFor polls until check is true, 10 s at most. */
 async function waitFor(check: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('timed out waiting');
+  await eventually('the sandbox backup', check);
 }

@@ -4,10 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSPHRASE, type SandboxPi } from '../../sandbox-pi/index.ts';
 import {
   type AgentProcess,
-  makeSandbox,
-  mintCode,
   type PairedDevice,
-  pairDevice,
+  pairedAgent,
   startAgent,
   stopAllAgents,
 } from '../fixtures/agent-process.ts';
@@ -18,10 +16,8 @@ let agent: AgentProcess;
 let phone: PairedDevice;
 
 beforeAll(async () => {
-  pi = await makeSandbox();
+  ({ pi, agent, phone } = await pairedAgent());
   expect(pi.cryptsetupAvailable).toBe(true);
-  agent = await startAgent(pi);
-  phone = await pairDevice(agent.url, (await mintCode(pi)).code);
 }, 60_000);
 
 afterAll(async () => {

@@ -15,13 +15,12 @@ import type {
 } from '../../shared/unlock.ts';
 import {
   type AgentProcess,
-  makeSandbox,
-  mintCode,
   type PairedDevice,
-  pairDevice,
+  pairedAgent,
   startAgent,
   stopAllAgents,
 } from '../fixtures/agent-process.ts';
+import { eventually } from '../fixtures/eventually.ts';
 
 const UNITS = ['postgresql.service', 'immich-server.service', 'immich-machine-learning.service'];
 const UNLOCK_STEPS = ['open', 'mount', ...UNITS.map((u) => `start:${u}`), 'ping'];
@@ -31,10 +30,8 @@ let agent: AgentProcess;
 let phone: PairedDevice;
 
 beforeAll(async () => {
-  pi = await makeSandbox();
+  ({ pi, agent, phone } = await pairedAgent());
   expect(pi.cryptsetupAvailable).toBe(true);
-  agent = await startAgent(pi);
-  phone = await pairDevice(agent.url, (await mintCode(pi)).code);
 }, 60_000);
 
 afterAll(async () => {
@@ -81,12 +78,13 @@ async function sealedUnlock(passphrase: string) {
 
 /** settled polls an operation once a second as the app does, until it ends (60 s at most). */
 async function settled(id: string): Promise<Operation> {
-  for (let poll = 0; poll < 600; poll++) {
-    const { body } = await json<OperationResponse>('GET', ROUTES.operation(id));
-    if (body.operation.state !== 'running') return body.operation;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`operation ${id} still running after 60 s`);
+  const read = async () => (await json<OperationResponse>('GET', ROUTES.operation(id))).body;
+  const { operation } = await eventually(`operation ${id} to end`, read, {
+    until: (body) => body.operation.state !== 'running',
+    timeoutMs: 60_000,
+    everyMs: 100,
+  });
+  return operation;
 }
 
 async function status(): Promise<StatusResponse> {

@@ -1,6 +1,7 @@
 // What /proc shows about the processes an agent spawned: the leak audit reads their argv and
 // environment while they live, and the kill test waits for the ones a killed agent left behind.
 import { readdirSync, readFileSync } from 'node:fs';
+import { eventually } from '../fixtures/eventually.ts';
 
 /** ProcessInfo is one live process as /proc/<pid>/stat and cmdline show it. */
 export interface ProcessInfo {
@@ -105,11 +106,12 @@ export async function waitUntilGone(
   which: (p: ProcessInfo, all: ProcessInfo[]) => boolean,
   timeoutMs: number,
 ): Promise<string[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  const left = () => {
     const all = listProcesses();
-    const left = all.filter((p) => p.state !== 'Z' && which(p, all));
-    if (left.length === 0 || Date.now() > deadline) return left.map((p) => p.command);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+    return all.filter((p) => p.state !== 'Z' && which(p, all)).map((p) => p.command);
+  };
+  const gone = (commands: string[]) => commands.length === 0;
+  return eventually('the processes to end', left, { until: gone, timeoutMs, everyMs: 20 }).catch(
+    left,
+  );
 }

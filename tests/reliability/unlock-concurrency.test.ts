@@ -4,14 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSPHRASE, type SandboxPi } from '../../sandbox-pi/index.ts';
 import { ROUTES } from '../../shared/api.ts';
 import type { OperationStarted } from '../../shared/unlock.ts';
-import {
-  makeSandbox,
-  mintCode,
-  type PairedDevice,
-  pairDevice,
-  startAgent,
-  stopAllAgents,
-} from '../fixtures/agent-process.ts';
+import { type PairedDevice, pairedAgent, stopAllAgents } from '../fixtures/agent-process.ts';
 import {
   pollOperation,
   postLock,
@@ -27,10 +20,8 @@ let phone: PairedDevice;
 
 beforeAll(async () => {
   // 20 unlocks, each with its key fetch, and the polls, are more than the default rate allows.
-  pi = await makeSandbox({ security: { ratePerSecond: 1000, rateBurst: 1000 } });
+  ({ pi, phone } = await pairedAgent({ security: { ratePerSecond: 1000, rateBurst: 1000 } }));
   expect(pi.cryptsetupAvailable).toBe(true);
-  const agent = await startAgent(pi);
-  phone = await pairDevice(agent.url, (await mintCode(pi)).code);
 });
 
 afterAll(async () => {

@@ -10,13 +10,12 @@ import type { StatusResponse } from '../../shared/status.ts';
 import type { Operation } from '../../shared/unlock.ts';
 import {
   type AgentProcess,
-  makeSandbox,
-  mintCode,
   type PairedDevice,
-  pairDevice,
+  pairedAgent,
   startAgent,
   stopAllAgents,
 } from '../fixtures/agent-process.ts';
+import { eventually } from '../fixtures/eventually.ts';
 import {
   pollOperation,
   postLock,
@@ -39,10 +38,10 @@ let phone: PairedDevice;
 
 beforeAll(async () => {
   // Polling every 20 ms is more than the default per-device rate allows.
-  pi = await makeSandbox({ security: { ratePerSecond: 1000, rateBurst: 1000 } });
+  ({ pi, agent, phone } = await pairedAgent({
+    security: { ratePerSecond: 1000, rateBurst: 1000 },
+  }));
   expect(pi.cryptsetupAvailable).toBe(true);
-  agent = await startAgent(pi);
-  phone = await pairDevice(agent.url, (await mintCode(pi)).code);
 });
 
 afterAll(async () => {
@@ -85,13 +84,8 @@ const reported = (status: StatusResponse) => ({
 const expected = (truth: Truth) => ({ state: expectedState(truth), units: truth.units });
 
 async function waitFor<T>(what: string, look: () => Promise<T | null>, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = await look();
-    if (found !== null) return found;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  const found = await eventually(what, look, { timeoutMs, everyMs: 20 });
+  return found as T;
 }
 
 /** stubCalls counts the stub calls so far whose argv starts with these words. */

@@ -8,11 +8,8 @@ import type { SandboxPi } from '../../sandbox-pi/index.ts';
 import { ROUTES } from '../../shared/api.ts';
 import {
   type AgentProcess,
-  makeSandbox,
-  mintCode,
   type PairedDevice,
-  pairDevice,
-  startAgent,
+  pairedAgent,
   stopAllAgents,
 } from '../fixtures/agent-process.ts';
 import {
@@ -48,11 +45,12 @@ const asciiJson = (text: string) =>
     .join('');
 
 beforeAll(async () => {
-  pi = await makeSandbox();
-  expect(pi.cryptsetupAvailable).toBe(true);
-  await formatDriveImage(pi, passphrase);
-  agent = await startAgent(pi);
-  phone = await pairDevice(agent.url, (await mintCode(pi)).code);
+  ({ pi, agent, phone } = await pairedAgent({
+    prepare: async (sandbox) => {
+      expect(sandbox.cryptsetupAvailable).toBe(true);
+      await formatDriveImage(sandbox, passphrase);
+    },
+  }));
 });
 
 afterAll(async () => {

@@ -2,7 +2,7 @@
 // wrong-passphrase budget, joining, and the 4xx codes of bad input.
 import { verify } from 'node:crypto';
 import * as v from 'valibot';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ROUTES } from '../../../shared/api.ts';
 import { fromBase64url, utf8Encode } from '../../../shared/protocol/index.ts';
 import { unlockKeyMessage } from '../../../shared/protocol/unlock-key.ts';
@@ -88,7 +88,7 @@ describe('POST /api/v1/unlock', () => {
     const { agent, phone } = await setup();
     const release = agent.pi.hold('start immich-server.service');
     const started = await postUnlock(agent, phone, RIGHT_PASSPHRASE);
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await vi.waitFor(() => expect(agent.pi.requests).toContain('start immich-server.service'));
     const midway = await operation(agent, phone, started.body.operationId);
     expect(stepStates(midway)).toEqual([
       'open=done',

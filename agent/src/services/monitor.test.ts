@@ -1,6 +1,6 @@
 // The monitor's samples against real unlocks and locks on a FakePi: a lock that falls between two
 // samples is not a drive that vanished, a drive pulled while unlocked still is.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ROUTES } from '../../../shared/api.ts';
 import type { Agent } from '../app.fixtures.ts';
 import { call, setup, unlocked } from '../routes/unlock.fixtures.ts';
@@ -73,7 +73,7 @@ describe('monitor and drive-gone', () => {
     await m.sample();
     const release = agent.pi.hold('stop mnt-immich_drive.mount');
     await call(agent, phone, 'POST', ROUTES.lock);
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await vi.waitFor(() => expect(agent.pi.requests).toContain('stop mnt-immich_drive.mount'));
     const midLock = await m.snapshot(); // services stopped, the drive still mapped and mounted
     release();
     await agent.deps.driveControl.idle();
