@@ -5,11 +5,7 @@ import { DEMO_PASSPHRASE, type SandboxPi } from '../../sandbox-pi/index.ts';
 import { ROUTES } from '../../shared/api.ts';
 import type { AuditResponse } from '../../shared/audit.ts';
 import type { BackupsResponse } from '../../shared/backups.ts';
-import {
-  type PairedDevice,
-  pairedAgent,
-  stopAllAgents,
-} from '../fixtures/agent-process.ts';
+import { type PairedDevice, pairedAgent, stopAllAgents } from '../fixtures/agent-process.ts';
 import { eventually } from '../fixtures/eventually.ts';
 import { pollOperation, postUnlock, requestJson } from '../fixtures/unlock-client.ts';
 
