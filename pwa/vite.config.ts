@@ -18,5 +18,18 @@ export default defineConfig({
     assetsInlineLimit: 0,
     sourcemap: false,
     reportCompressedSize: false,
+    rolldownOptions: {
+      output: {
+        // The first screen's code is one chunk: main.tsx and everything it imports statically.
+        // Without this group, Rolldown splits each module the shell shares with a lazy screen
+        // into a chunk of its own, and the first load pays a request and a gzip window for each
+        // (measured: 7 files and 33.2 KB instead of 1 and 29.9 KB). The lazy screens stay lazy.
+        codeSplitting: {
+          groups: [
+            { name: 'shell', test: /pwa\/src\/main\.tsx$/, includeDependenciesRecursively: true },
+          ],
+        },
+      },
+    },
   },
 });

@@ -6,8 +6,9 @@ import { lazyScreen } from './ui/Lazy.tsx';
 import { AgentKeyChanged } from './views/AgentKeyChanged.tsx';
 import { FirstRun } from './views/FirstRun.tsx';
 import { Home } from './views/Home.tsx';
-import { Pair } from './views/Pair.tsx';
 
+// Pairing is done once per phone: its screen and code input load when it is opened.
+const Pair = lazyScreen('Pair with your Pi', async () => (await import('./views/Pair.tsx')).Pair);
 const Unlock = lazyScreen('Unlock', async () => (await import('./views/Unlock.tsx')).Unlock);
 const Lock = lazyScreen('Lock', async () => (await import('./views/Lock.tsx')).Lock);
 const Alerts = lazyScreen('Alerts', async () => (await import('./views/monitoring.ts')).Alerts);

@@ -34,7 +34,7 @@ describe('describeError', () => {
   });
 
   it('shows an unknown code’s message from a newer agent as it came', () => {
-    expect(describeError(new ApiError('drive-on-fire', 500, 'The drive is on fire.'))).toBe(
+    expect(describeError(ApiError.fromAgent('drive-on-fire', 500, 'The drive is on fire.'))).toBe(
       'The drive is on fire.',
     );
     expect(describeError(new ApiError('unexpected-answer', 200, 'x'))).toBe(UNEXPECTED_ANSWER);

@@ -5,10 +5,11 @@ import { toBase64url } from '../../../shared/protocol/index.ts';
 import { describeError } from '../errors.ts';
 import { createDeviceKey } from '../keys.ts';
 import { signerFor } from '../web-crypto.ts';
-import { backupCalls, backupsQuery } from './backups.ts';
+import { backupCalls } from './backups.ts';
 import { ApiError } from './errors.ts';
 import { createApi } from './index.ts';
-import type { SignedAny } from './push.ts';
+import type { Signed } from './signed.ts';
+import { pageQuery } from './signed.ts';
 
 const SUMMARY: BackupSummary = {
   lastGoodAt: 1_000,
@@ -45,7 +46,7 @@ const FULL: BackupRun = {
 /** A stand-in for api.ts's signed request: records each call and answers through the schema. */
 function fakeSigned(answers: Record<string, unknown>) {
   const calls: { method: string; path: string; query?: string; body?: unknown }[] = [];
-  const signed: SignedAny = async (method, path, schema, query = '', body) => {
+  const signed: Signed = async (method, path, schema, query = '', body) => {
     calls.push({ method, path, query, body });
     const answer = answers[`${method} ${path}${query}`];
     if (answer instanceof Error) throw answer;
@@ -147,10 +148,10 @@ describe('api.backupCalls', () => {
   });
 });
 
-describe('backupsQuery', () => {
+describe('pageQuery', () => {
   it('leaves the defaults out and never sends a null cursor', () => {
-    expect(backupsQuery({})).toBe('');
-    expect(backupsQuery({ before: null })).toBe('');
-    expect(backupsQuery({ limit: 50, before: '120' })).toBe('?limit=50&before=120');
+    expect(pageQuery({})).toBe('');
+    expect(pageQuery({ before: null })).toBe('');
+    expect(pageQuery({ limit: 50, before: '120' })).toBe('?limit=50&before=120');
   });
 });

@@ -7,30 +7,14 @@ import {
   BackupStartedResponse,
   BackupsResponse,
 } from '../../../shared/backups.ts';
-import type { SignedAny } from './push.ts';
-
-/** BackupsPage asks for one page of the history: `before` is the `next` of the page before. */
-export interface BackupsPage {
-  limit?: number;
-  before?: string | null;
-}
-
-/** backupsQuery is the page as the signed query string: '' for the defaults. */
-export function backupsQuery(page: BackupsPage): string {
-  const params = new URLSearchParams();
-  if (page.limit !== undefined) params.set('limit', String(page.limit));
-  if (page.before !== undefined && page.before !== null) params.set('before', page.before);
-  const text = params.toString();
-  return text ? `?${text}` : '';
-}
+import { type Page, pageQuery, type Signed } from './signed.ts';
 
 /** backupCalls builds the history, run detail and "Back up now" calls on top of the signed request. */
-export function backupCalls(from: { signed: SignedAny }) {
+export function backupCalls(from: { signed: Signed }) {
   const { signed } = from;
   return {
     /** backups answers the summary and a page of runs, newest first; the first page has the chart. */
-    backups: (page: BackupsPage = {}) =>
-      signed('GET', ROUTES.backups, BackupsResponse, backupsQuery(page)),
+    backups: (page: Page = {}) => signed('GET', ROUTES.backups, BackupsResponse, pageQuery(page)),
     /** backupRun answers one run in full: its exit as systemd saw it and its last log lines. */
     backupRun: async (id: string): Promise<BackupRun> =>
       (await signed('GET', ROUTES.backupRun(id), BackupRunResponse)).run,

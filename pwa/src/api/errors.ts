@@ -1,19 +1,30 @@
 // The ways a call to the agent can fail, as classes the views tell apart (words live in errors.ts).
 import * as v from 'valibot';
+import { type ErrorCode, isErrorCode } from '../../../shared/errors.ts';
 
 /** Schema is any valibot schema that answers a T. */
 export type Schema<T> = v.GenericSchema<unknown, T>;
+
+/**
+ * The code of a failed answer: one of shared/errors.ts (a misspelt one does not compile),
+ * 'unexpected-answer' when the answer made no sense, 'unknown-code' for a code of a newer agent.
+ */
+export type ApiErrorCode = ErrorCode | 'unexpected-answer' | 'unknown-code';
 
 /** ApiError is an answer from the agent that was not a success: its stable code and HTTP status. */
 export class ApiError extends Error {
   override name = 'ApiError';
   constructor(
-    /** A code from shared/errors.ts, or 'unexpected-answer' when the answer made no sense. */
-    readonly code: string,
+    readonly code: ApiErrorCode,
     readonly status: number,
     message: string,
   ) {
     super(message);
+  }
+
+  /** fromAgent makes the error of an error body: a code this app does not know is 'unknown-code'. */
+  static fromAgent(code: string, status: number, message: string): ApiError {
+    return new ApiError(isErrorCode(code) ? code : 'unknown-code', status, message);
   }
 }
 

@@ -37,6 +37,7 @@ import {
   WrongAgentError,
 } from './errors.ts';
 import { pushCalls } from './push.ts';
+import { pageQuery } from './signed.ts';
 import { unlockCalls } from './unlock.ts';
 
 export {
@@ -125,7 +126,7 @@ export function createApi(options: ApiOptions = {}) {
     } else {
       const failure = v.safeParse(ErrorResponse, json);
       if (failure.success)
-        throw new ApiError(
+        throw ApiError.fromAgent(
           failure.output.error.code,
           response.status,
           failure.output.error.message,
@@ -248,17 +249,9 @@ export function createApi(options: ApiOptions = {}) {
         checked(PairingCodeRequest, name ? { name } : {}),
       ),
     audit: (page: { before?: number | null; limit?: number } = {}) =>
-      signed('GET', ROUTES.audit, AuditResponse, auditQuery(page)),
+      signed('GET', ROUTES.audit, AuditResponse, pageQuery(page)),
   };
 }
 
 /** Api is the client the views use through the store. */
 export type Api = ReturnType<typeof createApi>;
-
-function auditQuery(page: { before?: number | null; limit?: number }): string {
-  const params = new URLSearchParams();
-  if (page.limit !== undefined) params.set('limit', String(page.limit));
-  if (page.before !== undefined && page.before !== null) params.set('before', String(page.before));
-  const text = params.toString();
-  return text ? `?${text}` : '';
-}

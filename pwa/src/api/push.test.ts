@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../../shared/alerts.ts';
 import { toBase64url } from '../../../shared/protocol/index.ts';
 import { ApiError } from './errors.ts';
-import { pushCalls, type SignedAny } from './push.ts';
+import { pushCalls } from './push.ts';
+import type { Signed } from './signed.ts';
 
 const bytes = (n: number, fill = 4) => toBase64url(new Uint8Array(n).fill(fill));
 const VAPID = bytes(65);
@@ -23,7 +24,7 @@ const ALERT: Alert = {
 /** A stand-in for api.ts's signed request: records each call and answers through the schema. */
 function fakeSigned(answers: Record<string, unknown | Error>) {
   const calls: { method: string; path: string; body?: unknown }[] = [];
-  const signed: SignedAny = async (method, path, schema, _query, body) => {
+  const signed: Signed = async (method, path, schema, _query, body) => {
     calls.push({ method, path, body });
     const answer = answers[`${method} ${path}`];
     if (answer instanceof Error) throw answer;

@@ -9,22 +9,14 @@ import {
   PushTestResponse,
 } from '../../../shared/push.ts';
 import { TemperatureHistoryResponse } from '../../../shared/status.ts';
-import { ApiError, checked, type Schema } from './errors.ts';
-
-/** SignedAny is api.ts's signed request, with DELETE (turning notifications off). */
-export type SignedAny = <T>(
-  method: 'GET' | 'POST' | 'DELETE',
-  path: string,
-  schema: Schema<T>,
-  query?: string,
-  body?: unknown,
-) => Promise<T>;
+import { ApiError, checked } from './errors.ts';
+import type { Signed } from './signed.ts';
 
 // DELETE's answer carries nothing the app needs; an empty 204 or any JSON will do.
 const Anything = v.unknown();
 
 /** pushCalls builds the calls Settings, Alerts and Home's chart make, on top of the signed request. */
-export function pushCalls(from: { signed: SignedAny }) {
+export function pushCalls(from: { signed: Signed }) {
   const { signed } = from;
   return {
     /** pushSubscription answers the agent's VAPID key and this device's subscription, if any. */

@@ -9,19 +9,11 @@ import {
   UnlockRequest,
 } from '../../../shared/unlock.ts';
 import type { UnlockKey } from '../seal.ts';
-import { ApiError, checked, type Schema, UnlockKeySignatureError } from './errors.ts';
+import { ApiError, checked, UnlockKeySignatureError } from './errors.ts';
+import type { Signed } from './signed.ts';
 
 // Sealing needs tweetnacl: loaded on first use, so the first screen stays within budget (§12).
 const loadSealing = () => import('../seal.ts');
-
-/** Signed is api.ts's signed request: clock learning, retries and the agent-key hard stop included. */
-export type Signed = <T>(
-  method: 'GET' | 'POST',
-  path: string,
-  schema: Schema<T>,
-  query?: string,
-  body?: unknown,
-) => Promise<T>;
 
 /**
  * unlockCalls builds the unlock, lock and operation calls on top of the signed request,

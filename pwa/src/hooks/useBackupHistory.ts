@@ -15,6 +15,7 @@ import {
   startFollow,
 } from '../backups/follow.ts';
 import { useStore } from '../store.ts';
+import { visibleLoop } from './visible-loop.ts';
 
 /** PAGE_SIZE keeps the first screen one small request (the agent's default too). */
 const PAGE_SIZE = 20;
@@ -49,8 +50,6 @@ interface Loaded {
   /** Whether an older page was added: its cursor then wins over the first page's. */
   paged: boolean;
 }
-
-const isHidden = () => document.visibilityState === 'hidden';
 
 /**
  * useAgentNow answers the Pi's clock now (run times are its wall clock), refreshed every
@@ -120,22 +119,9 @@ export function useBackupHistory(): BackupHistory {
   const following = step !== null && followGoesOn(step);
   useEffect(() => {
     if (!following) return;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let stopped = false;
-    const poll = async () => {
-      clearTimeout(timer);
-      if (stopped || isHidden()) return;
-      const worked = await refresh();
-      if (!stopped && !isHidden()) timer = setTimeout(poll, worked ? POLL_MS : RETRY_MS);
-    };
-    const onVisibilityChange = () => (isHidden() ? clearTimeout(timer) : poll());
-    document.addEventListener('visibilitychange', onVisibilityChange);
-    timer = setTimeout(poll, POLL_MS);
-    return () => {
-      stopped = true;
-      clearTimeout(timer);
-      document.removeEventListener('visibilitychange', onVisibilityChange);
-    };
+    return visibleLoop(async () => ((await refresh()) ? POLL_MS : RETRY_MS), {
+      firstDelayMs: POLL_MS,
+    });
   }, [following, refresh]);
 
   const loadMore = useCallback(async () => {

@@ -3,13 +3,12 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Operation } from '../../../shared/unlock.ts';
 import { ApiError, OfflineError } from '../api/index.ts';
 import { useStore } from '../store.ts';
+import { visibleLoop } from './visible-loop.ts';
 
 /** POLL_MS keeps each step visible within a second of the agent reaching it. */
 export const POLL_MS = 500;
 /** RETRY_MS is the slower pace while the Pi cannot be reached: the operation runs on without us. */
 const RETRY_MS = 2000;
-
-const isHidden = () => document.visibilityState === 'hidden';
 
 /** worthRetrying tells failures that may pass (no network, a busy Pi) from final ones. */
 function worthRetrying(error: unknown): boolean {
@@ -28,48 +27,33 @@ export function useOperation(id: string): { operation: Operation | null; error: 
   const [error, setError] = useState<unknown>(null);
 
   useEffect(() => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let stopped = false;
-    let polling = false;
-
+    let ended = false;
     const finish = () => {
-      stopped = true;
+      ended = true;
       store.operationEnded(id);
       // Home and the next screens must see the state the operation left.
       store.refreshStatus();
     };
-
-    async function poll() {
-      clearTimeout(timer);
-      if (stopped || polling || isHidden()) return;
-      polling = true;
-      let next = POLL_MS;
+    const stop = visibleLoop(async () => {
       try {
         const answer = await store.api.operation(id);
-        if (stopped) return;
+        if (ended) return null;
         setOperation(answer);
         setError(null);
         store.connection.value = 'online';
-        if (answer.state !== 'running') finish();
+        if (answer.state === 'running') return POLL_MS;
       } catch (failure) {
-        if (stopped) return;
+        if (ended) return null;
         store.noteFailure(failure);
         setError(failure);
-        if (worthRetrying(failure)) next = RETRY_MS;
-        else finish();
-      } finally {
-        polling = false;
-        if (!stopped && !isHidden()) timer = setTimeout(poll, next);
+        if (worthRetrying(failure)) return RETRY_MS;
       }
-    }
-
-    const onVisibilityChange = () => (isHidden() ? clearTimeout(timer) : poll());
-    document.addEventListener('visibilitychange', onVisibilityChange);
-    poll();
+      finish();
+      return null;
+    });
     return () => {
-      stopped = true;
-      clearTimeout(timer);
-      document.removeEventListener('visibilitychange', onVisibilityChange);
+      ended = true;
+      stop();
     };
   }, [id, store]);
 

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { AuditEntry, AuditKind } from '../../../shared/audit.ts';
 import { describeError } from '../errors.ts';
 import { formatDateTime } from '../format.ts';
+import { useAction } from '../hooks/useAction.ts';
 import { useStore } from '../store.ts';
 import { Notice } from '../ui/Notice.tsx';
 import { Screen } from '../ui/Screen.tsx';
@@ -40,22 +41,14 @@ export function Activity() {
   const store = useStore();
   const [entries, setEntries] = useState<AuditEntry[] | null>(null);
   const [nextBefore, setNextBefore] = useState<number | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
 
   async function load(before: number | null) {
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const page = await store.api.audit({ before, limit: PAGE });
       setEntries((shown) => (before === null ? page.entries : [...(shown ?? []), ...page.entries]));
       setNextBefore(page.nextBefore);
-    } catch (failure) {
-      store.noteFailure(failure);
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
   // The first page loads once, on arrival.
   useEffect(() => {

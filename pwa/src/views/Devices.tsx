@@ -4,6 +4,7 @@ import type { Device } from '../../../shared/devices.ts';
 import type { PairingCodeResponse } from '../../../shared/pairing.ts';
 import { describeError } from '../errors.ts';
 import { formatAge, formatDateTime } from '../format.ts';
+import { type Action, useAction } from '../hooks/useAction.ts';
 import { useStore } from '../store.ts';
 import { Notice } from '../ui/Notice.tsx';
 import { Screen } from '../ui/Screen.tsx';
@@ -14,22 +15,10 @@ const HOME = { to: '/', label: 'Home' } as const;
 export function Devices() {
   const store = useStore();
   const [devices, setDevices] = useState<Device[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const [code, setCode] = useState<PairingCodeResponse | null>(null);
 
-  /** run calls the agent, reporting failures here and app-wide (offline, changed key). */
-  const run = useCallback(
-    async (task: () => Promise<void>) => {
-      setError(null);
-      try {
-        await task();
-      } catch (failure) {
-        store.noteFailure(failure);
-        setError(failure);
-      }
-    },
-    [store],
-  );
+  // Each call reports its failure here and app-wide (offline, changed key).
+  const { error, run } = useAction();
   const reload = useCallback(
     () => run(async () => setDevices((await store.api.devices()).devices)),
     [run, store],
@@ -75,9 +64,9 @@ export function Devices() {
   );
 }
 
-type Run = (task: () => Promise<void>) => Promise<void>;
+type Run = Action['run'];
 
-function DeviceRow(props: { device: Device; run: Run; reload: () => Promise<void> }) {
+function DeviceRow(props: { device: Device; run: Run; reload: () => Promise<unknown> }) {
   const store = useStore();
   const { device, run } = props;
   const [mode, setMode] = useState<'view' | 'rename' | 'revoke'>('view');

@@ -1,9 +1,10 @@
 // Home's drive and services: the state, the one action it calls for, and Lock's confirmation.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { StatusResponse } from '../../../shared/status.ts';
-import { describeError } from '../errors.ts';
 import { DRIVE_WORDS, UNIT_WORDS } from '../format.ts';
+import { useAction } from '../hooks/useAction.ts';
 import { useStore } from '../store.ts';
+import { ConfirmDialog } from '../ui/ConfirmDialog.tsx';
 import { Link } from '../ui/Link.tsx';
 
 /** DriveTile shows the drive's state and its primary action: Unlock, Lock, or the progress. */
@@ -57,63 +58,34 @@ export function ServicesTile({ status }: { status: StatusResponse }) {
 /** LockButton asks first in a modal dialog, then starts the lock and shows its steps. */
 function LockButton() {
   const store = useStore();
-  const dialog = useRef<HTMLDialogElement>(null);
   const [asking, setAsking] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const locking = useAction();
 
-  useEffect(() => {
-    // showModal makes the rest of the page inert and puts focus in the dialog; Escape cancels.
-    if (asking && !dialog.current?.open) dialog.current?.showModal();
-    if (!asking && dialog.current?.open) dialog.current.close();
-  }, [asking]);
-
-  async function lock() {
-    setBusy(true);
-    setError(null);
-    try {
+  const lock = () =>
+    locking.run(async () => {
       const started = await store.api.lock();
       store.operation.value = { id: started.operationId, kind: 'lock' };
       setAsking(false);
       store.router.navigate('/lock');
-    } catch (failure) {
-      store.noteFailure(failure);
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
 
   return (
     <>
       <button type="button" class="danger wide-button" onClick={() => setAsking(true)}>
         Lock
       </button>
-      <dialog
-        ref={dialog}
-        class="dialog"
-        aria-labelledby="lock-h"
-        aria-describedby="lock-d"
-        onClose={() => setAsking(false)}
+      <ConfirmDialog
+        id="lock"
+        open={asking}
+        title="Lock the drive?"
+        action={{ label: 'Lock', busyLabel: 'Locking…', class: 'danger' }}
+        busy={locking.busy}
+        error={locking.error}
+        onConfirm={lock}
+        onCancel={() => setAsking(false)}
       >
-        <h2 id="lock-h" class="dialog-title">
-          Lock the drive?
-        </h2>
-        <p id="lock-d">Immich stops until you unlock again.</p>
-        {error !== null && (
-          <p class="dialog-error" role="alert">
-            {describeError(error)}
-          </p>
-        )}
-        <div class="actions">
-          <button type="button" autofocus onClick={() => setAsking(false)}>
-            Cancel
-          </button>
-          <button type="button" class="danger" disabled={busy} onClick={lock}>
-            {busy ? 'Locking…' : 'Lock'}
-          </button>
-        </div>
-      </dialog>
+        Immich stops until you unlock again.
+      </ConfirmDialog>
     </>
   );
 }

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import type { PushHealth, PushSubscriptionResponse, QuietHours } from '../../../shared/push.ts';
 import { describeError } from '../errors.ts';
 import { formatDateTime } from '../format.ts';
+import { useAction } from '../hooks/useAction.ts';
 import {
   browserPush,
   browserSubscription,
@@ -33,25 +34,9 @@ export function Settings() {
   const store = useStore();
   const browser = useMemo(browserPush, []);
   const [known, setKnown] = useState<Known | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
   const [tested, setTested] = useState(false);
 
-  const run = useCallback(
-    async (task: () => Promise<void>) => {
-      setBusy(true);
-      setError(null);
-      try {
-        await task();
-      } catch (failure) {
-        store.noteFailure(failure);
-        setError(failure);
-      } finally {
-        setBusy(false);
-      }
-    },
-    [store],
-  );
+  const { busy, error, run } = useAction();
   const reload = useCallback(async () => {
     const [agent, subscription] = await Promise.all([
       store.api.pushSubscription(),
