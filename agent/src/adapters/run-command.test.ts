@@ -1,5 +1,9 @@
 // runCommand against real small programs: exit codes, stdin, timeouts, output caps, the child's env.
-import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
 import { CommandError, runCommand } from './run-command.ts';
 
 async function failure(promise: Promise<unknown>): Promise<CommandError> {
@@ -51,6 +55,22 @@ describe('runCommand', () => {
     expect(error.message).toBe('sleep timed out after 100 ms');
   });
 
+  it('kills what the command started too: its whole process group, on a timeout', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'run-command-'));
+    try {
+      const pidFile = join(dir, 'grandchild.pid');
+      // sh starts a sleeping grandchild, writes its pid, and waits for it.
+      const script = `sleep 30 & echo $! > ${pidFile}; wait`;
+      const error = await failure(runCommand(['sh', '-c', script], { timeoutMs: 300 }));
+      expect(error.timedOut).toBe(true);
+      const grandchild = Number((await readFile(pidFile, 'utf8')).trim());
+      expect(grandchild).toBeGreaterThan(1);
+      await vi.waitFor(() => expect(processState(grandchild)).toBe('gone'), { timeout: 5000 });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('fails a command that writes more than the output cap', async () => {
     const error = await failure(
       runCommand(['/bin/sh', '-c', 'head -c 100000 /dev/zero'], { maxOutputBytes: 1000 }),
@@ -84,3 +104,13 @@ describe('runCommand', () => {
     await expect(runCommand([])).rejects.toThrow(TypeError);
   });
 });
+
+/** processState answers 'gone' for a pid that is not running (a zombie counts as gone). */
+function processState(pid: number): 'running' | 'gone' {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z') ? 'gone' : 'running';
+  } catch {
+    return 'gone';
+  }
+}

@@ -46,6 +46,7 @@ export class CommandError extends Error {
 /**
  * runCommand runs argv without a shell, writes options.stdin (then closes it), and resolves with
  * the output when the command exits 0. Children get only PATH and LANG=C, never the agent's env.
+ * Each child leads its own process group, killed whole on a timeout or too much output.
  */
 export const runCommand: RunCommand = (argv, options = {}) => {
   const [program, ...args] = argv;
@@ -53,6 +54,8 @@ export const runCommand: RunCommand = (argv, options = {}) => {
   return new Promise<RunResult>((resolve, reject) => {
     const child = spawn(program, args, {
       shell: false,
+      // Its own process group (setsid), so a timeout kills what it started too: see stop().
+      detached: true,
       stdio: ['pipe', 'pipe', 'pipe'],
       env: options.env ?? { PATH: process.env.PATH ?? FALLBACK_PATH, LANG: 'C' },
     });
@@ -72,9 +75,16 @@ export const runCommand: RunCommand = (argv, options = {}) => {
       outputExceeded = true;
       stop();
     }
-    // A grandchild may still hold the pipes open; destroying them lets 'close' fire.
+    // The whole group: a child's own children (a shell's, systemctl's pager) die with it. If the
+    // agent itself dies, the group is not ours to kill any more: under systemd the unit's cgroup
+    // is (KillMode=control-group stops every process the service started). A grandchild may
+    // still hold the pipes open; destroying them lets 'close' fire.
     function stop() {
-      child.kill('SIGKILL');
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL'); // the group is gone already, or the child never started
+      }
       child.stdout.destroy();
       child.stderr.destroy();
     }
