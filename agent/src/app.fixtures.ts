@@ -46,8 +46,8 @@ export interface SentPush {
 
 const memoryFile = <T>(value: T): StateFile<T> => ({
   value,
-  async write(next) {
-    (this as { value: T }).value = next;
+  async update(change) {
+    (this as { value: T }).value = change(this.value);
   },
 });
 

@@ -102,9 +102,9 @@ export async function createDeps(
       }),
       open('backups.json', BackupsState, emptyBackups),
     ]);
-  if (identityIsNew) await identityFile.write(identityFile.value);
+  if (identityIsNew) await identityFile.update((made) => made);
   // The VAPID keys are made once: every subscription is bound to them.
-  if (pushIsNew) await pushFile.write(pushFile.value);
+  if (pushIsNew) await pushFile.update((made) => made);
   const identity = await loadIdentity(identityFile, (reason) => {
     warnings.push({
       code: 'identity-replaced',

@@ -209,7 +209,7 @@ export class AlertService {
     if (text === this.savedMemory) return;
     this.savedMemory = text;
     this.options.memory
-      .write(memory)
+      .update(() => memory)
       .catch((error: unknown) => this.options.log.error('cannot write alerts.json', error));
   }
 }

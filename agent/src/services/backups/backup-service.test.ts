@@ -1,6 +1,6 @@
 // The backup service on a pinned clock with an in-memory spool: ingest, alerts across restarts,
 // orphaned runs, staleness and the catch-up after unlock.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../../config.ts';
 import type { BeforeRecord, RunRecord, SnapshotInfo } from '../../domain/backups/spool-record.ts';
 import { BackupService } from './backup-service.ts';
@@ -35,10 +35,18 @@ function harness(state: BackupsState = emptyBackups()) {
   const starts: string[] = [];
   const file = {
     value: state,
-    async write(next: BackupsState) {
-      file.value = next;
+    /** When set, the next update lands (resolves) only once this resolves, as on a slow disk. */
+    hold: null as Promise<void> | null,
+    async update(change: (latest: BackupsState) => BackupsState) {
+      file.value = change(file.value);
+      const hold = file.hold;
+      file.hold = null;
+      await hold;
     },
   };
+  /** Spool files whose read waits for a promise, and every name read so far. */
+  const gates = new Map<string, Promise<void>>();
+  const reads: string[] = [];
   let repo: SnapshotInfo[] = [];
   const make = () =>
     new BackupService({
@@ -55,7 +63,11 @@ function harness(state: BackupsState = emptyBackups()) {
             const [id, kind] = name.split('.') as [string, 'before' | 'run'];
             return { id, kind, name, mtimeMs: 0 };
           }),
-        read: async (name) => files.get(name) ?? '',
+        read: async (name) => {
+          reads.push(name);
+          await gates.get(name);
+          return files.get(name) ?? '';
+        },
       },
       readNextRun: async () => clock.wallMs + 12 * HOUR,
       startUnit: async () => {
@@ -103,10 +115,18 @@ function harness(state: BackupsState = emptyBackups()) {
     };
     files.set(`${invocation(n)}.run.json`, JSON.stringify(record));
   };
-  return { clock, files, conditions, starts, file, make, report };
+  return { clock, files, conditions, starts, file, gates, reads, make, report };
 }
 
 const idle = { unitState: 'inactive' as const, drive: 'running' as const };
+
+function deferred() {
+  let resolve = () => {};
+  const promise = new Promise<void>((done) => {
+    resolve = done;
+  });
+  return { promise, resolve };
+}
 
 describe('BackupService', () => {
   it('judges reported runs into the history, newest first, with the repository snapshot count', async () => {
@@ -214,6 +234,46 @@ describe('BackupService', () => {
     await service.tick(idle);
     expect(h.conditions.at(-1)).toMatchObject({ kind: 'backup-stale', active: true, value: 27 });
     expect(service.summary().stale).toBe(true);
+  });
+
+  it('keeps a stale alert a tick saved while an ingest was reading the spool, so a restart does not push it again', async () => {
+    const h = harness();
+    // A good run recorded while the clock was never synced: nobody watched staleness yet.
+    h.clock.synced = false;
+    h.report(1, { newSnapshot: true });
+    await h.make().tick(idle);
+    expect(h.file.value.watchingSince).toBeNull();
+    h.clock.wallMs += 30 * HOUR;
+    h.clock.synced = true;
+
+    const service = h.make();
+    // The tick starts watching and waits for that write to land...
+    const landed = deferred();
+    h.file.hold = landed.promise;
+    const tick = service.tick(idle);
+    await vi.waitFor(() => expect(h.file.value.watchingSince).not.toBeNull());
+    // ...while an ingest reads a new report and waits on a run under way.
+    h.report(2, { newSnapshot: false, exitStatus: '1' });
+    const before = `${invocation(3)}.before.json`;
+    const beforeRead = deferred();
+    h.gates.set(before, beforeRead.promise);
+    h.files.set(before, '{}');
+    const ingest = service.ingest();
+    await vi.waitFor(() => expect(h.reads).toContain(before));
+    // The tick goes on: the last good backup is 30 h old, so backup-stale is raised and saved.
+    landed.resolve();
+    await tick;
+    expect(h.conditions.at(-1)).toMatchObject({ kind: 'backup-stale', active: true, quiet: false });
+    beforeRead.resolve();
+    await ingest;
+    expect(h.file.value.runs).toHaveLength(2);
+    expect(h.file.value.alerted.stale).toBe(true);
+
+    h.conditions.length = 0;
+    await h.make().tick(idle);
+    expect(h.conditions.filter((c) => c.kind === 'backup-stale')).toEqual([
+      expect.objectContaining({ active: true, quiet: true }),
+    ]);
   });
 
   it('does not judge staleness on an unsynced clock', async () => {

@@ -232,23 +232,23 @@ export class BackupService {
         );
     }
     records.sort((a, b) => a.at.wallMs - b.at.wallMs);
-    let draft = state.value;
-    for (const record of records) {
-      const run = this.judge(draft, record);
-      draft = withRun(draft, run, record);
-    }
-    for (const run of added) draft = withRun(draft, run, null);
-    await this.trackOpen(entries, known, reported, (run) => {
-      draft = withRun(draft, run, null);
-    });
+    const closed: BackupRun[] = [];
+    await this.trackOpen(entries, known, reported, (run) => closed.push(run));
     // The start asked for is now seen: as a run under way, or ended already.
-    const ended = draft.runs.length > state.value.runs.length;
+    const ended = records.length + added.length + closed.length > 0;
     if (this.open.size > 0 || ended) this.requestedAt = null;
     // A run's report is written in its ExecStopPost, so a unit state read before the report came
     // still says the run goes on: the report is the newer news until the next sample.
     if (ended && this.open.size === 0) this.unitState = 'unknown';
-    if (draft === state.value) return;
-    await state.write(trim(draft, this.options.config.historyLimit));
+    if (!ended) return;
+    // Judged against the newest state, not one read before the awaits above: a tick may have
+    // saved `alerted` or `watchingSince` meanwhile, and that must not be written back over.
+    await state.update((latest) => {
+      let next = latest;
+      for (const record of records) next = withRun(next, this.judge(next, record), record);
+      for (const run of [...added, ...closed]) next = withRun(next, run, null);
+      return trim(next, this.options.config.historyLimit);
+    });
     this.raiseFailed();
     // A run that ended moved the timer (OnUnitActiveSec): the answer that shows the run shows it.
     await this.refreshTimer();
@@ -339,7 +339,7 @@ export class BackupService {
     if (!clock.synced()) return; // the Pi has no RTC: a wrong clock would make every backup stale
     const now = clock.wall();
     if (state.value.watchingSince === null)
-      await state.write({ ...state.value, watchingSince: now });
+      await state.update((latest) => ({ ...latest, watchingSince: latest.watchingSince ?? now }));
     const { stale, hoursSince } = backupStaleness({
       lastGoodAt: this.fromHistory().good?.at ?? null,
       watchingSince: state.value.watchingSince ?? now,
@@ -363,7 +363,7 @@ export class BackupService {
     )
       return;
     void state
-      .write({ ...state.value, alerted })
+      .update((latest) => ({ ...latest, alerted: { ...latest.alerted, ...change } }))
       .catch((error: unknown) => log.error('cannot write backups.json', error));
   }
 }
