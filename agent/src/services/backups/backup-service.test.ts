@@ -70,8 +70,9 @@ function harness(state: BackupsState = emptyBackups()) {
         },
       },
       readNextRun: async () => clock.wallMs + 12 * HOUR,
-      startUnit: async () => {
+      callHelper: async () => {
         starts.push('start');
+        return { ok: true };
       },
       readUnitState: async () => (starts.length > 0 ? 'activating' : 'inactive'),
       bootId: 'boot-2',
@@ -80,7 +81,7 @@ function harness(state: BackupsState = emptyBackups()) {
         condition: (kind, active, subject, options) =>
           conditions.push({ kind, active, ...subject, quiet: options?.alreadyNotified === true }),
       },
-      onStarted: () => {},
+      audit: { record: async () => {} },
       log: { info: () => {}, error: () => {} },
     });
 

@@ -10,6 +10,7 @@ import {
   goodResult,
 } from '../../../../shared/backups.ts';
 import type { DriveState } from '../../../../shared/status.ts';
+import type { CallHelper } from '../../adapters/helper-client.ts';
 import type { SpoolEntry } from '../../adapters/spool.ts';
 import type { StateFile } from '../../adapters/state-store/index.ts';
 import type { UnitState } from '../../adapters/units.ts';
@@ -19,6 +20,8 @@ import { BeforeRecord, RunRecord } from '../../domain/backups/spool-record.ts';
 import { backupStaleness } from '../../domain/backups/staleness.ts';
 import { ApiError } from '../../errors.ts';
 import type { Clock, Logger } from '../../ports.ts';
+import type { AuditLog } from '../audit.ts';
+import type { DriveControl } from '../drive-control/index.ts';
 import { type BackupsState, chartOf, lastGood, pageOf } from './history.ts';
 import { orphanRun, runFromJudgement, unreadableRun } from './runs.ts';
 
@@ -27,16 +30,17 @@ const REQUESTED_GRACE_MS = 15_000;
 /** A before record whose unit has been idle this long without a report is an orphan. */
 const ORPHAN_AFTER_MS = 2 * 60_000;
 const TIMER_REFRESH_MS = 10 * 60_000;
+const TIMER_REFRESH_AFTER_START_MS = 2000;
 
 export interface BackupServiceOptions {
   config: Config['backup'];
   state: StateFile<BackupsState>;
   clock: Clock;
-  spool: { list(): Promise<SpoolEntry[]>; read(name: string): Promise<string> };
+  spool: BackupSpool;
   /** The timer's next run, wall ms; null when unknown. */
   readNextRun(): Promise<number | null>;
-  /** Asks the helper for `start-backup` (systemctl start --no-block). */
-  startUnit(): Promise<void>;
+  /** The root helper: `start-backup` starts the unit (systemctl start --no-block). */
+  callHelper: CallHelper;
   /** The backup unit's state now (one `systemctl show`), for "back up now" to decide on. */
   readUnitState(): Promise<UnitState>;
   /** This boot's id (read once at start: it cannot change under a running process); '' if unknown. */
@@ -51,9 +55,22 @@ export interface BackupServiceOptions {
       options?: { alreadyNotified?: boolean },
     ): void;
   };
-  onStarted(why: 'requested' | 'catch-up', deviceId: string | null): void;
+  audit: Pick<AuditLog, 'record'>;
   log: Logger;
+  /** How long after a start the timer's next run is read again (it moves with the start). */
+  timerRefreshDelayMs?: number;
 }
+
+/** BackupSpool is the directory report-backup fills: its entries and one file's text. */
+export interface BackupSpool {
+  list(): Promise<SpoolEntry[]>;
+  read(name: string): Promise<string>;
+}
+
+const STARTED_WORDS = {
+  requested: 'A backup was started from the app.',
+  'catch-up': 'A backup started after the unlock, since the daily one was missed.',
+} as const;
 
 /** What the monitor saw this sample. */
 export interface BackupObservation {
@@ -184,6 +201,16 @@ export class BackupService {
     return this.start('requested', deviceId);
   }
 
+  /** followDrive starts the missed backup once an unlock brought Immich back. */
+  followDrive(drive: Pick<DriveControl, 'listen'>): void {
+    drive.listen((event) => {
+      if (event.type !== 'immich-back') return;
+      void this.catchUp().catch((error: unknown) =>
+        this.options.log.error('cannot start the missed backup', error),
+      );
+    });
+  }
+
   /** catchUp starts a backup after an unlock when the last good one is older than a day's run. */
   async catchUp(): Promise<boolean> {
     const { clock, config } = this.options;
@@ -202,12 +229,19 @@ export class BackupService {
 
   private async start(why: 'requested' | 'catch-up', deviceId: string | null): Promise<number> {
     const { clock } = this.options;
-    await this.options.startUnit();
+    const answer = await this.options.callHelper({ verb: 'start-backup' });
+    if (!answer.ok) {
+      throw new ApiError(
+        'helper-unavailable',
+        `The backup could not be started: ${answer.message}`,
+      );
+    }
     const wall = clock.wall();
     this.requestedAt = { mono: clock.monotonic(), wall };
-    this.options.onStarted(why, deviceId);
+    void this.options.audit.record('backup-started', STARTED_WORDS[why], deviceId);
     // The timer's next run moves with a manual start (OnUnitActiveSec); read it once it has.
-    setTimeout(() => void this.refreshTimer(), 2000).unref();
+    const delay = this.options.timerRefreshDelayMs ?? TIMER_REFRESH_AFTER_START_MS;
+    setTimeout(() => void this.refreshTimer(), delay).unref?.();
     return wall;
   }
 
