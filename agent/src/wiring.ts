@@ -110,6 +110,12 @@ export function buildServices(config: Config, ports: ServicePorts) {
     helperGraceMs: tuning.helperGraceMs,
   });
 
+  const status = createStatusSource({
+    system,
+    drive: driveControl,
+    clock,
+    warnings: ports.warnings,
+  });
   const pushStore = new PushStore(state.push);
   const alerts = new AlertService({
     engine: new AlertEngine(config.alerts, state.alerts.value),
@@ -139,6 +145,10 @@ export function buildServices(config: Config, ports: ServicePorts) {
     readNextRun: ports.readNextRun,
     callHelper: ports.callHelper,
     readUnitState: async () => (await ports.readUnitStates([config.backupUnit]))[0] ?? 'unknown',
+    readDrive: async () => {
+      const now = await status.current();
+      return { state: now.drive.state, operation: now.operation !== null };
+    },
     bootId,
     systemMonotonicMs: ports.systemMonotonicMs,
     alerts,
@@ -176,7 +186,7 @@ export function buildServices(config: Config, ports: ServicePorts) {
       burst: security.rateBurst,
       monotonic: clock.monotonic,
     }),
-    status: createStatusSource({ system, drive: driveControl, clock, warnings: ports.warnings }),
+    status,
     unlockKey: createUnlockKey({ bootId, signWithIdentity: ports.identity.sign, randomBytes }),
     driveControl,
     alerts,

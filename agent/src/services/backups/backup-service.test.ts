@@ -1,9 +1,10 @@
 // The backup service on a pinned clock with an in-memory spool: ingest, alerts across restarts,
 // orphaned runs, staleness and the catch-up after unlock.
 import { describe, expect, it, vi } from 'vitest';
+import type { DriveState } from '../../../../shared/status.ts';
 import { parseConfig } from '../../config.ts';
 import type { BeforeRecord, RunRecord, SnapshotInfo } from '../../domain/backups/spool-record.ts';
-import { BackupService } from './backup-service.ts';
+import { BackupService, type BackupServiceOptions } from './backup-service.ts';
 import { type BackupsState, emptyBackups } from './history.ts';
 
 const HOUR = 3600_000;
@@ -33,6 +34,8 @@ function harness(state: BackupsState = emptyBackups()) {
     quiet: boolean;
   }[] = [];
   const starts: string[] = [];
+  /** The drive "back up now" sees. */
+  const drive: { state: DriveState; operation: boolean } = { state: 'running', operation: false };
   const file = {
     value: state,
     /** When set, the next update lands (resolves) only once this resolves, as on a slow disk. */
@@ -48,7 +51,7 @@ function harness(state: BackupsState = emptyBackups()) {
   const gates = new Map<string, Promise<void>>();
   const reads: string[] = [];
   let repo: SnapshotInfo[] = [];
-  const make = () =>
+  const make = (extra: Partial<BackupServiceOptions> = {}) =>
     new BackupService({
       config,
       state: file,
@@ -75,6 +78,7 @@ function harness(state: BackupsState = emptyBackups()) {
         return { ok: true };
       },
       readUnitState: async () => (starts.length > 0 ? 'activating' : 'inactive'),
+      readDrive: async () => ({ ...drive }),
       bootId: 'boot-2',
       systemMonotonicMs: () => clock.monoMs,
       alerts: {
@@ -83,6 +87,7 @@ function harness(state: BackupsState = emptyBackups()) {
       },
       audit: { record: async () => {} },
       log: { info: () => {}, error: () => {} },
+      ...extra,
     });
 
   /** report writes one run as report-backup would, with the repo after it. */
@@ -116,7 +121,7 @@ function harness(state: BackupsState = emptyBackups()) {
     };
     files.set(`${invocation(n)}.run.json`, JSON.stringify(record));
   };
-  return { clock, files, conditions, starts, file, gates, reads, make, report };
+  return { clock, files, conditions, starts, drive, file, gates, reads, make, report };
 }
 
 const idle = { unitState: 'inactive' as const, drive: 'running' as const };
@@ -300,20 +305,61 @@ describe('BackupService', () => {
     expect(await service.catchUp()).toBe(false);
   });
 
+  it('reads the timer again the given delay after a start, since the start moves its next run', async () => {
+    const h = harness();
+    let nextAt = h.clock.wallMs + 12 * HOUR;
+    const service = h.make({ readNextRun: async () => nextAt, timerRefreshDelayMs: 0 });
+    await service.tick(idle);
+    expect(service.summary().nextAt).toBe(h.clock.wallMs + 12 * HOUR);
+    nextAt = h.clock.wallMs + 24 * HOUR;
+    await service.startNow('phone');
+    await vi.waitFor(() => expect(service.summary().nextAt).toBe(h.clock.wallMs + 24 * HOUR));
+  });
+
+  it('logs a timer that cannot be read once per problem, and shows its next run as unknown', async () => {
+    const h = harness();
+    const errors: string[] = [];
+    let problem = 'systemctl timed out';
+    const service = h.make({
+      readNextRun: async () => {
+        throw new Error(problem);
+      },
+      log: {
+        info: () => {},
+        error: (message, error) => errors.push(`${message}: ${(error as Error).message}`),
+      },
+    });
+    await service.refreshTimer();
+    await service.refreshTimer();
+    expect(service.summary().nextAt).toBeNull();
+    problem = 'systemctl exited 1';
+    await service.refreshTimer();
+    expect(errors).toEqual([
+      'cannot read the backup timer: systemctl timed out',
+      'cannot read the backup timer: systemctl exited 1',
+    ]);
+  });
+
   it('refuses back up now while locked, during an operation, and while one runs', async () => {
     const h = harness();
     const service = h.make();
-    await expect(service.startNow('locked', false, 'phone')).rejects.toMatchObject({
+    const driveIs = (state: DriveState, operation: boolean) =>
+      Object.assign(h.drive, { state, operation });
+    driveIs('locked', false);
+    await expect(service.startNow('phone')).rejects.toMatchObject({
       code: 'backup-drive-locked',
     });
-    await expect(service.startNow('missing', false, 'phone')).rejects.toMatchObject({
+    driveIs('missing', false);
+    await expect(service.startNow('phone')).rejects.toMatchObject({
       code: 'drive-missing',
     });
-    await expect(service.startNow('running', true, 'phone')).rejects.toMatchObject({
+    driveIs('running', true);
+    await expect(service.startNow('phone')).rejects.toMatchObject({
       code: 'operation-in-progress',
     });
-    expect(await service.startNow('running', false, 'phone')).toBe(h.clock.wallMs);
-    await expect(service.startNow('running', false, 'phone')).rejects.toMatchObject({
+    driveIs('running', false);
+    expect(await service.startNow('phone')).toBe(h.clock.wallMs);
+    await expect(service.startNow('phone')).rejects.toMatchObject({
       code: 'backup-running',
     });
     expect(h.starts).toHaveLength(1);
