@@ -8,20 +8,23 @@ import { backupStaleness } from '../../domain/backups/staleness.ts';
 import type { Clock, Logger } from '../../ports.ts';
 import type { BackupsState } from './history.ts';
 
+/** BackupAlertsPort is the part of the alert service backups raise conditions through. */
+export interface BackupAlertsPort {
+  condition(
+    kind: 'backup-failed' | 'backup-stale',
+    active: boolean,
+    subject: AlertSubject,
+    options?: { alreadyNotified?: boolean },
+  ): void;
+}
+
 export interface BackupAlertsOptions {
   config: Pick<Config['backup'], 'staleHours' | 'graceHours'>;
   state: StateFile<BackupsState>;
   clock: Clock;
   /** When the newest good backup was taken; null before the first. */
   lastGoodAt(): number | null;
-  alerts: {
-    condition(
-      kind: 'backup-failed' | 'backup-stale',
-      active: boolean,
-      subject: AlertSubject,
-      options?: { alreadyNotified?: boolean },
-    ): void;
-  };
+  alerts: BackupAlertsPort;
   log: Logger;
 }
 

@@ -1,6 +1,5 @@
 // Backups as the agent sees them (ARCHITECTURE §11), put together from their parts: the spool
 // ingest, the backup alerts, the starter and the read side. The monitor ticks it each sample.
-import type { AlertSubject } from '../../../../shared/alerts.ts';
 import type { DriveState } from '../../../../shared/status.ts';
 import type { CallHelper } from '../../adapters/helper-client.ts';
 import type { StateFile } from '../../adapters/state-store/index.ts';
@@ -10,7 +9,7 @@ import type { Clock, Logger } from '../../ports.ts';
 import type { AuditLog } from '../audit.ts';
 import type { DriveControl } from '../drive-control/index.ts';
 import { BackupActivity } from './activity.ts';
-import { BackupAlerts } from './backup-alerts.ts';
+import { BackupAlerts, type BackupAlertsPort } from './backup-alerts.ts';
 import type { BackupsState } from './history.ts';
 import { NextRun } from './next-run.ts';
 import { BackupQueries } from './queries.ts';
@@ -36,14 +35,7 @@ export interface BackupServiceOptions {
   bootId: string;
   /** CLOCK_MONOTONIC in ms: comparable with the monoMs report-backup records. */
   systemMonotonicMs(): number;
-  alerts: {
-    condition(
-      kind: 'backup-failed' | 'backup-stale',
-      active: boolean,
-      subject: AlertSubject,
-      options?: { alreadyNotified?: boolean },
-    ): void;
-  };
+  alerts: BackupAlertsPort;
   audit: Pick<AuditLog, 'record'>;
   log: Logger;
   /** How long after a start the timer's next run is read again (it moves with the start). */
