@@ -15,27 +15,19 @@ import {
 } from '../../shared/protocol/index.ts';
 import type { UnlockKeyResponse, UnlockRequest } from '../../shared/unlock.ts';
 import { hmacSha256, sha256 } from './adapters/node-crypto.ts';
-import { PushQueue } from './adapters/push/queue.ts';
 import type { PushTarget, SendOutcome } from './adapters/push/send.ts';
 import { SPOOL_NAME } from './adapters/spool.ts';
 import type { StateFile } from './adapters/state-store/index.ts';
-import { createApp, type Deps } from './app.ts';
+import { createApp } from './app.ts';
 import { type Config, parseConfig } from './config.ts';
-import { DeliveryPlanner } from './domain/alerts/delivery.ts';
-import { AlertEngine, emptyAlertMemory } from './domain/alerts/engine.ts';
-import { PairingCodes } from './domain/pairing-codes.ts';
-import { ReplayGuard } from './domain/replay-guard.ts';
-import { createUnlockKey } from './domain/unlock-key.ts';
+import { emptyAlertMemory } from './domain/alerts/engine.ts';
 import { FakePi } from './fake-pi.fixtures.ts';
-import { AlertService } from './services/alerts/alert-service.ts';
-import { emptyPushState, PushStore } from './services/alerts/push-store.ts';
-import { TemperatureHistory } from './services/alerts/temperature-history.ts';
-import { AuditLog, emptyAudit } from './services/audit.ts';
-import { BackupService } from './services/backups/backup-service.ts';
+import { emptyPushState } from './services/alerts/push-store.ts';
+import { emptyAudit } from './services/audit.ts';
 import { emptyBackups } from './services/backups/history.ts';
-import { DeviceRegistry, emptyDevices } from './services/devices.ts';
-import { createDriveControl, type DriveControlEvent } from './services/drive-control/index.ts';
-import { cacheSystem, createStatusSource } from './services/status.ts';
+import { emptyDevices } from './services/devices.ts';
+import type { DriveControlEvent } from './services/drive-control/index.ts';
+import { buildServices } from './wiring.ts';
 
 /** SentPush is one push the fake push service took: where, what (JSON text), how urgent. */
 export interface SentPush {
@@ -46,8 +38,8 @@ export interface SentPush {
 
 const memoryFile = <T>(value: T): StateFile<T> => ({
   value,
-  async write(next) {
-    (this as { value: T }).value = next;
+  async update(change) {
+    (this as { value: T }).value = change(this.value);
   },
 });
 
@@ -73,73 +65,46 @@ export function makeAgent(options: AgentOptions = {}) {
     listen: { port: 80 },
     publicUrl: 'http://pi.test/',
     ...options.config,
+    security: {
+      ratePerSecond: 100,
+      maxNonces: options.maxNonces ?? 1000,
+      ...(options.config?.security as object | undefined),
+    },
   });
-  const random = (n: number) => new Uint8Array(randomBytes(n));
   const pi = new FakePi();
-  const events: DriveControlEvent[] = [];
-  const audit = new AuditLog(memoryFile(emptyAudit()), time.wall, () => {});
-  const system = cacheSystem({ sample: async () => pi.sample() }, time);
-  const driveControl = createDriveControl({
-    config: { ...config, mountUnit: 'mnt-immich_drive.mount' },
-    callHelper: pi.callHelper,
-    probeDrive: async () => (await system.latest(0)).sample.drive,
-    invalidateProbe: () => system.invalidate(),
+  const sent: SentPush[] = [];
+  const pushAnswers: SendOutcome[] = [];
+  // The spool as files by name.
+  const spool = new Map<string, string>();
+  const auditFile = memoryFile(emptyAudit());
+  const silent = { info: () => {}, error: () => {} };
+  const deps = buildServices(config, {
+    version: 'test',
+    clock: time,
+    startedAtMono: clock.monoMs,
+    systemMonotonicMs: () => clock.monoMs,
+    randomBytes: (n) => new Uint8Array(randomBytes(n)),
+    bootId: 'boot-1',
+    identity: {
+      publicKey: agentKey,
+      fingerprint: 'TEST-TEST-TEST-TEST',
+      sign: (bytes) => new Uint8Array(sign(null, bytes, identity.privateKey)),
+    },
+    state: {
+      devices: memoryFile(emptyDevices()),
+      audit: auditFile,
+      alerts: memoryFile(emptyAlertMemory()),
+      push: memoryFile(emptyPushState()),
+      backups: memoryFile(emptyBackups()),
+    },
+    system: { sample: async () => pi.sample() },
     readUnitStates: async (units) => {
       pi.unitReads.push([...units]);
       return units.map((unit) => pi.units.get(unit) ?? 'inactive');
     },
+    callHelper: pi.callHelper,
     pingImmich: async () => pi.immichAnswers && pi.units.get('immich-server.service') === 'active',
-    clock: time,
-    randomBytes: random,
-    audit,
-    onEvent: (event) => {
-      events.push(event);
-      if (event.type === 'lock-started') alerts.lockStarted(); // as main.ts wires it
-    },
-    log: { info: () => {}, error: () => {} },
-    // Waiting moves the pinned clock, so a five-minute wait takes no time.
-    sleep: async (ms) => {
-      clock.monoMs += ms;
-      clock.wallMs += ms;
-    },
-    helperGraceMs: options.helperGraceMs ?? 0,
-  });
-  const sent: SentPush[] = [];
-  const pushAnswers: SendOutcome[] = [];
-  const pushStore = new PushStore(memoryFile(emptyPushState()));
-  const alerts = new AlertService({
-    engine: new AlertEngine(config.alerts),
-    memory: memoryFile(emptyAlertMemory()),
-    push: pushStore,
-    planner: new DeliveryPlanner(),
-    queue: new PushQueue({
-      // The push service at the edge: records the push, answers the next queued outcome.
-      send: async (target, payload, { urgency }) => {
-        sent.push({ target, payload, urgency });
-        return pushAnswers.shift() ?? { kind: 'delivered', status: 201 };
-      },
-      wall: time.wall,
-      ready: async () => {},
-      onOutcome: (deviceId, outcome, at) => {
-        if (outcome.kind === 'gone') void alerts.unsubscribe(deviceId);
-        else void pushStore.recordOutcome(deviceId, outcome, at);
-      },
-      backoffMs: [1],
-    }),
-    clock: time,
-    publicUrl: config.publicUrl,
-    extraOrigins: config.push.extraOrigins,
-    pushEnabled: config.push.subject !== undefined,
-    log: { info: () => {}, error: () => {} },
-  });
-  const temperatureHistory = new TemperatureHistory();
-  // The spool as files by name, and every start the helper was asked for.
-  const spool = new Map<string, string>();
-  const backupStarts: (string | null)[] = [];
-  const backups = new BackupService({
-    config: config.backup,
-    state: memoryFile(emptyBackups()),
-    clock: time,
+    readNextRun: async () => clock.wallMs + 3600_000,
     spool: {
       list: async () =>
         [...spool.keys()].flatMap((name) => {
@@ -154,53 +119,42 @@ export function makeAgent(options: AgentOptions = {}) {
         return text;
       },
     },
-    readNextRun: async () => clock.wallMs + 3600_000,
-    startUnit: async () => {
-      pi.units.set(config.backupUnit, 'activating');
+    // The push service at the edge: records the push, answers the next queued outcome.
+    sendPush: async (target, payload, { urgency }) => {
+      sent.push({ target, payload, urgency });
+      return pushAnswers.shift() ?? { kind: 'delivered', status: 201 };
     },
-    readUnitState: async () => pi.units.get(config.backupUnit) ?? 'inactive',
-    bootId: 'boot-1',
-    systemMonotonicMs: () => clock.monoMs,
-    alerts,
-    onStarted: (_why, deviceId) => backupStarts.push(deviceId),
-    log: { info: () => {}, error: () => {} },
+    pushReady: async () => {},
+    warnings: () => [],
+    log: silent,
+    tuning: {
+      // Waiting moves the pinned clock, so a five-minute wait takes no time.
+      sleep: async (ms) => {
+        clock.monoMs += ms;
+        clock.wallMs += ms;
+      },
+      helperGraceMs: options.helperGraceMs ?? 0,
+      pushBackoffMs: [1],
+    },
   });
-  const deps: Deps = {
-    config,
-    version: 'test',
-    clock: time,
-    startedAtMono: clock.monoMs,
-    agentKey,
-    agentKeyText: toBase64url(agentKey),
-    fingerprint: 'TEST-TEST-TEST-TEST',
-    devices: new DeviceRegistry(memoryFile(emptyDevices())),
-    audit,
-    pairing: new PairingCodes({ ...time, randomBytes: random, hmac: hmacSha256 }),
-    replay: new ReplayGuard({
-      ttlMs: 240_000,
-      maxEntries: options.maxNonces ?? 1000,
-      ratePerSecond: 100,
-      burst: 100,
-      monotonic: time.monotonic,
-    }),
-    status: createStatusSource({ system, drive: driveControl, clock: time, warnings: () => [] }),
-    unlockKey: createUnlockKey({
-      bootId: 'boot-1',
-      signWithIdentity: (bytes) => new Uint8Array(sign(null, bytes, identity.privateKey)),
-      randomBytes: random,
-    }),
-    driveControl,
-    alerts,
-    backups,
-    temperatureHistory,
-    log: { info: () => {}, error: () => {} },
+  const events: DriveControlEvent[] = [];
+  deps.driveControl.listen((event) => events.push(event));
+  const push = {
+    sent,
+    answers: pushAnswers,
+    store: deps.pushStore,
+    history: deps.temperatureHistory,
   };
-  deps.devices.listen({
-    paired: (device) => alerts.event('device-paired', { name: device.name }),
-    revoked: (device) => void alerts.unsubscribe(device.id),
-  });
-  const push = { sent, answers: pushAnswers, store: pushStore, history: temperatureHistory };
-  const backup = { spool, starts: backupStarts, service: backups };
+  const backup = {
+    spool,
+    /** The device of every backup started, in order (null for a catch-up). */
+    get starts() {
+      return auditFile.value.entries
+        .filter((entry) => entry.kind === 'backup-started')
+        .map((entry) => entry.deviceId);
+    },
+    service: deps.backups,
+  };
   return {
     app: createApp(deps),
     deps,
@@ -209,7 +163,7 @@ export function makeAgent(options: AgentOptions = {}) {
     identity,
     pi,
     events,
-    alerts,
+    alerts: deps.alerts,
     push,
     backup,
   };

@@ -5,6 +5,9 @@ import type { UnitState } from './adapters/units.ts';
 import type { HelperAnswer } from './helper/answers.ts';
 import type { HelperRequest } from './helper/protocol.ts';
 
+/** The backup unit of the default config: `start-backup` sets it activating. */
+const BACKUP_UNIT = 'immich-backup.service';
+
 /** The passphrase the fake drive opens with. */
 export const RIGHT_PASSPHRASE = 'correct horse battery ✓';
 
@@ -78,6 +81,9 @@ export class FakePi {
       case 'stop':
         if (request.unit.endsWith('.mount')) this.mounted = request.verb === 'start';
         else this.units.set(request.unit, request.verb === 'start' ? 'active' : 'inactive');
+        return { ok: true };
+      case 'start-backup':
+        this.units.set(BACKUP_UNIT, 'activating');
         return { ok: true };
       case 'tries':
         return { ok: true, failureAgesMs: [...this.failureAgesMs] };

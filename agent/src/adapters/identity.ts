@@ -42,7 +42,7 @@ export async function loadIdentity(
     if (key.asymmetricKeyType !== 'ed25519') throw new Error('not an Ed25519 key');
   } catch (error) {
     onReplaced(`identity key unreadable (${(error as Error).message}); a new one was made`);
-    await file.write(newIdentity());
+    await file.update(newIdentity);
     return loadIdentity(file, onReplaced);
   }
   const jwk = createPublicKey(key).export({ format: 'jwk' });

@@ -1,4 +1,5 @@
 // Reads the backup timer's next and last run from `systemctl show`, for Home's "next backup".
+import type { RunCommand } from '../ports.ts';
 
 export interface TimerTimes {
   /** Wall ms of the timer's next elapse, null when not scheduled or not known. */
@@ -46,4 +47,23 @@ function unixSecondsToMs(value: string | undefined): number | null {
   if (!match) return null;
   const ms = Number(match[1]) * 1000 + Number((match[2] ?? '').padEnd(3, '0').slice(0, 3));
   return ms > 0 ? ms : null;
+}
+
+/**
+ * createNextRunReader answers the timer's next run (wall ms, null when not scheduled) from one
+ * `systemctl show`; a failing systemctl rejects, for the caller to say so.
+ */
+export function createNextRunReader(options: {
+  systemctl: string;
+  timer: string;
+  runCommand: RunCommand;
+}): () => Promise<number | null> {
+  const argv = timerShowArgv(options.systemctl, options.timer);
+  return async () => {
+    const { stdout } = await options.runCommand(argv, {
+      timeoutMs: 5000,
+      maxOutputBytes: 64 * 1024,
+    });
+    return parseTimerShow(stdout).nextAt;
+  };
 }

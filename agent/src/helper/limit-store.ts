@@ -56,7 +56,7 @@ export function createLimitStore(
       return (await open()).value;
     },
     async save(record) {
-      await (await open()).write(record);
+      await (await open()).update(() => record);
     },
   };
 }

@@ -13,7 +13,7 @@ import { validate } from './json-body.ts';
 
 /** backupRoutes answers the history, a run's detail and starts a backup. */
 export function backupRoutes(deps: RouteDeps) {
-  const { backups, status } = deps;
+  const { backups } = deps;
   return new Hono<AppEnv>()
     .get('/', async (c) => {
       const query = validate(BackupsQuery, c.req.query());
@@ -21,8 +21,7 @@ export function backupRoutes(deps: RouteDeps) {
       return c.json(backups.page(query.limit, query.before) satisfies BackupsResponse);
     })
     .post('/', async (c) => {
-      const now = await status.current();
-      const at = await backups.startNow(now.drive.state, now.operation !== null, c.get('deviceId'));
+      const at = await backups.startNow(c.get('deviceId'));
       return c.json({ started: true, at } satisfies BackupStartedResponse, 202);
     })
     .get('/:id', (c) => {

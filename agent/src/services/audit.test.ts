@@ -4,8 +4,8 @@ import { AuditLog, type AuditState, emptyAudit } from './audit.ts';
 
 const memoryFile = (value: AuditState): StateFile<AuditState> => ({
   value,
-  async write(next) {
-    (this as { value: AuditState }).value = next;
+  async update(change) {
+    (this as { value: AuditState }).value = change(this.value);
   },
 });
 

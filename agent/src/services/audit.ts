@@ -34,10 +34,13 @@ export class AuditLog {
 
   /** record appends an entry and resolves once it is on disk. */
   record(kind: AuditEntry['kind'], detail: string, deviceId: string | null = null): Promise<void> {
-    const { nextId, entries } = this.file.value;
-    const entry: AuditEntry = { id: nextId, at: this.wall(), kind, deviceId, detail };
-    const next = { nextId: nextId + 1, entries: [...entries, entry].slice(-MAX_ENTRIES) };
-    return this.file.write(next).catch(this.onWriteError);
+    const at = this.wall();
+    return this.file
+      .update(({ nextId, entries }) => {
+        const entry: AuditEntry = { id: nextId, at, kind, deviceId, detail };
+        return { nextId: nextId + 1, entries: [...entries, entry].slice(-MAX_ENTRIES) };
+      })
+      .catch(this.onWriteError);
   }
 
   /** list returns up to `limit` entries older than id `before`, newest first (known kinds only). */

@@ -85,12 +85,12 @@ export class DeviceRegistry {
   /** add pairs a device (a re-paired key replaces its old entry and leaves the revoked list). */
   async add(device: Omit<StoredDevice, 'lastSeenAt'>): Promise<StoredDevice> {
     const stored = { ...device, lastSeenAt: null };
-    const state = this.snapshot();
-    state.devices = [...state.devices.filter((d) => d.id !== device.id), stored];
-    state.revoked = state.revoked.filter((r) => r.id !== device.id);
     this.revokedIds.delete(device.id);
     this.cacheKey(stored);
-    await this.file.write(state);
+    await this.change((state) => {
+      state.devices = [...state.devices.filter((d) => d.id !== device.id), stored];
+      state.revoked = state.revoked.filter((r) => r.id !== device.id);
+    });
     for (const listener of this.listeners) listener.paired?.(stored);
     return stored;
   }
@@ -98,9 +98,9 @@ export class DeviceRegistry {
   /** rename gives a paired device a new name. */
   async rename(id: string, name: string): Promise<StoredDevice> {
     this.get(id);
-    const state = this.snapshot();
-    state.devices = state.devices.map((d) => (d.id === id ? { ...d, name } : d));
-    await this.file.write(state);
+    await this.change((state) => {
+      state.devices = state.devices.map((d) => (d.id === id ? { ...d, name } : d));
+    });
     return this.get(id);
   }
 
@@ -109,25 +109,29 @@ export class DeviceRegistry {
     const device = this.get(id);
     this.keys.delete(id);
     this.revokedIds.add(id);
-    const state = this.snapshot();
-    state.devices = state.devices.filter((d) => d.id !== id);
-    state.revoked = [...state.revoked, { id, name: device.name, revokedAt: at }].slice(
-      -MAX_REVOKED,
-    );
-    await this.file.write(state);
+    await this.change((state) => {
+      state.devices = state.devices.filter((d) => d.id !== id);
+      state.revoked = [...state.revoked, { id, name: device.name, revokedAt: at }].slice(
+        -MAX_REVOKED,
+      );
+    });
     for (const listener of this.listeners) listener.revoked?.(device);
     return device;
   }
 
-  private snapshot(): DevicesState {
-    const value = this.file.value;
-    return {
-      devices: value.devices.map((d) => ({
-        ...d,
-        lastSeenAt: this.lastSeen.get(d.id) ?? d.lastSeenAt,
-      })),
-      revoked: [...value.revoked],
-    };
+  /** change edits a copy of the newest state (with the last-seen times kept in memory) and saves it. */
+  private change(edit: (state: DevicesState) => void): Promise<void> {
+    return this.file.update((latest) => {
+      const state: DevicesState = {
+        devices: latest.devices.map((d) => ({
+          ...d,
+          lastSeenAt: this.lastSeen.get(d.id) ?? d.lastSeenAt,
+        })),
+        revoked: [...latest.revoked],
+      };
+      edit(state);
+      return state;
+    });
   }
 
   private cacheKey(device: StoredDevice): void {

@@ -39,7 +39,7 @@ describe('openStateFile', () => {
 
   it('round-trips a written value through a versioned envelope', async () => {
     const file = await openCounter();
-    await file.write({ count: 3, note: 'three' });
+    await file.update(() => ({ count: 3, note: 'three' }));
     expect(await readJson('counter.json')).toEqual({
       version: 1,
       data: { count: 3, note: 'three' },
@@ -49,9 +49,9 @@ describe('openStateFile', () => {
 
   it('keeps the previous content as counter.json.prev', async () => {
     const file = await openCounter();
-    await file.write({ count: 1 });
-    await file.write({ count: 2 });
-    await file.write({ count: 3 });
+    await file.update(() => ({ count: 1 }));
+    await file.update(() => ({ count: 2 }));
+    await file.update(() => ({ count: 3 }));
     expect((await readJson('counter.json')).data).toEqual({ count: 3 });
     expect((await readJson('counter.json.prev')).data).toEqual({ count: 2 });
     expect((await readdir(dir)).sort()).toEqual(['counter.json', 'counter.json.prev']);
@@ -60,8 +60,8 @@ describe('openStateFile', () => {
   it('makes the dir 0700 and every state file 0600', async () => {
     const stateDir = join(dir, 'nested', 'state');
     const file = await openCounter(stateDir);
-    await file.write({ count: 1 });
-    await file.write({ count: 2 });
+    await file.update(() => ({ count: 1 }));
+    await file.update(() => ({ count: 2 }));
     expect((await stat(stateDir)).mode & 0o777).toBe(0o700);
     expect((await stat(join(stateDir, 'counter.json'))).mode & 0o777).toBe(0o600);
     expect((await stat(join(stateDir, 'counter.json.prev'))).mode & 0o777).toBe(0o600);
@@ -69,7 +69,7 @@ describe('openStateFile', () => {
 
   it('updates value at once and durably later', async () => {
     const file = await openCounter();
-    const written = file.write({ count: 5 });
+    const written = file.update(() => ({ count: 5 }));
     expect(file.value).toEqual({ count: 5 });
     await written;
     expect((await readJson('counter.json')).data).toEqual({ count: 5 });
@@ -80,20 +80,24 @@ describe('openStateFile', () => {
     const writers = Array.from({ length: 8 }, async (_, writer) => {
       for (let step = 0; step < 10; step++) {
         await new Promise((resolve) => setImmediate(resolve));
-        await file.write({ count: writer * 100 + step });
+        await file.update(() => ({ count: writer * 100 + step }));
       }
     });
     await Promise.all(writers);
     const last = file.value;
-    await Promise.all([file.write({ count: 1 }), file.write({ count: 2 }), file.write(last)]);
+    await Promise.all([
+      file.update(() => ({ count: 1 })),
+      file.update(() => ({ count: 2 })),
+      file.update(() => last),
+    ]);
     expect((await readJson('counter.json')).data).toEqual(last);
     expect((await readdir(dir)).sort()).toEqual(['counter.json', 'counter.json.prev']);
   });
 
   it('resolves a write only once content at least that new is on disk', async () => {
     const file = await openCounter();
-    const first = file.write({ count: 1 });
-    const second = file.write({ count: 2 });
+    const first = file.update(() => ({ count: 1 }));
+    const second = file.update(() => ({ count: 2 }));
     await first;
     const onDiskAfterFirst = (await readJson('counter.json')).data.count;
     expect(onDiskAfterFirst).toBeGreaterThanOrEqual(1);
@@ -101,11 +105,30 @@ describe('openStateFile', () => {
     expect((await readJson('counter.json')).data).toEqual({ count: 2 });
   });
 
+  it('applies each update to the newest value, even before the one before it is on disk', async () => {
+    const file = await openCounter();
+    const first = file.update((latest) => ({ count: latest.count + 1 }));
+    const second = file.update((latest) => ({ count: latest.count + 1 }));
+    expect(file.value).toEqual({ count: 2 });
+    await Promise.all([first, second]);
+    expect((await readJson('counter.json')).data).toEqual({ count: 2 });
+  });
+
+  it('keeps the old value when a change throws', async () => {
+    const file = await openCounter();
+    await file.update(() => ({ count: 1 }));
+    const failing = file.update(() => {
+      throw new RangeError('no');
+    });
+    await expect(failing).rejects.toThrow(RangeError);
+    expect(file.value).toEqual({ count: 1 });
+  });
+
   it('refuses data that would not load again and keeps the old value', async () => {
     const file = await openCounter();
-    await file.write({ count: 1 });
+    await file.update(() => ({ count: 1 }));
     const bad = { count: 'two' } as unknown as Counter;
-    await expect(file.write(bad)).rejects.toThrow(TypeError);
+    await expect(file.update(() => bad)).rejects.toThrow(TypeError);
     expect(file.value).toEqual({ count: 1 });
     expect((await readJson('counter.json')).data).toEqual({ count: 1 });
   });
@@ -127,11 +150,11 @@ describe('openStateFile', () => {
     const stateDir = join(dir, 'state');
     const file = await openCounter(stateDir);
     await rm(stateDir, { recursive: true });
-    const failed = await file.write({ count: 1 }).catch((e: unknown) => e);
+    const failed = await file.update(() => ({ count: 1 })).catch((e: unknown) => e);
     expect(failed).toBeInstanceOf(StateStoreError);
     expect(failed).toMatchObject({ code: 'ENOENT' });
     await openCounter(stateDir); // puts the dir back
-    await file.write({ count: 2 });
+    await file.update(() => ({ count: 2 }));
     expect((await openCounter(stateDir)).value).toEqual({ count: 2 });
   });
 });

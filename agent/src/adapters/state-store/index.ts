@@ -7,16 +7,19 @@ import { decodeStateFile, encodeStateFile, loadOrRecover, type RecoveryReport } 
 export { StateStoreError, type StateStoreOperation } from './files.ts';
 export type { RecoveryReport } from './load.ts';
 
-/** StateFile is one kind of state: its value in memory and a durable write. */
+/** StateFile is one kind of state: its value in memory and durable changes to it. */
 export interface StateFile<T> {
-  /** The last value written (from the moment write() is called) or loaded. */
+  /** The newest value (from the moment update() is called) or the one loaded. */
   readonly value: T;
   /**
-   * write makes `next` the value now and durable soon. It resolves once `next`, or a value
-   * written after it, is on disk and synced. It rejects with StateStoreError on an I/O failure,
-   * and with TypeError (leaving `value` alone) when `next` would not load again.
+   * update makes `change(latest)` the value now and durable soon. `change` runs at once on the
+   * newest value, every earlier update included whether or not it is on disk yet, so no await
+   * can sit between reading the state and writing it back (a lost update). It resolves once
+   * that value, or a newer one, is on disk and synced. It rejects with StateStoreError on an
+   * I/O failure, and with TypeError or whatever `change` threw (leaving `value` alone) when the
+   * result would not load again.
    */
-  write(next: T): Promise<void>;
+  update(change: (latest: T) => T): Promise<void>;
 }
 
 export interface OpenStateFileOptions<T> {
@@ -84,9 +87,11 @@ function createStateFile<T>(
     get value() {
       return value;
     },
-    write(next) {
+    update(change) {
+      let next: T;
       let content: string;
       try {
+        next = change(value);
         content = encodeLoadable(paths.name, next, schema);
       } catch (error) {
         return Promise.reject(error);

@@ -89,7 +89,7 @@ describe('openStateFile on damaged state', () => {
       `counter.json.prev.corrupt-${WALL_MS}`,
     ]);
     // The reset state is usable and the next start is clean.
-    await file.write({ count: 9 });
+    await file.update(() => ({ count: 9 }));
     const again = await openCounter();
     expect(again.file.value).toEqual({ count: 9 });
     expect(again.reports).toEqual([]);

@@ -16,7 +16,8 @@ import type {
   PushSubscriptionResponse,
 } from '../../../../shared/push.ts';
 import { checkPushEndpoint } from '../../adapters/push/endpoint-policy.ts';
-import type { PushQueue } from '../../adapters/push/queue.ts';
+import type { PushQueue, PushQueueOptions } from '../../adapters/push/queue.ts';
+import type { SendOutcome } from '../../adapters/push/send.ts';
 import type { StateFile } from '../../adapters/state-store/index.ts';
 import type { DeliveryPlanner, DeliveryPolicy, PushMessage } from '../../domain/alerts/delivery.ts';
 import type {
@@ -27,13 +28,16 @@ import type {
 } from '../../domain/alerts/engine.ts';
 import { ApiError } from '../../errors.ts';
 import type { Clock, Logger } from '../../ports.ts';
+import type { DeviceRegistry } from '../devices.ts';
+import type { DriveControl } from '../drive-control/index.ts';
 import { type PushStore, subscriptionInfo } from './push-store.ts';
 
 export interface AlertServiceOptions {
   engine: AlertEngine;
   memory: StateFile<AlertMemory>;
   push: PushStore;
-  queue: PushQueue;
+  /** Makes the push queue, given what the service does with each push's final outcome. */
+  queue: (onOutcome: PushQueueOptions['onOutcome']) => PushQueue;
   planner: DeliveryPlanner;
   clock: Clock;
   /** The app's address: a notification's tap opens a path under it. */
@@ -57,9 +61,41 @@ const TEST_MESSAGE: PushMessage = {
 /** AlertService is the one place alerts are raised, kept, snoozed and pushed. */
 export class AlertService {
   private savedMemory: string;
+  private readonly queue: PushQueue;
 
   constructor(private readonly options: AlertServiceOptions) {
     this.savedMemory = JSON.stringify(options.engine.toJSON());
+    this.queue = options.queue((deviceId, outcome, at) => this.pushOutcome(deviceId, outcome, at));
+  }
+
+  /**
+   * followDrive raises what an unlock or lock means: a lock on purpose is no lost drive, Immich
+   * back is news, and a wrong passphrase (or too many) is worth a push.
+   */
+  followDrive(drive: Pick<DriveControl, 'listen'>): void {
+    drive.listen((event) => {
+      if (event.type === 'lock-started') this.lockStarted();
+      else if (event.type === 'immich-back') this.event('immich-back', {});
+      else if (event.code === 'wrong-passphrase' || event.code === 'unlock-rate-limited')
+        this.event('unlock-failed', event.triesLeft === null ? {} : { value: event.triesLeft });
+    });
+  }
+
+  /** followDevices pushes a newly paired phone's name, and forgets a revoked one's subscription. */
+  followDevices(devices: Pick<DeviceRegistry, 'listen'>): void {
+    devices.listen({
+      paired: (device) => this.event('device-paired', { name: device.name }),
+      revoked: (device) => void this.unsubscribe(device.id),
+    });
+  }
+
+  /** pushOutcome keeps a device's push health, and drops a subscription the service says is gone. */
+  private pushOutcome(deviceId: string, outcome: SendOutcome, at: number): void {
+    if (outcome.kind === 'gone') void this.unsubscribe(deviceId);
+    else
+      void this.options.push
+        .recordOutcome(deviceId, outcome, at)
+        .catch((error: unknown) => this.options.log.error('cannot write push.json', error));
   }
 
   /** observe feeds one monitor sample to the engine and pushes what changed. */
@@ -158,7 +194,7 @@ export class AlertService {
 
   /** unsubscribe forgets a device's subscription and anything queued for it. */
   async unsubscribe(deviceId: string): Promise<boolean> {
-    this.options.queue.forget(deviceId);
+    this.queue.forget(deviceId);
     this.options.planner.forget(deviceId);
     return this.options.push.remove(deviceId);
   }
@@ -196,7 +232,7 @@ export class AlertService {
     const stored = this.options.push.get(deviceId);
     if (!stored) return;
     const payload = payloadFor(message, this.options.publicUrl, this.options.clock.wall());
-    this.options.queue.enqueue(deviceId, stored, payload, {
+    this.queue.enqueue(deviceId, stored, payload, {
       urgency: message.urgency,
       topic: topicFor(message.tag),
     });
@@ -209,7 +245,7 @@ export class AlertService {
     if (text === this.savedMemory) return;
     this.savedMemory = text;
     this.options.memory
-      .write(memory)
+      .update(() => memory)
       .catch((error: unknown) => this.options.log.error('cannot write alerts.json', error));
   }
 }

@@ -74,15 +74,14 @@ export class PushStore {
       createdAt: same && previous ? previous.createdAt : wall,
       health: same && previous ? previous.health : { ...NO_HEALTH },
     };
-    await this.write({ ...this.file.value.subscriptions, [deviceId]: stored });
+    await this.change((subscriptions) => ({ ...subscriptions, [deviceId]: stored }));
     return stored;
   }
 
   /** remove forgets a device's subscription; false when it had none. */
   async remove(deviceId: string): Promise<boolean> {
     if (!this.get(deviceId)) return false;
-    const { [deviceId]: _gone, ...rest } = this.file.value.subscriptions;
-    await this.write(rest);
+    await this.change(({ [deviceId]: _gone, ...rest }) => rest);
     return true;
   }
 
@@ -99,11 +98,14 @@ export class PushStore {
             failingSince: current.health.failingSince ?? wall,
             lastError: describeFailure(outcome),
           };
-    await this.write({ ...this.file.value.subscriptions, [deviceId]: { ...current, health } });
+    await this.change((subscriptions) => ({
+      ...subscriptions,
+      [deviceId]: { ...current, health },
+    }));
   }
 
-  private write(subscriptions: PushState['subscriptions']) {
-    return this.file.write({ ...this.file.value, subscriptions });
+  private change(edit: (subscriptions: PushState['subscriptions']) => PushState['subscriptions']) {
+    return this.file.update((latest) => ({ ...latest, subscriptions: edit(latest.subscriptions) }));
   }
 }
 

@@ -1,9 +1,10 @@
 // The backup service on a pinned clock with an in-memory spool: ingest, alerts across restarts,
 // orphaned runs, staleness and the catch-up after unlock.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import type { DriveState } from '../../../../shared/status.ts';
 import { parseConfig } from '../../config.ts';
 import type { BeforeRecord, RunRecord, SnapshotInfo } from '../../domain/backups/spool-record.ts';
-import { BackupService } from './backup-service.ts';
+import { BackupService, type BackupServiceOptions } from './backup-service.ts';
 import { type BackupsState, emptyBackups } from './history.ts';
 
 const HOUR = 3600_000;
@@ -33,14 +34,24 @@ function harness(state: BackupsState = emptyBackups()) {
     quiet: boolean;
   }[] = [];
   const starts: string[] = [];
+  /** The drive "back up now" sees. */
+  const drive: { state: DriveState; operation: boolean } = { state: 'running', operation: false };
   const file = {
     value: state,
-    async write(next: BackupsState) {
-      file.value = next;
+    /** When set, the next update lands (resolves) only once this resolves, as on a slow disk. */
+    hold: null as Promise<void> | null,
+    async update(change: (latest: BackupsState) => BackupsState) {
+      file.value = change(file.value);
+      const hold = file.hold;
+      file.hold = null;
+      await hold;
     },
   };
+  /** Spool files whose read waits for a promise, and every name read so far. */
+  const gates = new Map<string, Promise<void>>();
+  const reads: string[] = [];
   let repo: SnapshotInfo[] = [];
-  const make = () =>
+  const make = (extra: Partial<BackupServiceOptions> = {}) =>
     new BackupService({
       config,
       state: file,
@@ -55,21 +66,28 @@ function harness(state: BackupsState = emptyBackups()) {
             const [id, kind] = name.split('.') as [string, 'before' | 'run'];
             return { id, kind, name, mtimeMs: 0 };
           }),
-        read: async (name) => files.get(name) ?? '',
+        read: async (name) => {
+          reads.push(name);
+          await gates.get(name);
+          return files.get(name) ?? '';
+        },
       },
       readNextRun: async () => clock.wallMs + 12 * HOUR,
-      startUnit: async () => {
+      callHelper: async () => {
         starts.push('start');
+        return { ok: true };
       },
       readUnitState: async () => (starts.length > 0 ? 'activating' : 'inactive'),
+      readDrive: async () => ({ ...drive }),
       bootId: 'boot-2',
       systemMonotonicMs: () => clock.monoMs,
       alerts: {
         condition: (kind, active, subject, options) =>
           conditions.push({ kind, active, ...subject, quiet: options?.alreadyNotified === true }),
       },
-      onStarted: () => {},
+      audit: { record: async () => {} },
       log: { info: () => {}, error: () => {} },
+      ...extra,
     });
 
   /** report writes one run as report-backup would, with the repo after it. */
@@ -103,10 +121,18 @@ function harness(state: BackupsState = emptyBackups()) {
     };
     files.set(`${invocation(n)}.run.json`, JSON.stringify(record));
   };
-  return { clock, files, conditions, starts, file, make, report };
+  return { clock, files, conditions, starts, drive, file, gates, reads, make, report };
 }
 
 const idle = { unitState: 'inactive' as const, drive: 'running' as const };
+
+function deferred() {
+  let resolve = () => {};
+  const promise = new Promise<void>((done) => {
+    resolve = done;
+  });
+  return { promise, resolve };
+}
 
 describe('BackupService', () => {
   it('judges reported runs into the history, newest first, with the repository snapshot count', async () => {
@@ -216,6 +242,46 @@ describe('BackupService', () => {
     expect(service.summary().stale).toBe(true);
   });
 
+  it('keeps a stale alert a tick saved while an ingest was reading the spool, so a restart does not push it again', async () => {
+    const h = harness();
+    // A good run recorded while the clock was never synced: nobody watched staleness yet.
+    h.clock.synced = false;
+    h.report(1, { newSnapshot: true });
+    await h.make().tick(idle);
+    expect(h.file.value.watchingSince).toBeNull();
+    h.clock.wallMs += 30 * HOUR;
+    h.clock.synced = true;
+
+    const service = h.make();
+    // The tick starts watching and waits for that write to land...
+    const landed = deferred();
+    h.file.hold = landed.promise;
+    const tick = service.tick(idle);
+    await vi.waitFor(() => expect(h.file.value.watchingSince).not.toBeNull());
+    // ...while an ingest reads a new report and waits on a run under way.
+    h.report(2, { newSnapshot: false, exitStatus: '1' });
+    const before = `${invocation(3)}.before.json`;
+    const beforeRead = deferred();
+    h.gates.set(before, beforeRead.promise);
+    h.files.set(before, '{}');
+    const ingest = service.ingest();
+    await vi.waitFor(() => expect(h.reads).toContain(before));
+    // The tick goes on: the last good backup is 30 h old, so backup-stale is raised and saved.
+    landed.resolve();
+    await tick;
+    expect(h.conditions.at(-1)).toMatchObject({ kind: 'backup-stale', active: true, quiet: false });
+    beforeRead.resolve();
+    await ingest;
+    expect(h.file.value.runs).toHaveLength(2);
+    expect(h.file.value.alerted.stale).toBe(true);
+
+    h.conditions.length = 0;
+    await h.make().tick(idle);
+    expect(h.conditions.filter((c) => c.kind === 'backup-stale')).toEqual([
+      expect.objectContaining({ active: true, quiet: true }),
+    ]);
+  });
+
   it('does not judge staleness on an unsynced clock', async () => {
     const h = harness();
     h.clock.synced = false;
@@ -239,20 +305,61 @@ describe('BackupService', () => {
     expect(await service.catchUp()).toBe(false);
   });
 
+  it('reads the timer again the given delay after a start, since the start moves its next run', async () => {
+    const h = harness();
+    let nextAt = h.clock.wallMs + 12 * HOUR;
+    const service = h.make({ readNextRun: async () => nextAt, timerRefreshDelayMs: 0 });
+    await service.tick(idle);
+    expect(service.summary().nextAt).toBe(h.clock.wallMs + 12 * HOUR);
+    nextAt = h.clock.wallMs + 24 * HOUR;
+    await service.startNow('phone');
+    await vi.waitFor(() => expect(service.summary().nextAt).toBe(h.clock.wallMs + 24 * HOUR));
+  });
+
+  it('logs a timer that cannot be read once per problem, and shows its next run as unknown', async () => {
+    const h = harness();
+    const errors: string[] = [];
+    let problem = 'systemctl timed out';
+    const service = h.make({
+      readNextRun: async () => {
+        throw new Error(problem);
+      },
+      log: {
+        info: () => {},
+        error: (message, error) => errors.push(`${message}: ${(error as Error).message}`),
+      },
+    });
+    await service.refreshTimer();
+    await service.refreshTimer();
+    expect(service.summary().nextAt).toBeNull();
+    problem = 'systemctl exited 1';
+    await service.refreshTimer();
+    expect(errors).toEqual([
+      'cannot read the backup timer: systemctl timed out',
+      'cannot read the backup timer: systemctl exited 1',
+    ]);
+  });
+
   it('refuses back up now while locked, during an operation, and while one runs', async () => {
     const h = harness();
     const service = h.make();
-    await expect(service.startNow('locked', false, 'phone')).rejects.toMatchObject({
+    const driveIs = (state: DriveState, operation: boolean) =>
+      Object.assign(h.drive, { state, operation });
+    driveIs('locked', false);
+    await expect(service.startNow('phone')).rejects.toMatchObject({
       code: 'backup-drive-locked',
     });
-    await expect(service.startNow('missing', false, 'phone')).rejects.toMatchObject({
+    driveIs('missing', false);
+    await expect(service.startNow('phone')).rejects.toMatchObject({
       code: 'drive-missing',
     });
-    await expect(service.startNow('running', true, 'phone')).rejects.toMatchObject({
+    driveIs('running', true);
+    await expect(service.startNow('phone')).rejects.toMatchObject({
       code: 'operation-in-progress',
     });
-    expect(await service.startNow('running', false, 'phone')).toBe(h.clock.wallMs);
-    await expect(service.startNow('running', false, 'phone')).rejects.toMatchObject({
+    driveIs('running', false);
+    expect(await service.startNow('phone')).toBe(h.clock.wallMs);
+    await expect(service.startNow('phone')).rejects.toMatchObject({
       code: 'backup-running',
     });
     expect(h.starts).toHaveLength(1);

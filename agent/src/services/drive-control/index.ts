@@ -50,7 +50,6 @@ export interface DriveControlDeps {
   clock: Clock;
   randomBytes: RandomBytes;
   audit: Pick<AuditLog, 'record'>;
-  onEvent: (event: DriveControlEvent) => void;
   log: Logger;
   /** Waits between Immich pings; tests pass one that moves their clock. */
   sleep?: (ms: number) => Promise<void>;
@@ -80,6 +79,11 @@ export interface DriveControl {
   get(id: string): Operation | null;
   /** report derives the drive's state from a probe, the unit states and the operations. */
   report(probe: DriveProbe): Promise<DriveReport>;
+  /**
+   * listen tells `listener` every event from now on: the services that react to an unlock or a
+   * lock (alerts, the catch-up backup) subscribe themselves, as they do to DeviceRegistry.
+   */
+  listen(listener: (event: DriveControlEvent) => void): void;
   /** idle resolves once no operation runs (tests, and a clean stop). */
   idle(): Promise<void>;
   /** prepare readies a helper for an unlock about to come (a phone just fetched the key). */
@@ -221,7 +225,11 @@ export function createDriveControl(deps: DriveControlDeps): DriveControl {
     return read;
   }
 
-  const context = { deps, log, limiter, unitCache, settle: () => settle(), syncTries };
+  const listeners: ((event: DriveControlEvent) => void)[] = [];
+  const emit = (event: DriveControlEvent) => {
+    for (const listener of listeners) listener(event);
+  };
+  const context = { deps, log, limiter, unitCache, settle: () => settle(), syncTries, emit };
   async function settle(): Promise<void> {
     await unitCache.refresh();
     deps.invalidateProbe();
@@ -267,12 +275,13 @@ export function createDriveControl(deps: DriveControlDeps): DriveControl {
     async lock(deviceId = null) {
       const { op, joined } = await begin('lock', lockPlan(config.units, config.backupUnit));
       if (!joined) {
-        deps.onEvent({ type: 'lock-started', at: clock.wall(), operationId: op.id });
+        emit({ type: 'lock-started', at: clock.wall(), operationId: op.id });
         running = keepOn(op, lockWork(context, op, deviceId));
       }
       return { operationId: op.id, joined };
     },
     get: (id) => log.get(id),
+    listen: (listener) => void listeners.push(listener),
     report,
     prepare: () => deps.callHelper.warm?.(),
     syncTries,

@@ -5,7 +5,7 @@ import type { Operation, OperationError } from '../../../../shared/unlock.ts';
 import type { PassphraseLimiter } from '../../domain/passphrase-limit.ts';
 import type { HelperAnswer } from '../../helper/answers.ts';
 import type { HelperRequest } from '../../helper/protocol.ts';
-import type { DriveControlDeps } from './index.ts';
+import type { DriveControlDeps, DriveControlEvent } from './index.ts';
 import type { OperationLog } from './operations.ts';
 import { answerWithin, helperOutcome, runSteps, type StepWork } from './run-steps.ts';
 import { errorFromHelper, operationError, stepUnit } from './steps.ts';
@@ -20,6 +20,8 @@ export interface WorkContext {
   settle(): Promise<void>;
   /** syncTries takes in the helper's wrong-passphrase record (DriveControl.syncTries). */
   syncTries(): Promise<boolean>;
+  /** emit tells every listener (DriveControl.listen) what happened. */
+  emit(event: DriveControlEvent): void;
 }
 
 const PING_EVERY_MS = 1000;
@@ -137,7 +139,7 @@ async function finish(
   const at = deps.clock.wall();
   if (op.kind === 'unlock' && error) {
     await deps.audit.record('unlock-failed', `Unlocking failed. ${error.message}`, deviceId);
-    deps.onEvent({
+    context.emit({
       type: 'unlock-failed',
       at,
       operationId: op.id,
@@ -149,7 +151,7 @@ async function finish(
     });
   } else if (op.kind === 'unlock') {
     await deps.audit.record('unlocked', 'The drive was unlocked and Immich answers.', deviceId);
-    deps.onEvent({ type: 'immich-back', at, operationId: op.id });
+    context.emit({ type: 'immich-back', at, operationId: op.id });
   } else if (error) {
     await deps.audit.record('lock-failed', `Locking failed. ${error.message}`, deviceId);
   } else {
