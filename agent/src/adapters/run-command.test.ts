@@ -1,6 +1,15 @@
 // runCommand against real small programs: exit codes, stdin, timeouts, output caps, the child's env.
-import { describe, expect, it } from 'vitest';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
 import { CommandError, runCommand } from './run-command.ts';
+
+/** running tells whether pid is a live process (a zombie waiting for its reaper counts as gone). */
+async function running(pid: number): Promise<boolean> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
+  return stat !== null && stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+}
 
 async function failure(promise: Promise<unknown>): Promise<CommandError> {
   const error = await promise.then(
@@ -49,6 +58,27 @@ describe('runCommand', () => {
     expect(error.signal).toBe('SIGKILL');
     expect(error.exitCode).toBeNull();
     expect(error.message).toBe('sleep timed out after 100 ms');
+  });
+
+  it('kills the grandchildren of a command that outlives its timeout', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'run-command-'));
+    const pidFile = join(dir, 'grandchild.pid');
+    let grandchild = 0;
+    try {
+      const script = `sleep 30 & echo $! > '${pidFile}'; wait`;
+      const error = await failure(runCommand(['/bin/sh', '-c', script], { timeoutMs: 500 }));
+      expect(error.timedOut).toBe(true);
+      grandchild = Number(await readFile(pidFile, 'utf8'));
+      expect(grandchild).toBeGreaterThan(0);
+      // SIGKILL is delivered asynchronously: wait (bounded) for the kernel to finish the process.
+      await vi.waitFor(async () => expect(await running(grandchild)).toBe(false), {
+        timeout: 5000,
+        interval: 20,
+      });
+    } finally {
+      if (grandchild > 0 && (await running(grandchild))) process.kill(grandchild, 'SIGKILL');
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('fails a command that writes more than the output cap', async () => {

@@ -1,5 +1,5 @@
 // The one module that spawns processes: argv arrays, no shell, a timeout, capped output, typed errors.
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import type { RunCommand, RunOptions, RunResult } from '../ports.ts';
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -46,6 +46,13 @@ export class CommandError extends Error {
 /**
  * runCommand runs argv without a shell, writes options.stdin (then closes it), and resolves with
  * the output when the command exits 0. Children get only PATH and LANG=C, never the agent's env.
+ *
+ * Each command leads its own process group (`detached`), so a timeout or an output overflow
+ * kills the whole group: a grandchild the command started (a `sh -c '… &'`, a helper's own
+ * child) dies with it instead of running on unowned. If the agent itself dies, nothing here
+ * kills the group; under systemd the unit's cgroup does (KillMode=control-group, the default,
+ * stops every process of the unit, whatever its group), and a process outside systemd is left
+ * to finish or be killed by hand.
  */
 export const runCommand: RunCommand = (argv, options = {}) => {
   const [program, ...args] = argv;
@@ -54,6 +61,7 @@ export const runCommand: RunCommand = (argv, options = {}) => {
     const child = spawn(program, args, {
       shell: false,
       stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true,
       env: options.env ?? { PATH: process.env.PATH ?? FALLBACK_PATH, LANG: 'C' },
     });
     const stdout = collect(child.stdout, options, onTooMuch);
@@ -72,9 +80,9 @@ export const runCommand: RunCommand = (argv, options = {}) => {
       outputExceeded = true;
       stop();
     }
-    // A grandchild may still hold the pipes open; destroying them lets 'close' fire.
+    // A grandchild that left the group may still hold the pipes open; destroying them lets 'close' fire.
     function stop() {
-      child.kill('SIGKILL');
+      killGroup(child);
       child.stdout.destroy();
       child.stderr.destroy();
     }
@@ -115,6 +123,17 @@ export const runCommand: RunCommand = (argv, options = {}) => {
     });
   });
 };
+
+/** killGroup SIGKILLs the child's whole process group (its pid is the group's id), else the child. */
+function killGroup(child: ChildProcess) {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // ESRCH: the group is already gone; the child alone is all that can be left.
+    child.kill('SIGKILL');
+  }
+}
 
 /** collect buffers one output stream up to the cap, calling onTooMuch once when it passes it. */
 function collect(stream: NodeJS.ReadableStream, options: RunOptions, onTooMuch: () => void) {
