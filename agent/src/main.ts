@@ -123,7 +123,7 @@ export async function createDeps(
     );
   }
 
-  const readUnitStates = createUnitStateReader({ systemctl: config.systemctl, runCommand });
+  const readUnitStates = createUnitStateReader({ systemctl: config.systemctl, runCommand, log });
   const callHelper = createHelperClient(config.helper, { log: (line) => log.error(line) });
   const system = cacheSystem(createSystemReader({ paths, readText, statFs }), clock);
   const driveControl = createDriveControl({
