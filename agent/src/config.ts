@@ -3,16 +3,15 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import * as v from 'valibot';
 import { checkVapidSubject } from './adapters/push/vapid.ts';
+import {
+  AbsolutePath,
+  DEFAULT_BACKUP_UNIT,
+  DEFAULT_UNITS,
+  StepSeconds,
+  UnitName,
+} from './config-primitives.ts';
 
-const AbsolutePath = v.pipe(v.string(), v.startsWith('/', 'must be an absolute path'));
 const Seconds = v.pipe(v.number(), v.minValue(0));
-/** A systemd unit name; never starting with "-", so it cannot read as an option in an argv. */
-const UnitName = v.pipe(
-  v.string(),
-  v.regex(/^[A-Za-z0-9][A-Za-z0-9:_.@\\-]{0,99}$/, 'must be a unit name'),
-);
-/** A step's time limit: more than nothing, at most an hour. */
-const StepSeconds = v.pipe(v.number(), v.minValue(0.001), v.maxValue(3600));
 
 export const ConfigSchema = v.strictObject({
   /** Shown in the app and in `hello`. */
@@ -70,13 +69,9 @@ export const ConfigSchema = v.strictObject({
     { socket: '/run/immich-pi-helper/helper.sock' },
   ),
   /** The services unlock starts, in this order (lock stops them in reverse). */
-  units: v.optional(v.array(UnitName), [
-    'postgresql.service',
-    'immich-server.service',
-    'immich-machine-learning.service',
-  ]),
+  units: v.optional(v.array(UnitName), () => [...DEFAULT_UNITS]),
   /** The backup service: lock stops a running backup before anything else. */
-  backupUnit: v.optional(UnitName, 'immich-backup.service'),
+  backupUnit: v.optional(UnitName, DEFAULT_BACKUP_UNIT),
   /**
    * Backups (ARCHITECTURE §11). The agent never runs rustic: `report-backup`, run as root inside
    * the backup unit, does and leaves its records in spoolDir; the agent only reads them.

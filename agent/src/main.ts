@@ -110,7 +110,7 @@ export async function createDeps(config: Config, log: Logger = stderrLogger): Pr
     : undefined;
   const syncDeadline = clock.monotonic() + config.push.clockSyncWaitSeconds * 1000;
   const { spoolDir } = config.backup;
-  const readUnitStates = createUnitStateReader({ systemctl: config.systemctl, runCommand });
+  const readUnitStates = createUnitStateReader({ systemctl: config.systemctl, runCommand, log });
 
   const services = buildServices(config, {
     version,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bytesEqual, concatBytes, utf8Decode, utf8Encode } from './bytes.ts';
+import { bytesEqual, concatBytes, utf8Encode } from './bytes.ts';
 
 const samples = [
   '',
@@ -21,24 +21,6 @@ describe('utf8Encode', () => {
       new Uint8Array([0x61, 0xef, 0xbf, 0xbd, 0x62, 0xef, 0xbf, 0xbd]),
     );
     expect(utf8Encode('\ud834')).toEqual(new TextEncoder().encode('\ud834'));
-  });
-});
-
-describe('utf8Decode', () => {
-  it.each(samples)('round-trips %j', (text) => {
-    expect(utf8Decode(utf8Encode(text))).toBe(text);
-  });
-
-  it.each([
-    ['overlong', [0xc0, 0xaf]],
-    ['surrogate', [0xed, 0xa0, 0x80]],
-    ['above U+10FFFF', [0xf4, 0x90, 0x80, 0x80]],
-    ['truncated', [0x61, 0xe2, 0x82]],
-    ['stray continuation', [0x80, 0x61]],
-    ['bad lead', [0xff, 0xfe]],
-  ])('replaces ill-formed input (%s) as TextDecoder does', (_why, bytes) => {
-    const input = new Uint8Array(bytes);
-    expect(utf8Decode(input)).toBe(new TextDecoder().decode(input));
   });
 });
 

@@ -24,60 +24,6 @@ export function utf8Encode(text: string): Uint8Array<ArrayBuffer> {
   return Uint8Array.from(out);
 }
 
-// Allowed range of the second byte for each lead byte (Unicode Table 3-7): this is what refuses
-// overlong forms, surrogates and code points above U+10FFFF.
-function secondByteRange(lead: number): [number, number] {
-  if (lead === 0xe0) return [0xa0, 0xbf];
-  if (lead === 0xed) return [0x80, 0x9f];
-  if (lead === 0xf0) return [0x90, 0xbf];
-  if (lead === 0xf4) return [0x80, 0x8f];
-  return [0x80, 0xbf];
-}
-
-/**
- * utf8Decode decodes UTF-8; each maximal ill-formed subsequence becomes one U+FFFD, the same
- * result as a non-fatal TextDecoder.
- */
-export function utf8Decode(bytes: Uint8Array): string {
-  let out = '';
-  let i = 0;
-  while (i < bytes.length) {
-    const lead = bytes[i] as number;
-    i++;
-    if (lead < 0x80) {
-      out += String.fromCharCode(lead);
-      continue;
-    }
-    const needed =
-      lead >= 0xc2 && lead <= 0xdf
-        ? 1
-        : lead >= 0xe0 && lead <= 0xef
-          ? 2
-          : lead >= 0xf0 && lead <= 0xf4
-            ? 3
-            : 0;
-    if (needed === 0) {
-      out += String.fromCharCode(REPLACEMENT);
-      continue;
-    }
-    let cp = lead & (0x3f >> needed);
-    let [low, high] = secondByteRange(lead);
-    let complete = true;
-    for (let k = 0; k < needed; k++) {
-      const next = bytes[i];
-      if (next === undefined || next < low || next > high) {
-        complete = false;
-        break;
-      }
-      cp = (cp << 6) | (next & 63);
-      i++;
-      [low, high] = [0x80, 0xbf];
-    }
-    out += String.fromCodePoint(complete ? cp : REPLACEMENT);
-  }
-  return out;
-}
-
 /** concatBytes joins byte arrays in order (the ‖ of ARCHITECTURE §4). */
 export function concatBytes(...parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
   let length = 0;

@@ -2,7 +2,7 @@
 
 export { CROCKFORD_ALPHABET, toCrockfordBase32 } from './base32.ts';
 export { fromBase64, fromBase64url, toBase64, toBase64url } from './base64url.ts';
-export { bytesEqual, concatBytes, utf8Decode, utf8Encode } from './bytes.ts';
+export { bytesEqual, concatBytes, utf8Encode } from './bytes.ts';
 export type { HmacSha256, Sha256, SignBytes } from './crypto-port.ts';
 export { contentDigestFor, parseContentDigest } from './digest.ts';
 export { fingerprintFor } from './fingerprint.ts';

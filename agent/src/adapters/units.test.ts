@@ -33,6 +33,32 @@ describe('createUnitStateReader', () => {
     expect(await read([])).toEqual([]);
     expect(runs).toBe(1);
   });
+
+  it('logs a failing systemctl once per distinct failure, and its recovery once', async () => {
+    const lines: string[] = [];
+    const log = {
+      info: (m: string) => lines.push(`info ${m}`),
+      error: (m: string, e?: unknown) => lines.push(`error ${m}: ${(e as Error).message}`),
+    };
+    const answers = ['no', 'no', 'gone', 'ok', 'ok'];
+    const run: RunCommand = async (argv) => {
+      const answer = answers.shift();
+      if (answer === 'ok') return { stdout: 'Id=a.service\nActiveState=active\n', stderr: '' };
+      throw new CommandError(`systemctl ${answer}`, {
+        argv,
+        exitCode: 1,
+        signal: null,
+        stderr: '',
+      });
+    };
+    const read = createUnitStateReader({ systemctl: '/bin/systemctl', runCommand: run, log });
+    for (let i = 0; i < 5; i++) await read(['a.service']);
+    expect(lines).toEqual([
+      'error cannot read the unit states, reporting them unknown: systemctl no',
+      'error cannot read the unit states, reporting them unknown: systemctl gone',
+      'info systemctl show answers again',
+    ]);
+  });
 });
 
 describe('parseSystemctlShow', () => {

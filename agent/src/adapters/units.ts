@@ -1,6 +1,6 @@
 // Reads the services' states with one read-only `systemctl show` for all of them (ARCHITECTURE §10).
 import { UNIT_STATES, type UnitStatus } from '../../../shared/status.ts';
-import type { RunCommand } from '../ports.ts';
+import type { Logger, RunCommand } from '../ports.ts';
 
 export type UnitState = UnitStatus['state'];
 
@@ -13,13 +13,16 @@ const SHOW_MAX_OUTPUT_BYTES = 64 * 1024;
 /**
  * createUnitStateReader runs `systemctl show -p Id -p ActiveState <units...>` in one spawn. A
  * systemctl that cannot run or answers nonsense gives `unknown`, never an error: the status
- * must answer whatever systemd is doing.
+ * must answer whatever systemd is doing. The failure is logged once, again only when its words
+ * change, and its recovery once, so a broken systemctl shows in the journal without flooding it.
  */
 export function createUnitStateReader(options: {
   systemctl: string;
   runCommand: RunCommand;
+  log?: Logger;
 }): ReadUnitStates {
-  const { systemctl, runCommand } = options;
+  const { systemctl, runCommand, log } = options;
+  let problem: string | null = null;
   return async function readUnitStates(units) {
     if (units.length === 0) return [];
     try {
@@ -27,8 +30,14 @@ export function createUnitStateReader(options: {
         [systemctl, 'show', '-p', 'Id', '-p', 'ActiveState', ...units],
         { timeoutMs: SHOW_TIMEOUT_MS, maxOutputBytes: SHOW_MAX_OUTPUT_BYTES },
       );
+      if (problem !== null) log?.info('systemctl show answers again');
+      problem = null;
       return parseSystemctlShow(stdout, units);
-    } catch {
+    } catch (error) {
+      const words = error instanceof Error ? error.message : String(error);
+      if (words !== problem)
+        log?.error('cannot read the unit states, reporting them unknown', error);
+      problem = words;
       return units.map(() => 'unknown');
     }
   };

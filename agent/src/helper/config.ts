@@ -2,15 +2,13 @@
 // the only units it may start or stop. The NixOS module writes it; the sandbox Pi writes one too.
 import { readFile } from 'node:fs/promises';
 import * as v from 'valibot';
-
-const AbsolutePath = v.pipe(v.string(), v.startsWith('/', 'must be an absolute path'));
-/** A systemd unit name; never starting with "-", so it cannot read as an option in an argv. */
-const UnitName = v.pipe(
-  v.string(),
-  v.regex(/^[A-Za-z0-9:_.@\\][A-Za-z0-9:_.@\\-]{0,99}$/, 'must be a unit name'),
-);
-/** A step's time limit: more than nothing, at most an hour (the agent's config says the same). */
-const Seconds = v.pipe(v.number(), v.minValue(0.001), v.maxValue(3600));
+import {
+  AbsolutePath,
+  DEFAULT_BACKUP_UNIT,
+  DEFAULT_UNITS,
+  StepSeconds as Seconds,
+  UnitName,
+} from '../config-primitives.ts';
 
 export const HelperConfigSchema = v.strictObject({
   cryptsetup: AbsolutePath,
@@ -22,12 +20,8 @@ export const HelperConfigSchema = v.strictObject({
   /** The drive's mount unit (domain/mount-unit.ts names it from the mount point). */
   mountUnit: v.pipe(UnitName, v.endsWith('.mount', 'must be a .mount unit')),
   /** Services started after the mount, in order; the agent decides the order, the helper the set. */
-  units: v.optional(v.array(UnitName), [
-    'postgresql.service',
-    'immich-server.service',
-    'immich-machine-learning.service',
-  ]),
-  backupUnit: v.optional(UnitName, 'immich-backup.service'),
+  units: v.optional(v.array(UnitName), () => [...DEFAULT_UNITS]),
+  backupUnit: v.optional(UnitName, DEFAULT_BACKUP_UNIT),
   /** The wrong-passphrase record and the KDF lock: 0700, the helper's uid only (kdf-lock.ts). */
   stateDir: AbsolutePath,
   meminfo: v.optional(AbsolutePath, '/proc/meminfo'),

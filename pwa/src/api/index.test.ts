@@ -10,7 +10,6 @@ import {
   requestComponents,
   signatureBase,
   toBase64url,
-  utf8Decode,
 } from '../../../shared/protocol/index.ts';
 import { createDeviceKey, type DeviceKey } from '../keys.ts';
 import { hmacSha256, sha256, signerFor } from '../web-crypto.ts';
@@ -54,7 +53,7 @@ async function fakeAgent() {
       return { code: 'signature-malformed' };
     const keyid = String(parsed.params.get('keyid'));
     const created = Number(parsed.params.get('created'));
-    state.calls.push({ path: url.pathname, created, keyid, body: utf8Decode(body) });
+    state.calls.push({ path: url.pathname, created, keyid, body: new TextDecoder().decode(body) });
     if (Math.abs(created - agentNow() / 1000) > 120) return { code: 'clock-skew' };
     const key = state.devices.get(keyid);
     if (!key) return { code: 'unknown-key' };
@@ -101,7 +100,7 @@ async function fakeAgent() {
       return json(200, hello);
     }
     if (url.pathname === '/api/v1/pair') {
-      const pair = JSON.parse(utf8Decode(body));
+      const pair = JSON.parse(new TextDecoder().decode(body));
       const devicePub = new Uint8Array(fromBase64url(pair.publicKey) as Uint8Array);
       const id = toBase64url((await sha256(devicePub)).subarray(0, 16));
       state.devices.set(id, devicePub);
@@ -118,7 +117,7 @@ async function fakeAgent() {
     if (failure) return json(401, { error: { ...failure, message: 'no' } });
     if (url.pathname === '/api/v1/status') return json(200, STATUS);
     if (url.pathname.startsWith('/api/v1/devices/') && request.method === 'PATCH') {
-      const { name } = JSON.parse(utf8Decode(body));
+      const { name } = JSON.parse(new TextDecoder().decode(body));
       return json(200, {
         device: { id: 'x'.repeat(22), name, pairedAt: 1, lastSeenAt: null, current: true },
       });

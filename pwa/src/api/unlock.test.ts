@@ -1,7 +1,7 @@
 import nacl from 'tweetnacl';
 import * as v from 'valibot';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { fromBase64url, toBase64url, utf8Decode } from '../../../shared/protocol/index.ts';
+import { fromBase64url, toBase64url } from '../../../shared/protocol/index.ts';
 import { unlockKeyMessage } from '../../../shared/protocol/unlock-key.ts';
 import { UnlockRequest } from '../../../shared/unlock.ts';
 import { createDeviceKey, type DeviceKey } from '../keys.ts';
@@ -82,7 +82,7 @@ async function fakeAgent() {
         decode(body.clientPublicKey),
         state.key.secretKey,
       );
-      state.opened.push(bytes ? utf8Decode(bytes) : '<did not open>');
+      state.opened.push(bytes ? new TextDecoder().decode(bytes) : '<did not open>');
       return json(202, { operationId: 'op-1', joined: false });
     }
     if (path === '/api/v1/lock') return json(202, { operationId: 'op-2', joined: false });

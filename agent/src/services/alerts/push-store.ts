@@ -120,10 +120,8 @@ function describeFailure(outcome: Exclude<SendOutcome, { kind: 'delivered' }>): 
 
 /** subscriptionInfo is what a device sees of its subscription: the endpoint's origin only. */
 export function subscriptionInfo(stored: StoredSubscription): PushSubscriptionInfo {
-  let endpointOrigin = '';
-  try {
-    endpointOrigin = new URL(stored.endpoint).origin;
-  } catch {}
+  // A stored endpoint that is not a URL (an old or hand-edited file) shows as no origin.
+  const endpointOrigin = URL.canParse(stored.endpoint) ? new URL(stored.endpoint).origin : '';
   return {
     endpointOrigin,
     timeZone: stored.timeZone,
