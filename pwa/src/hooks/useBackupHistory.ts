@@ -15,6 +15,7 @@ import {
   startFollow,
 } from '../backups/follow.ts';
 import { useStore } from '../store.ts';
+import { useNow } from './useNow.ts';
 import { visibleLoop } from './visible-loop.ts';
 
 /** PAGE_SIZE keeps the first screen one small request (the agent's default too). */
@@ -51,18 +52,10 @@ interface Loaded {
   paged: boolean;
 }
 
-/**
- * useAgentNow answers the Pi's clock now (run times are its wall clock), refreshed every
- * `intervalMs`. Not hooks/useNow.ts: measured, importing it here splits the first load.
- */
+/** useAgentNow answers the Pi's clock now (run times are its wall clock), every `intervalMs`. */
 export function useAgentNow(intervalMs: number): number {
   const { api } = useStore();
-  const [now, setNow] = useState(Date.now);
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), intervalMs);
-    return () => clearInterval(timer);
-  }, [intervalMs]);
-  return now + (api.clockOffsetMs() ?? 0);
+  return useNow(intervalMs) + (api.clockOffsetMs() ?? 0);
 }
 
 /** useBackupHistory loads the history on arrival and polls while a run is followed. */

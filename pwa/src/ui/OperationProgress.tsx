@@ -1,5 +1,6 @@
 // The live steps of an unlock or lock, and how it ended: shared by the Unlock and Lock screens.
 
+import type { ComponentChildren } from 'preact';
 import type { UnitStatus } from '../../../shared/status.ts';
 import type { Operation } from '../../../shared/unlock.ts';
 import { ApiError, OfflineError } from '../api/index.ts';
@@ -17,6 +18,31 @@ import { Notice } from './Notice.tsx';
 import './OperationProgress.css';
 
 /** OperationSteps lists every step with its state and the time it took or has taken so far. */
+/**
+ * OperationProgress is a followed unlock or lock as both screens show it: trouble reaching the Pi,
+ * the steps, the outcome, and `ended` (what to do next) once it is over or the Pi lost it.
+ */
+export function OperationProgress(props: {
+  operation: Operation | null;
+  error: unknown;
+  units: readonly UnitStatus[];
+  ended: ComponentChildren;
+}) {
+  const { operation, error } = props;
+  const over =
+    (operation !== null && operation.state !== 'running') ||
+    (error instanceof ApiError && error.code === 'operation-not-found');
+  return (
+    <>
+      <PollTrouble error={error} />
+      {operation === null && error === null && <p aria-live="polite">Starting…</p>}
+      {operation && <OperationSteps operation={operation} />}
+      {operation && <OperationOutcome operation={operation} units={props.units} />}
+      {over && props.ended}
+    </>
+  );
+}
+
 export function OperationSteps({ operation }: { operation: Operation }) {
   const { api } = useStore();
   const agentNow = Date.now() + (api.clockOffsetMs() ?? 0);

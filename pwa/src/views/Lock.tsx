@@ -1,11 +1,10 @@
 // Lock: follows the lock confirmed on Home, step by step, until the drive is closed (§7).
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError } from '../api/index.ts';
 import { useOperation } from '../hooks/useOperation.ts';
 import { useStore } from '../store.ts';
 import { Link } from '../ui/Link.tsx';
 import { Notice } from '../ui/Notice.tsx';
-import { OperationOutcome, OperationSteps, PollTrouble } from '../ui/OperationProgress.tsx';
+import { OperationProgress } from '../ui/OperationProgress.tsx';
 import { Screen } from '../ui/Screen.tsx';
 
 const HOME = { to: '/', label: 'Home' } as const;
@@ -48,18 +47,10 @@ function Follow({ id }: { id: string }) {
   const store = useStore();
   const { operation, error } = useOperation(id);
   const units = store.lastStatus.value?.status.units ?? [];
-  const lost = error instanceof ApiError && error.code === 'operation-not-found';
-  return (
-    <>
-      <PollTrouble error={error} />
-      {operation === null && error === null && <p aria-live="polite">Starting…</p>}
-      {operation && <OperationSteps operation={operation} />}
-      {operation && <OperationOutcome operation={operation} units={units} />}
-      {((operation && operation.state !== 'running') || lost) && (
-        <Link to="/" class="button primary">
-          Go to Home
-        </Link>
-      )}
-    </>
+  const home = (
+    <Link to="/" class="button primary">
+      Go to Home
+    </Link>
   );
+  return <OperationProgress operation={operation} error={error} units={units} ended={home} />;
 }

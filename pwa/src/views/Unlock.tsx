@@ -9,7 +9,7 @@ import { failureOf } from '../operation.ts';
 import { useStore } from '../store.ts';
 import { Link } from '../ui/Link.tsx';
 import { Notice } from '../ui/Notice.tsx';
-import { OperationOutcome, OperationSteps, PollTrouble } from '../ui/OperationProgress.tsx';
+import { OperationProgress } from '../ui/OperationProgress.tsx';
 import { Screen } from '../ui/Screen.tsx';
 
 const HOME = { to: '/', label: 'Home' } as const;
@@ -58,26 +58,17 @@ function Follow(props: { id: string; backToForm: (refused: Operation | null) => 
     if (operation && failure?.isPassphrase) backToForm(operation);
   }, [operation, failure?.isPassphrase, backToForm]);
 
-  const done = operation !== null && operation.state !== 'running';
-  const lost = error instanceof ApiError && error.code === 'operation-not-found';
-  return (
-    <>
-      <PollTrouble error={error} />
-      {operation === null && error === null && <p aria-live="polite">Starting…</p>}
-      {operation && <OperationSteps operation={operation} />}
-      {operation && <OperationOutcome operation={operation} units={units} />}
-      {(done || lost) &&
-        (operation?.state === 'succeeded' ? (
-          <Link to="/" class="button primary">
-            Go to Home
-          </Link>
-        ) : (
-          <button type="button" class="primary" onClick={() => backToForm(null)}>
-            Try again
-          </button>
-        ))}
-    </>
-  );
+  const ended =
+    operation?.state === 'succeeded' ? (
+      <Link to="/" class="button primary">
+        Go to Home
+      </Link>
+    ) : (
+      <button type="button" class="primary" onClick={() => backToForm(null)}>
+        Try again
+      </button>
+    );
+  return <OperationProgress operation={operation} error={error} units={units} ended={ended} />;
 }
 
 function PassphraseForm({ lastTry }: { lastTry: Operation | null }) {
