@@ -10,6 +10,7 @@ import {
   StepSeconds,
   UnitName,
 } from './config-primitives.ts';
+import { firstIssue } from './parse-json.ts';
 
 const Seconds = v.pipe(v.number(), v.minValue(0));
 
@@ -243,9 +244,8 @@ export function parseConfig(raw: unknown): Config {
     }
     return result.output;
   }
-  const issue = result.issues[0];
-  const where = issue.path?.map((p) => String(p.key)).join('.') || '(root)';
-  throw new ConfigError(`config ${where}: ${issue.message}`);
+  const { where, message } = firstIssue(result.issues);
+  throw new ConfigError(`config ${where ?? '(root)'}: ${message}`);
 }
 
 export interface ConfigFlags {

@@ -64,9 +64,10 @@ describe('the bundles that run as root', () => {
     const inputs = await closure(entryOf('immich-pi-helper'));
     // What the helper may use outside agent/src/helper/: the one process runner, bounded file and
     // journal reads, the crash-safe state file of its wrong-passphrase record and its rule, and the
-    // config primitives (paths, unit names, time limits) it shares with the agent's config.
+    // config primitives (paths, unit names, time limits) it shares with the agent's config, and
+    // the one JSON-against-a-schema reader (parse-json.ts: valibot only).
     const allowed = [
-      /^agent\/src\/config-primitives\.ts$/,
+      /^agent\/src\/(config-primitives|parse-json)\.ts$/,
       /^agent\/src\/helper\/[a-z-]+\.ts$/,
       /^agent\/src\/adapters\/(run-command|files|journal)\.ts$/,
       /^agent\/src\/adapters\/state-store\/[a-z-]+\.ts$/,

@@ -3,6 +3,7 @@ import { chmod, lstat, unlink } from 'node:fs/promises';
 import { connect, createServer, type Server } from 'node:net';
 import * as v from 'valibot';
 import { DeviceName, KeyId } from '../../../shared/api.ts';
+import { parseJson } from '../parse-json.ts';
 
 export const AdminRequest = v.variant('cmd', [
   v.strictObject({ cmd: v.literal('pair'), name: v.optional(DeviceName) }),
@@ -49,16 +50,15 @@ async function answer(
   line: string,
   handle: (r: AdminRequest) => Promise<unknown>,
 ): Promise<AdminAnswer> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(line);
-  } catch {
-    return { ok: false, error: 'The request is not JSON.' };
+  const request = parseJson(line, AdminRequest);
+  if (!request.ok) {
+    return {
+      ok: false,
+      error: request.notJson ? 'The request is not JSON.' : `Bad request: ${request.message}`,
+    };
   }
-  const request = v.safeParse(AdminRequest, raw);
-  if (!request.success) return { ok: false, error: `Bad request: ${request.issues[0].message}` };
   try {
-    return { ok: true, result: await handle(request.output) };
+    return { ok: true, result: await handle(request.value) };
   } catch (error) {
     return { ok: false, error: (error as Error).message };
   }

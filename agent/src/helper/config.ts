@@ -9,6 +9,7 @@ import {
   StepSeconds as Seconds,
   UnitName,
 } from '../config-primitives.ts';
+import { firstIssue } from '../parse-json.ts';
 
 export const HelperConfigSchema = v.strictObject({
   cryptsetup: AbsolutePath,
@@ -48,9 +49,8 @@ export class HelperConfigError extends Error {
 export function parseHelperConfig(raw: unknown): HelperConfig {
   const result = v.safeParse(HelperConfigSchema, raw);
   if (result.success) return result.output;
-  const issue = result.issues[0];
-  const where = issue.path?.map((p) => String(p.key)).join('.') || '(root)';
-  throw new HelperConfigError(`helper config ${where}: ${issue.message}`);
+  const { where, message } = firstIssue(result.issues);
+  throw new HelperConfigError(`helper config ${where ?? '(root)'}: ${message}`);
 }
 
 /** loadHelperConfig reads and parses the helper's JSON config file. */

@@ -1,6 +1,7 @@
 // Turns request body bytes into a validated value, or a 4xx with a stable code that names the field.
 import * as v from 'valibot';
 import { ApiError, ValidationError } from '../errors.ts';
+import { firstIssue } from '../parse-json.ts';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -31,7 +32,6 @@ export function parseJsonBody<S extends v.GenericSchema>(
 export function validate<S extends v.GenericSchema>(schema: S, value: unknown): v.InferOutput<S> {
   const result = v.safeParse(schema, value);
   if (result.success) return result.output;
-  const issue = result.issues[0];
-  const field = issue.path?.map((p) => String(p.key)).join('.');
-  throw new ValidationError(field ? `${field}: ${issue.message}` : issue.message);
+  const { where, message } = firstIssue(result.issues);
+  throw new ValidationError(where ? `${where}: ${message}` : message);
 }

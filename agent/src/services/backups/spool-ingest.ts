@@ -1,12 +1,13 @@
 // Reading the spool report-backup fills: each new report judged by the truth rule into the
 // history, runs under way followed by their before records, and orphans closed as runs.
-import * as v from 'valibot';
+import type * as v from 'valibot';
 import { type BackupRun, goodResult } from '../../../../shared/backups.ts';
 import type { SpoolEntry } from '../../adapters/spool.ts';
 import type { StateFile } from '../../adapters/state-store/index.ts';
 import type { Config } from '../../config.ts';
 import { judgeRun } from '../../domain/backups/judge-run.ts';
 import { BeforeRecord, RunRecord } from '../../domain/backups/spool-record.ts';
+import { parseJson } from '../../parse-json.ts';
 import type { Clock, Logger } from '../../ports.ts';
 import type { BackupActivity } from './activity.ts';
 import type { BackupsState } from './history.ts';
@@ -161,16 +162,13 @@ export class SpoolIngest {
         error: `it cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
       };
     }
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch {
-      return { ok: false, error: 'it is not JSON (cut short?)' };
-    }
-    const parsed = v.safeParse(schema, raw);
-    if (parsed.success) return { ok: true, value: parsed.output };
-    const where = parsed.issues[0].path?.map((p) => String(p.key)).join('.') || 'the record';
-    return { ok: false, error: `${where} is not as report-backup writes it` };
+    const parsed = parseJson(text, schema);
+    if (parsed.ok) return parsed;
+    if (parsed.notJson) return { ok: false, error: 'it is not JSON (cut short?)' };
+    return {
+      ok: false,
+      error: `${parsed.where ?? 'the record'} is not as report-backup writes it`,
+    };
   }
 }
 
