@@ -2,11 +2,9 @@
 import { Hono } from 'hono';
 import type { HTTPResponseError } from 'hono/types';
 import type { ErrorBody } from '../../shared/errors.ts';
-import type { Config } from './config.ts';
-import type { PairingCodes } from './domain/pairing-codes.ts';
+import type { Deps, RouteDeps, Verify } from './deps.ts';
 import { ReplayGuard } from './domain/replay-guard.ts';
-import { type SignedRequestInput, verifySignedRequest } from './domain/signature.ts';
-import type { UnlockKey } from './domain/unlock-key.ts';
+import { verifySignedRequest } from './domain/signature.ts';
 import { ApiError, retryAfterOf } from './errors.ts';
 import { failedSignatureLimit, unsignedLimit } from './middleware/flood-limits.ts';
 import { hostGuard } from './middleware/host-guard.ts';
@@ -15,7 +13,6 @@ import { filesOnly, requestLimits } from './middleware/request-limits.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { requireSignature } from './middleware/signature.ts';
 import { unsignedGuard } from './middleware/unsigned-guard.ts';
-import type { Clock, Logger } from './ports.ts';
 import { alertRoutes, historyRoutes } from './routes/alerts.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { backupRoutes } from './routes/backups.ts';
@@ -28,66 +25,10 @@ import { pushRoutes } from './routes/push.ts';
 import { pwaRoutes } from './routes/static.ts';
 import { statusRoutes } from './routes/status.ts';
 import { lockRoutes, unlockRoutes } from './routes/unlock.ts';
-import type { AlertService } from './services/alerts/alert-service.ts';
-import type { TemperatureHistory } from './services/alerts/temperature-history.ts';
-import type { AuditLog } from './services/audit.ts';
-import type { BackupService } from './services/backups/backup-service.ts';
-import type { DeviceRegistry, KeyLookup } from './services/devices.ts';
-import type { DriveControl } from './services/drive-control/index.ts';
 import { SecurityAlerts } from './services/security-alerts.ts';
-import type { StatusSource } from './services/status.ts';
 
-/** Deps is everything the HTTP surface needs; main.ts wires real ones, tests wire the sandbox. */
-export interface Deps {
-  config: Config;
-  version: string;
-  clock: Clock;
-  /** Monotonic time at which this process started: nothing signed before it is accepted. */
-  startedAtMono: number;
-  agentKey: Uint8Array;
-  agentKeyText: string;
-  fingerprint: string;
-  devices: DeviceRegistry;
-  audit: AuditLog;
-  pairing: PairingCodes;
-  replay: ReplayGuard;
-  status: StatusSource;
-  /** The per-start X25519 key phones seal the passphrase to (ARCHITECTURE §4). */
-  unlockKey: UnlockKey;
-  /** Unlock and lock, one operation at a time (ARCHITECTURE §7). */
-  driveControl: DriveControl;
-  /** Alerts and push subscriptions (ARCHITECTURE §10). */
-  alerts: Pick<
-    AlertService,
-    | 'active'
-    | 'event'
-    | 'history'
-    | 'snooze'
-    | 'subscription'
-    | 'subscribe'
-    | 'unsubscribe'
-    | 'sendTest'
-    | 'health'
-  >;
-  /** Backup history, its summary and "back up now" (ARCHITECTURE §11). */
-  backups: Pick<BackupService, 'ingest' | 'page' | 'run' | 'startNow' | 'summary'>;
-  /** The last 24 hours of temperature, for Home's chart. */
-  temperatureHistory: Pick<TemperatureHistory, 'points'>;
-  log: Logger;
-}
-
-type Verify = (
-  input: SignedRequestInput,
-  lookupKey: (keyid: string) => KeyLookup,
-) => ReturnType<typeof verifySignedRequest>;
-
-/** AppDeps adds what createApp derives from Deps for the routes. */
-export type RouteDeps = Deps & {
-  verify: Verify;
-  /** verify, but keeping the nonce in pairing's own small store, apart from the devices' one. */
-  verifyPairing: Verify;
-  securityAlerts: SecurityAlerts;
-};
+/** Deps and RouteDeps live in deps.ts (the routes import them there); here for main.ts and tests. */
+export type { Deps, RouteDeps } from './deps.ts';
 
 /**
  * PAIRING_NONCES bounds pairing's nonce store. Only a request whose proof matched an open code
@@ -96,7 +37,7 @@ export type RouteDeps = Deps & {
 const PAIRING_NONCES = 64;
 
 /** routeDepsFor derives what the routes need besides Deps: the verifiers and security alerts. */
-export function routeDepsFor(deps: Deps): RouteDeps {
+function routeDepsFor(deps: Deps): RouteDeps {
   const { clock } = deps;
   const { security } = deps.config;
   const verifyWith =
@@ -202,8 +143,6 @@ export function createApp(deps: Deps) {
   });
   return app;
 }
-
-export type App = ReturnType<typeof createApp>;
 
 function errorBody(code: ErrorBody['error']['code'], message: string): ErrorBody {
   return { error: { code, message } };

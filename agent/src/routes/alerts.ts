@@ -2,13 +2,13 @@
 import { Hono } from 'hono';
 import { type AlertsResponse, SnoozeRequest, type SnoozeResponse } from '../../../shared/alerts.ts';
 import type { TemperatureHistoryResponse } from '../../../shared/status.ts';
-import type { RouteDeps } from '../app.ts';
+import type { Deps } from '../deps.ts';
 import { BUCKET_SECONDS } from '../services/alerts/temperature-history.ts';
 import type { AppEnv } from './env.ts';
 import { parseJsonBody } from './json-body.ts';
 
 /** alertRoutes lists alerts and snoozes one. */
-export function alertRoutes(deps: RouteDeps) {
+export function alertRoutes(deps: Pick<Deps, 'alerts'>) {
   const { alerts } = deps;
   return new Hono<AppEnv>()
     .get('/', (c) =>
@@ -22,7 +22,7 @@ export function alertRoutes(deps: RouteDeps) {
 }
 
 /** historyRoutes answers the last 24 hours of temperature in 5-minute buckets. */
-export function historyRoutes(deps: RouteDeps) {
+export function historyRoutes(deps: Pick<Deps, 'temperatureHistory' | 'clock'>) {
   return new Hono<AppEnv>().get('/temperature', (c) =>
     c.json({
       bucketSeconds: BUCKET_SECONDS,

@@ -6,13 +6,13 @@ import {
   BackupsQuery,
   type BackupsResponse,
 } from '../../../shared/backups.ts';
-import type { RouteDeps } from '../app.ts';
+import type { Deps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 import type { AppEnv } from './env.ts';
 import { validate } from './json-body.ts';
 
 /** backupRoutes answers the history, a run's detail and starts a backup. */
-export function backupRoutes(deps: RouteDeps) {
+export function backupRoutes(deps: Pick<Deps, 'backups'>) {
   const { backups } = deps;
   return new Hono<AppEnv>()
     .get('/', async (c) => {

@@ -8,7 +8,7 @@ import {
   type RevokeResponse,
 } from '../../../shared/devices.ts';
 import { PairingCodeRequest, type PairingCodeResponse } from '../../../shared/pairing.ts';
-import type { RouteDeps } from '../app.ts';
+import type { Deps } from '../deps.ts';
 import type { StoredDevice } from '../services/devices.ts';
 import type { AppEnv } from './env.ts';
 import { parseJsonBody } from './json-body.ts';
@@ -22,7 +22,9 @@ const toDevice = (d: StoredDevice, currentId: string): Device => ({
 });
 
 /** deviceRoutes manages the paired devices on behalf of one of them. */
-export function deviceRoutes(deps: RouteDeps) {
+export function deviceRoutes(
+  deps: Pick<Deps, 'devices' | 'audit' | 'pairing' | 'clock' | 'fingerprint'>,
+) {
   const { devices, audit, pairing, clock } = deps;
   const nameOf = (id: string) => devices.list().find((d) => d.id === id)?.name ?? 'a device';
 

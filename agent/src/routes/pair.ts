@@ -3,7 +3,7 @@ import { type Context, Hono } from 'hono';
 import { PairRequest, type PairResponse } from '../../../shared/pairing.ts';
 import { fromBase64url, keyIdFor, toBase64url } from '../../../shared/protocol/index.ts';
 import { sha256 } from '../adapters/node-crypto.ts';
-import type { RouteDeps } from '../app.ts';
+import type { RouteDeps } from '../deps.ts';
 import { publicKeyObject } from '../domain/signature.ts';
 import { PairingFailedError, SignatureError } from '../errors.ts';
 import { readRequest } from '../middleware/signature.ts';
@@ -17,7 +17,12 @@ import { parseJsonBody } from './json-body.ts';
  * nonce kept; only a request whose proof matched an open code is verified (Ed25519), and its
  * nonce goes into pairing's own small nonce store, never the one signed device requests share.
  */
-export function pairRoutes(deps: RouteDeps) {
+export function pairRoutes(
+  deps: Pick<
+    RouteDeps,
+    'pairing' | 'devices' | 'audit' | 'clock' | 'securityAlerts' | 'agentKey' | 'verifyPairing'
+  >,
+) {
   const { pairing, devices, audit, clock, securityAlerts } = deps;
 
   async function pairDevice(

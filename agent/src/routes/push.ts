@@ -5,12 +5,12 @@ import {
   type PushSubscriptionResponse,
   type PushTestResponse,
 } from '../../../shared/push.ts';
-import type { RouteDeps } from '../app.ts';
+import type { Deps } from '../deps.ts';
 import type { AppEnv } from './env.ts';
 import { parseJsonBody } from './json-body.ts';
 
 /** pushRoutes lets a device subscribe, look at its subscription, unsubscribe and test it. */
-export function pushRoutes(deps: RouteDeps) {
+export function pushRoutes(deps: Pick<Deps, 'alerts'>) {
   const { alerts } = deps;
   return new Hono<AppEnv>()
     .get('/subscriptions', (c) =>

@@ -1,11 +1,11 @@
 // GET /api/v1/status: the one-glance state of the Pi, with the asking device's push health.
 import { Hono } from 'hono';
 import type { StatusResponse } from '../../../shared/status.ts';
-import type { RouteDeps } from '../app.ts';
+import type { Deps } from '../deps.ts';
 import type { AppEnv } from './env.ts';
 
 /** statusRoutes answers the latest sample of drive, temperature, power, disks, uptime, alerts and backups. */
-export function statusRoutes(deps: RouteDeps) {
+export function statusRoutes(deps: Pick<Deps, 'status' | 'alerts' | 'backups'>) {
   return new Hono<AppEnv>().get('/', async (c) => {
     const status = await deps.status.current();
     return c.json({

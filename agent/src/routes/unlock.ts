@@ -6,7 +6,7 @@ import {
   type OperationStarted,
   UnlockRequest,
 } from '../../../shared/unlock.ts';
-import type { RouteDeps } from '../app.ts';
+import type { Deps } from '../deps.ts';
 import { BOX_OVERHEAD_BYTES, passphraseLengthError } from '../domain/unlock-key.ts';
 import type { AppEnv } from './env.ts';
 import { parseJsonBody, validate } from './json-body.ts';
@@ -15,7 +15,7 @@ import { parseJsonBody, validate } from './json-body.ts';
 const MAX_BOX_CHARS = Math.ceil(((MAX_PASSPHRASE_BYTES + BOX_OVERHEAD_BYTES) * 4) / 3);
 
 /** unlockRoutes serves GET /unlock/key and POST /unlock. */
-export function unlockRoutes(deps: RouteDeps) {
+export function unlockRoutes(deps: Pick<Deps, 'unlockKey' | 'driveControl'>) {
   const { unlockKey, driveControl } = deps;
   return new Hono<AppEnv>()
     .get('/key', (c) => {
@@ -37,7 +37,7 @@ export function unlockRoutes(deps: RouteDeps) {
 }
 
 /** lockRoutes serves POST /lock: stop the services, unmount, close. */
-export function lockRoutes(deps: RouteDeps) {
+export function lockRoutes(deps: Pick<Deps, 'driveControl'>) {
   return new Hono<AppEnv>().post('/', async (c) => {
     const started = await deps.driveControl.lock(c.get('deviceId'));
     return c.json(started satisfies OperationStarted, 202);

@@ -1,6 +1,6 @@
 // What the admin socket can do: mint a pairing code, list devices, revoke one.
 import type { AdminRequest } from '../adapters/admin-socket.ts';
-import type { Deps } from '../app.ts';
+import type { Deps } from '../deps.ts';
 
 export interface PairingCodeForCli {
   code: string;

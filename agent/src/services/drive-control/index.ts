@@ -1,63 +1,20 @@
 // Unlock and lock (ARCHITECTURE §7): one operation at a time, steps visible at once, run to the end.
 
-import type { ErrorCode, OperationErrorCode } from '../../../../shared/errors.ts';
+import type { ErrorCode } from '../../../../shared/errors.ts';
 import { toBase64url } from '../../../../shared/protocol/index.ts';
 import type { DriveState, UnitStatus } from '../../../../shared/status.ts';
 import type { Operation, OperationStarted } from '../../../../shared/unlock.ts';
-import type { CallHelper } from '../../adapters/helper-client.ts';
-import type { PingImmich } from '../../adapters/immich.ts';
-import type { ReadUnitStates } from '../../adapters/units.ts';
-import type { Config } from '../../config.ts';
 import { decideStart, deriveDriveState, type OperationKind } from '../../domain/drive-machine.ts';
 import type { DriveProbe } from '../../domain/drive-state.ts';
 import { PassphraseLimiter } from '../../domain/passphrase-limit.ts';
 import { ApiError } from '../../errors.ts';
-import type { Clock, Logger, RandomBytes } from '../../ports.ts';
-import type { AuditLog } from '../audit.ts';
+import type { DriveControlDeps, DriveControlEvent } from './deps.ts';
 import { OperationLog, type PlannedStep } from './operations.ts';
 import { lockPlan, unitLabel, unlockPlan } from './steps.ts';
 import { createUnitCache } from './unit-cache.ts';
 import { lockWork, unlockWork } from './work.ts';
 
-/** DriveControlEvent is what the alerts (ARCHITECTURE §10) hear about unlocking. */
-export type DriveControlEvent =
-  | {
-      type: 'unlock-failed';
-      at: number;
-      operationId: string;
-      code: OperationErrorCode;
-      triesLeft: number | null;
-      retryAfterSeconds: number | null;
-      deviceId: string | null;
-    }
-  | { type: 'immich-back'; at: number; operationId: string }
-  /** Told as the lock starts, before its first step: the drive leaving is on purpose. */
-  | { type: 'lock-started'; at: number; operationId: string };
-
-export interface DriveControlDeps {
-  config: Pick<Config, 'units' | 'backupUnit' | 'timeouts'> & { mountUnit: string };
-  /**
-   * The root helper. It must frame (copy) an `open` passphrase before it first awaits. `warm`
-   * (when the transport has it) gets a helper process ready ahead of the next call.
-   */
-  callHelper: CallHelper & { warm?: () => void };
-  /** The drive as the system shows it now (a look already in flight may be shared). */
-  probeDrive: () => Promise<DriveProbe>;
-  /** Drops the cached probe, so the next look sees what a step just changed. */
-  invalidateProbe: () => void;
-  readUnitStates: ReadUnitStates;
-  pingImmich: PingImmich;
-  clock: Clock;
-  randomBytes: RandomBytes;
-  audit: Pick<AuditLog, 'record'>;
-  log: Logger;
-  /** Waits between Immich pings; tests pass one that moves their clock. */
-  sleep?: (ms: number) => Promise<void>;
-  /** Extra time the agent gives the helper beyond the helper's own step limit. */
-  helperGraceMs?: number;
-  /** Oldest unit states the status may show. */
-  unitsMaxAgeMs?: number;
-}
+export type { DriveControlDeps, DriveControlEvent };
 
 /** DriveReport is the drive part of GET /api/v1/status. */
 export type DriveReport = {

@@ -5,7 +5,7 @@ import type { Operation, OperationError } from '../../../../shared/unlock.ts';
 import type { PassphraseLimiter } from '../../domain/passphrase-limit.ts';
 import type { HelperAnswer } from '../../helper/answers.ts';
 import type { HelperRequest } from '../../helper/protocol.ts';
-import type { DriveControlDeps, DriveControlEvent } from './index.ts';
+import type { DriveControlDeps, DriveControlEvent } from './deps.ts';
 import type { OperationLog } from './operations.ts';
 import { answerWithin, helperOutcome, runSteps, type StepWork } from './run-steps.ts';
 import { errorFromHelper, operationError, stepUnit } from './steps.ts';
