@@ -9,6 +9,12 @@ import {
 } from '../../../shared/devices.ts';
 import { PairingCodeRequest, type PairingCodeResponse } from '../../../shared/pairing.ts';
 import type { Deps } from '../deps.ts';
+import {
+  deviceActor,
+  mintPairingCode,
+  renameDevice,
+  revokeDevice,
+} from '../services/device-admin.ts';
 import type { StoredDevice } from '../services/devices.ts';
 import type { AppEnv } from './env.ts';
 import { parseJsonBody } from './json-body.ts';
@@ -25,9 +31,7 @@ const toDevice = (d: StoredDevice, currentId: string): Device => ({
 export function deviceRoutes(
   deps: Pick<Deps, 'devices' | 'audit' | 'pairing' | 'clock' | 'fingerprint'>,
 ) {
-  const { devices, audit, pairing, clock } = deps;
-  const nameOf = (id: string) => devices.list().find((d) => d.id === id)?.name ?? 'a device';
-
+  const { devices } = deps;
   return new Hono<AppEnv>()
     .get('/', (c) => {
       const me = c.get('deviceId');
@@ -36,12 +40,14 @@ export function deviceRoutes(
       } satisfies DevicesResponse);
     })
     .post('/pairing-codes', async (c) => {
-      const me = c.get('deviceId');
       const body = parseJsonBody(c.get('body'), c.req.header('content-type'), PairingCodeRequest, {
         optional: true,
       });
-      const { code, expiresAt } = pairing.mint(body.name);
-      await audit.record('pairing-code-created', `A pairing code was made on “${nameOf(me)}”.`, me);
+      const { code, expiresAt } = await mintPairingCode(
+        deps,
+        body.name,
+        deviceActor(c.get('deviceId')),
+      );
       return c.json(
         { code, expiresAt, fingerprint: deps.fingerprint } satisfies PairingCodeResponse,
         201,
@@ -54,16 +60,11 @@ export function deviceRoutes(
         c.req.header('content-type'),
         RenameDeviceRequest,
       );
-      const before = devices.get(c.req.param('id'));
-      const device = await devices.rename(before.id, name);
-      await audit.record('device-renamed', `“${before.name}” was renamed “${name}”.`, me);
+      const device = await renameDevice(deps, c.req.param('id'), name, deviceActor(me));
       return c.json({ device: toDevice(device, me) } satisfies DeviceResponse);
     })
     .delete('/:id', async (c) => {
-      const me = c.get('deviceId');
-      const device = await devices.revoke(c.req.param('id'), clock.wall());
-      const by = device.id === me ? 'itself' : `“${nameOf(me)}”`;
-      await audit.record('device-revoked', `“${device.name}” was revoked by ${by}.`, me);
+      const device = await revokeDevice(deps, c.req.param('id'), deviceActor(c.get('deviceId')));
       return c.json({ revoked: device.id } satisfies RevokeResponse);
     });
 }
