@@ -7,6 +7,7 @@ import type { AuditResponse } from '../../shared/audit.ts';
 import type { BackupsResponse } from '../../shared/backups.ts';
 import { type PairedDevice, pairedAgent, stopAllAgents } from '../fixtures/agent-process.ts';
 import { eventually } from '../fixtures/eventually.ts';
+import { sampleMarks } from '../fixtures/samples.ts';
 import { pollOperation, postUnlock, requestJson } from '../fixtures/unlock-client.ts';
 
 const HOUR = 3600_000;
@@ -34,6 +35,10 @@ describe('a missed backup', () => {
     // The timer fires while locked: the unit is skipped, nothing is recorded, nothing fails.
     await pi.startBackupAsTimer();
     await pi.waitForBackupIdle(10_000);
+    // Two whole samples after the skipped run: a record it had left would be ingested by now.
+    const samples = sampleMarks(pi, phone);
+    await samples.next();
+    await samples.next();
     const skipped = (await requestJson<BackupsResponse>(phone, 'GET', ROUTES.backups)).body;
     expect(skipped.runs[0]?.seq).toBe(before.runs[0]?.seq);
     expect(skipped.summary.lastResult).toBe('succeeded');

@@ -6,7 +6,6 @@ import { freeLoopbackPort } from '../../sandbox-pi/immich-stub.ts';
 import { DEMO_PASSPHRASE, type SandboxPi } from '../../sandbox-pi/index.ts';
 import type { Alert, AlertsResponse } from '../../shared/alerts.ts';
 import { ROUTES } from '../../shared/api.ts';
-import type { TemperatureHistoryResponse } from '../../shared/status.ts';
 import {
   type AgentProcess,
   type PairedDevice,
@@ -14,7 +13,7 @@ import {
   startAgent,
   stopAllAgents,
 } from '../fixtures/agent-process.ts';
-import { eventually } from '../fixtures/eventually.ts';
+import { type SampleMarks, sampleMarks } from '../fixtures/samples.ts';
 import {
   pollOperation,
   postLock,
@@ -29,6 +28,8 @@ const SAMPLE_SECONDS = 5;
 let pi: SandboxPi;
 let agent: AgentProcess;
 let phone: PairedDevice;
+// How the test sees the samples: each one reads a temperature no sample read before.
+let samples: SampleMarks;
 
 beforeAll(async () => {
   ({ pi, agent, phone } = await pairedAgent({
@@ -36,42 +37,13 @@ beforeAll(async () => {
     sampleIntervalSeconds: SAMPLE_SECONDS,
   }));
   expect(pi.cryptsetupAvailable).toBe(true);
+  samples = sampleMarks(pi, phone, { timeoutMs: SAMPLE_SECONDS * 3 * 1000 });
 }, 60_000);
 
 afterAll(async () => {
   await stopAllAgents();
   await pi?.remove();
 });
-
-// Each sample adds the CPU temperature to the chart: a new highest temperature shows up as the
-// last bucket's maximum once a sample has read it. That is how the test sees the samples.
-let marker = 60; // above the sandbox's 48.5 °C, far below the 80 °C of temp-high
-
-/** markTemperature sets a temperature no sample has read yet, and answers it. */
-async function markTemperature(): Promise<number> {
-  marker += 0.5;
-  await pi.setTemperature(marker);
-  return marker;
-}
-
-/** sampledMax answers the highest temperature the samples of the last bucket read. */
-async function sampledMax(): Promise<number> {
-  const answer = await requestJson<TemperatureHistoryResponse>(
-    phone,
-    'GET',
-    ROUTES.temperatureHistory,
-  );
-  return answer.body.points.at(-1)?.maxC ?? 0;
-}
-
-/** nextSample waits (3 intervals at most) until a sample has been taken after this call. */
-async function nextSample(): Promise<void> {
-  const mark = await markTemperature();
-  await eventually(`a sample reading ${mark} °C`, sampledMax, {
-    until: (max) => max >= mark,
-    timeoutMs: SAMPLE_SECONDS * 3 * 1000,
-  });
-}
 
 /** driveGone answers the drive-gone alerts active and in the history. */
 async function driveGone(): Promise<{ active: Alert[]; history: Alert[] }> {
@@ -91,16 +63,16 @@ async function unlock(): Promise<void> {
 describe('drive-gone around a lock, on the real agent', () => {
   it('raises nothing for a lock that no sample saw running', async () => {
     await unlock();
-    await nextSample(); // the drive seen running: drive-gone is armed
-    await nextSample(); // a fresh interval starts: the lock fits in it
-    const duringLock = await markTemperature();
+    await samples.next(); // the drive seen running: drive-gone is armed
+    await samples.next(); // a fresh interval starts: the lock fits in it
+    const duringLock = await samples.mark();
     const started = await postLock(phone);
     expect(started.status).toBe(202);
     const done = await pollOperation(phone, started.body.operationId, { everyMs: 20 });
     expect(done.state).toBe('succeeded');
     // What makes this the case of the bug: no sample read the drive while it was locking.
-    expect(await sampledMax()).toBeLessThan(duringLock);
-    await nextSample();
+    expect(await samples.sampledMax()).toBeLessThan(duringLock);
+    await samples.next();
     expect((await readStatus(phone)).drive.state).toBe('locked');
     expect(await driveGone()).toEqual({ active: [], history: [] });
   }, 60_000);
@@ -109,16 +81,16 @@ describe('drive-gone around a lock, on the real agent', () => {
     await agent.stop();
     agent = await startAgent(pi);
     await phone.reconnect(agent.url);
-    await nextSample();
-    await nextSample();
+    await samples.next();
+    await samples.next();
     expect(await driveGone()).toEqual({ active: [], history: [] });
   }, 60_000);
 
   it('still raises drive-gone when the drive is pulled while unlocked', async () => {
     await unlock();
-    await nextSample();
+    await samples.next();
     await pi.unplugDrive();
-    await nextSample();
+    await samples.next();
     const { active } = await driveGone();
     expect(active).toMatchObject([
       { id: 'drive-gone', critical: true, title: 'Photo drive disconnected' },
