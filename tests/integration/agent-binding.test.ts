@@ -13,7 +13,7 @@ import {
   mintCode,
   newDeviceKey,
   type PairedDevice,
-  pairDevice,
+  pairedAgent,
   Signer,
   startAgent,
   stopAllAgents,
@@ -65,16 +65,12 @@ describe('two agents with the same device paired', () => {
   let onB: PairedDevice;
   let piB: SandboxPi;
   beforeAll(async () => {
-    let piA: SandboxPi;
-    [piA, piB] = await Promise.all([
-      makeSandbox({ withoutCryptsetup: true }),
-      makeSandbox({ withoutCryptsetup: true }),
-    ]);
-    sandboxes.push(piA, piB);
-    [agentA, agentB] = await Promise.all([startAgent(piA), startAgent(piB)]);
-    const key = await newDeviceKey();
-    onA = await pairDevice(agentA.url, (await mintCode(piA)).code, 'Phone', key);
-    onB = await pairDevice(agentB.url, (await mintCode(piB)).code, 'Phone', key);
+    const phoneKey = await newDeviceKey();
+    const options = { withoutCryptsetup: true, phoneName: 'Phone', phoneKey };
+    const [a, b] = await Promise.all([pairedAgent(options), pairedAgent(options)]);
+    sandboxes.push(a.pi, b.pi);
+    ({ agent: agentA, phone: onA } = a);
+    ({ pi: piB, agent: agentB, phone: onB } = b);
   });
 
   it('refuses at B a request signed for A, which A accepts', async () => {

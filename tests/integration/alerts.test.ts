@@ -10,10 +10,10 @@ import type { PushSubscriptionRequest, PushSubscriptionResponse } from '../../sh
 import type { StatusResponse, TemperatureHistoryResponse } from '../../shared/status.ts';
 import {
   type AgentProcess,
-  makeSandbox,
   mintCode,
   type PairedDevice,
   pairDevice,
+  pairedAgent,
   startAgent,
   stopAllAgents,
 } from '../fixtures/agent-process.ts';
@@ -65,7 +65,8 @@ async function waitUntil(check: () => boolean) {
 
 beforeAll(async () => {
   service = await startFakePushService();
-  pi = await makeSandbox({
+  ({ pi, agent, phone } = await pairedAgent({
+    phoneName: 'Phone',
     port: await freeLoopbackPort(), // the same after each restart: the phone keeps its URL
     sampleIntervalSeconds: 1,
     push: { extraOrigins: [service.origin], caFile: service.caFile },
@@ -77,9 +78,7 @@ beforeAll(async () => {
       renotifyMinutes: 0,
       eventMinIntervalSeconds: 0,
     },
-  });
-  agent = await startAgent(pi);
-  phone = await pairDevice(agent.url, (await mintCode(pi)).code, 'Phone');
+  }));
   subscription = service.subscription();
   expect((await subscribe(phone)).status).toBe(200);
 });

@@ -8,11 +8,11 @@ import { ROUTES } from '../../shared/api.ts';
 import {
   type AgentProcess,
   freshNonce,
-  makeSandbox,
   mintCode,
   newDeviceKey,
   type PairedDevice,
   pairDevice,
+  pairedAgent,
   runCli,
   startAgent,
   stopAllAgents,
@@ -80,9 +80,7 @@ describe('the agent process and http-message-signatures', () => {
   let agent: AgentProcess;
   let device: PairedDevice;
   beforeAll(async () => {
-    pi = await makeSandbox({ withoutCryptsetup: true });
-    agent = await startAgent(pi);
-    device = await pairDevice(agent.url, (await mintCode(pi)).code);
+    ({ pi, agent, phone: device } = await pairedAgent({ withoutCryptsetup: true }));
   });
   afterAll(async () => {
     await stopAllAgents();

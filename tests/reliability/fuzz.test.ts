@@ -10,13 +10,10 @@ import { ERROR_STATUS, isErrorCode } from '../../shared/errors.ts';
 import { toBase64url } from '../../shared/protocol/index.ts';
 import {
   type AgentProcess,
-  makeSandbox,
-  mintCode,
   newDeviceKey,
   type PairedDevice,
-  pairDevice,
+  pairedAgent,
   Signer,
-  startAgent,
   stopAllAgents,
 } from '../fixtures/agent-process.ts';
 import {
@@ -236,9 +233,11 @@ describe('the agent under generated bad requests', () => {
       failedRatePerSecond: lifted,
       failedBurst: lifted,
     };
-    pi = await makeSandbox({ withoutCryptsetup: true, security });
-    agent = await startAgent(pi);
-    device = await pairDevice(agent.url, (await mintCode(pi)).code, 'Fuzzer');
+    ({
+      pi,
+      agent,
+      phone: device,
+    } = await pairedAgent({ withoutCryptsetup: true, security, phoneName: 'Fuzzer' }));
   });
   afterAll(async () => {
     await stopAllAgents();
