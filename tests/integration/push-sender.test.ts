@@ -10,6 +10,7 @@ import {
   sendPush,
 } from '../../agent/src/adapters/push/send.ts';
 import { newVapidKeys } from '../../agent/src/adapters/push/vapid.ts';
+import { eventually } from '../fixtures/eventually.ts';
 import { type FakePushService, startFakePushService } from '../fixtures/push-service.ts';
 
 let service: FakePushService;
@@ -169,8 +170,11 @@ describe('PushQueue with the real sender', () => {
     const tablet = service.subscription();
     const phone = service.subscription();
     service.respond('hang', 1);
+    const requestsBefore = service.requests;
     queue.enqueue('tablet', tablet, payloadOf('to the tablet'), { urgency: 'normal' });
-    await new Promise((resolve) => setTimeout(resolve, 100)); // the tablet's request is hanging now
+    await eventually("the tablet's request hanging at the service", () => service.requests, {
+      until: (requests) => requests > requestsBefore,
+    });
     queue.enqueue('phone', phone, payloadOf('to the phone'), { urgency: 'high' });
     const push = await service.waitFor((p) => p.endpoint === phone.endpoint, 900);
     expect(push.payload).toBe(payloadOf('to the phone'));

@@ -1,20 +1,14 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { config, fakeHost } from '../helper/helper.fixtures.ts';
 import { runHelper } from '../helper/run.ts';
 import { createHelperClient } from './helper-client.ts';
 
-/** until polls a condition for up to 5 s (spares open in the background). */
-async function until(ready: () => boolean | Promise<boolean>) {
-  for (let i = 0; i < 250; i += 1) {
-    if (await ready()) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error('condition not met in time');
-}
+/** Spares open in the background: a test waits for them up to 5 s, looking every 20 ms. */
+const SPARE_WAIT = { timeout: 5_000, interval: 20 };
 
 const passphrase = () => new TextEncoder().encode('client test passphrase');
 const node = process.execPath;
@@ -65,11 +59,18 @@ describe('createHelperClient over a unix socket', () => {
     const before = connections.size;
     call.warm();
     call.warm();
-    await until(() => connections.size === before + 1);
+    await vi.waitFor(() => expect(connections.size).toBe(before + 1), SPARE_WAIT);
     const spare = [...connections].at(-1);
     expect(await call({ verb: 'close' })).toEqual({ ok: true });
     // The spare answered (its connection is gone) and one new spare took its place.
-    await until(() => !connections.has(spare as Socket) && connections.size === before + 1);
+    await vi.waitFor(
+      () =>
+        expect({ spareOpen: connections.has(spare as Socket), size: connections.size }).toEqual({
+          spareOpen: false,
+          size: before + 1,
+        }),
+      SPARE_WAIT,
+    );
   });
 
   it('answers helper-unavailable when nothing listens, and bad-frame without calling for bad requests', async () => {
@@ -146,18 +147,20 @@ describe('createHelperClient over a child process', () => {
     const lines = async () => (await readFile(record, 'utf8').catch(() => '')).trim().split('\n');
     const pids = async (kind: string) =>
       (await lines()).filter((l) => l.startsWith(kind)).map((l) => Number(l.split(' ')[1]));
+    const started = (count: number) =>
+      vi.waitFor(async () => expect(await pids('start')).toHaveLength(count), SPARE_WAIT);
     try {
       call.warm();
       call.warm();
-      await until(async () => (await pids('start')).length === 1);
+      await started(1);
       const [first] = await pids('start');
       expect(await call({ verb: 'close' })).toEqual({ ok: true });
       expect(await pids('answer')).toEqual([first]);
-      await until(async () => (await pids('start')).length === 2);
+      await started(2);
       const second = (await pids('start'))[1] as number;
       expect(await call({ verb: 'close' })).toEqual({ ok: true });
       expect(await pids('answer')).toEqual([first, second]);
-      await until(async () => (await pids('start')).length === 3);
+      await started(3);
       // A spare that dies while idle is not used: a fresh child answers, and a new spare follows.
       const third = (await pids('start'))[2] as number;
       process.kill(third, 'SIGKILL');
@@ -165,8 +168,12 @@ describe('createHelperClient over a child process', () => {
       expect(await call({ verb: 'close' })).toEqual({ ok: true });
       const answered = (await pids('answer')).at(-1);
       expect([first, second, third]).not.toContain(answered);
-      await until(async () => (await pids('start')).length === 5);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await started(5);
+      // Every helper child still running has noted its start: a second spare would be a sixth.
+      await vi.waitFor(async () => {
+        const noted = await pids('start');
+        for (const pid of await liveChildrenNaming(record)) expect(noted).toContain(pid);
+      }, SPARE_WAIT);
       expect(await pids('start')).toHaveLength(5);
     } finally {
       for (const pid of await pids('start')) {
@@ -182,3 +189,20 @@ describe('createHelperClient over a child process', () => {
     expect(() => createHelperClient({ command: ['node', 'helper.mjs'] })).toThrow(TypeError);
   });
 });
+
+/**
+ * liveChildrenNaming answers the pids of this process's running children whose argv holds `text`
+ * (a zombie has no argv): spawned children show in /proc at once, before they run a line.
+ */
+async function liveChildrenNaming(text: string): Promise<number[]> {
+  const found: number[] = [];
+  for (const name of await readdir('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const stat = await readFile(`/proc/${name}/stat`, 'utf8').catch(() => '');
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (ppid !== process.pid) continue;
+    const argv = await readFile(`/proc/${name}/cmdline`, 'utf8').catch(() => '');
+    if (argv.includes(text)) found.push(Number(name));
+  }
+  return found;
+}

@@ -1,7 +1,7 @@
 // POST /api/v1/pair through app.request: what a caller without a code costs, where nonces go, and
 // the lockout after five failed calls with its alert.
 import { createECDH } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { PushPayload } from '../../../shared/alerts.ts';
 import { ROUTES } from '../../../shared/api.ts';
 import type { PushSubscriptionResponse } from '../../../shared/push.ts';
@@ -141,21 +141,29 @@ describe('the pairing lockout', () => {
 
   it('revokes every open code after five failed calls, raises pairing-locked once and audits it', async () => {
     const agent = makeAgent({ config: { push: { subject: SUBJECT }, ...NO_UNSIGNED_LIMIT } });
-    await subscribedPhone(agent);
+    const phone = await subscribedPhone(agent);
     const sentBefore = agent.push.sent.length;
     agent.deps.pairing.mint();
     agent.deps.pairing.mint();
     for (let i = 0; i < 25; i++) await pairDevice(agent, newDevice(), 'ZZZZ-ZZZZ');
     expect(agent.deps.pairing.openCount).toBe(0);
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    // A test push asked for now goes out behind every push the calls above queued for this phone
+    // (a device's pushes go in order): once it is sent, a second pairing-locked would be too.
+    const test = await agent.app.request(await signed(agent, phone, 'POST', ROUTES.pushTest));
+    expect(test.status).toBe(202);
+    const tagOf = (p: (typeof agent.push.sent)[number]) =>
+      (JSON.parse(p.payload) as PushPayload).notification.tag;
+    const testAt = await vi.waitFor(() => {
+      const at = agent.push.sent.findIndex((p, i) => i >= sentBefore && tagOf(p) === 'test');
+      if (at < 0) throw new Error('the test push has not gone out');
+      return at;
+    });
 
     const locked = agent.alerts.history().filter((alert) => alert.kind === 'pairing-locked');
     expect(locked).toHaveLength(1);
     expect(locked[0]).toMatchObject({ critical: true, state: 'event', navigate: '/devices' });
     expect(locked[0]?.body).toMatch(/make a new code in Devices/);
-    const pushed = agent.push.sent
-      .slice(sentBefore)
-      .map((p) => (JSON.parse(p.payload) as PushPayload).notification.tag);
+    const pushed = agent.push.sent.slice(sentBefore, testAt).map(tagOf);
     expect(pushed).toEqual(['pairing-locked']);
     const kinds = auditKinds(agent).filter((kind) => kind.startsWith('pairing-'));
     // Newest first: the fifth failure locked, then it was audited as a failure too.
