@@ -1,6 +1,6 @@
 // Bench 4: the JS and CSS the app's first load needs, gzipped, against the 30 KB budget. The
-// measurement is the build's own (scripts/build-pwa.mjs), which fails the build over budget.
-import { BUDGET_BYTES, measureInitialSize } from '../scripts/build-pwa.mjs';
+// measurement is the build's own (scripts/pwa-budget.mjs), which fails the build over budget.
+import { BUDGET_BYTES, measureInitialSize } from '../scripts/pwa-budget.mjs';
 import { type BenchResult, mark, printSection } from './report.ts';
 
 /** benchPwaSize prints each initial asset of the built app, raw and gzipped, and their sum. */

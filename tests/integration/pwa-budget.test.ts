@@ -2,7 +2,7 @@
 // `npm run ship`) fails, naming the size, the budget and the largest asset.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BUDGET_BYTES, checkBudget, measureInitialSize } from '../../scripts/build-pwa.mjs';
+import { BUDGET_BYTES, checkBudget, measureInitialSize } from '../../scripts/pwa-budget.mjs';
 import { REPO_ROOT } from '../fixtures/agent-process.ts';
 
 const PWA_DIR = join(REPO_ROOT, 'dist', 'pwa');

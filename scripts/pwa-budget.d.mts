@@ -1,4 +1,4 @@
-// Types of what build-pwa.mjs exports to the bench and the tests.
+// Types of what pwa-budget.mjs exports to the bench and the tests.
 export interface InitialAsset {
   url: string;
   bytes: number;
