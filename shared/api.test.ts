@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { DeviceName, ROUTES } from './api.ts';
 import { AuditQuery, AuditResponse } from './audit.ts';
-import { DevicesResponse, RenameDeviceRequest } from './devices.ts';
+import { DevicesResponse, UpdateDeviceRequest } from './devices.ts';
 import { ERROR_STATUS, type ErrorCode, isErrorCode, OPERATION_ERROR_CODES } from './errors.ts';
 import { HelloResponse, PairingCodeRequest, PairRequest, PairResponse } from './pairing.ts';
 import { StatusResponse } from './status.ts';
@@ -182,7 +182,7 @@ describe('API schemas', () => {
     ]) {
       expect(v.safeParse(DeviceName, bad).success, JSON.stringify(bad)).toBe(false);
     }
-    expect(v.safeParse(RenameDeviceRequest, { name: 'ok' }).success).toBe(true);
+    expect(v.safeParse(UpdateDeviceRequest, { name: 'ok' }).success).toBe(true);
     expect(v.safeParse(PairingCodeRequest, {}).success).toBe(true);
   });
 

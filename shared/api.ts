@@ -16,6 +16,7 @@ export const ROUTES = {
   audit: `${API_PREFIX}/audit`,
   unlockKey: `${API_PREFIX}/unlock/key`,
   unlock: `${API_PREFIX}/unlock`,
+  unlockCheck: `${API_PREFIX}/unlock/check`,
   lock: `${API_PREFIX}/lock`,
   operation: (id: string) => `${API_PREFIX}/operations/${encodeURIComponent(id)}`,
   pushSubscriptions: `${API_PREFIX}/push/subscriptions`,

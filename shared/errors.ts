@@ -17,6 +17,8 @@ export const ERROR_STATUS = {
   'cross-site-refused': 403,
   'funnel-refused': 403,
   'login-not-allowed': 403,
+  /** A viewer asked for what only admins may do (shared/roles.ts). */
+  'role-forbidden': 403,
   // RFC 9421 signature checks (ARCHITECTURE §4): always 401 with nothing but the code
   'signature-missing': 401,
   'signature-malformed': 401,
@@ -37,6 +39,8 @@ export const ERROR_STATUS = {
   // Pairing and devices
   'pairing-failed': 403,
   'device-not-found': 404,
+  /** The change would leave no admin: the last admin can be neither demoted nor revoked. */
+  'last-admin': 409,
   // Unlock and lock (ARCHITECTURE §4 sealed passphrase, §7)
   'unlock-key-stale': 409,
   'sealed-box-invalid': 400,
@@ -48,6 +52,10 @@ export const ERROR_STATUS = {
   'drive-missing': 409,
   'operation-not-found': 404,
   'helper-unavailable': 503,
+  /** POST /unlock/check: another passphrase check holds the KDF's memory; try again shortly. */
+  'kdf-busy': 409,
+  /** POST /unlock/check: the Pi has too little free memory for the drive's KDF right now. */
+  'insufficient-memory': 503,
   // Push and alerts (ARCHITECTURE §10)
   'push-endpoint-refused': 400,
   'push-not-subscribed': 404,

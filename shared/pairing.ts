@@ -1,6 +1,7 @@
 // Hello, pairing and pairing codes on the wire (docs/api.md).
 import * as v from 'valibot';
 import { DeviceName, KeyId, Mac, PublicKey } from './api.ts';
+import { Role } from './roles.ts';
 
 export const HelloResponse = v.object({
   name: v.string(),
@@ -28,10 +29,16 @@ export const PairResponse = v.object({
   name: v.string(),
   /** HMAC-SHA256(code, "immich-pi/pair/v1/agent" ‖ agentKey ‖ publicKey). */
   agentProof: Mac,
+  /** The role the code was made for (the first device paired is always an admin). */
+  role: v.optional(Role, 'admin'),
 });
 export type PairResponse = v.InferOutput<typeof PairResponse>;
 
-export const PairingCodeRequest = v.strictObject({ name: v.optional(DeviceName) });
+/** A code for a device to come: its name, and its role (admin when left out, as before roles). */
+export const PairingCodeRequest = v.strictObject({
+  name: v.optional(DeviceName),
+  role: v.optional(Role, 'admin'),
+});
 export type PairingCodeRequest = v.InferOutput<typeof PairingCodeRequest>;
 
 export const PairingCodeResponse = v.object({
@@ -39,5 +46,6 @@ export const PairingCodeResponse = v.object({
   code: v.string(),
   expiresAt: v.number(),
   fingerprint: v.string(),
+  role: v.optional(Role, 'admin'),
 });
 export type PairingCodeResponse = v.InferOutput<typeof PairingCodeResponse>;

@@ -3,6 +3,7 @@ import * as v from 'valibot';
 import { Alert } from './alerts.ts';
 import { BackupSummary } from './backup-summary.ts';
 import { PushHealth } from './push.ts';
+import { Role } from './roles.ts';
 
 export const DRIVE_STATES = [
   'missing',
@@ -73,6 +74,14 @@ export const StatusResponse = v.object({
   push: v.optional(v.nullable(PushHealth), null),
   /** Backups at a glance: last good one, next run, one running now. */
   backup: v.optional(v.nullable(BackupSummary), null),
+  /**
+   * The asking device's role, and the admins' names (whom a viewer asks to unlock). An older
+   * agent sends none: all its devices were admins.
+   */
+  access: v.optional(v.object({ role: Role, adminNames: v.array(v.string()) }), {
+    role: 'admin',
+    adminNames: [],
+  }),
 });
 export type StatusResponse = v.InferOutput<typeof StatusResponse>;
 

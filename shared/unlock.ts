@@ -33,6 +33,18 @@ export const UnlockRequest = v.strictObject({
 });
 export type UnlockRequest = v.InferOutput<typeof UnlockRequest>;
 
+/**
+ * UnlockCheckResponse answers POST /unlock/check (sealed exactly like POST /unlock): whether the
+ * passphrase opens the drive's LUKS header, checked by cryptsetup, nothing opened or mounted. A
+ * wrong one counts against the same tries as an unlock.
+ */
+export const UnlockCheckResponse = v.object({
+  matches: v.boolean(),
+  /** Wrong passphrases left before a wait. */
+  triesLeft: v.number(),
+});
+export type UnlockCheckResponse = v.InferOutput<typeof UnlockCheckResponse>;
+
 export const OperationStarted = v.object({
   operationId: v.string(),
   /** True when an unlock already running was joined instead of a new one started. */

@@ -40,6 +40,8 @@ export const ERROR_WORDS: Record<ErrorCode, string> = {
   'funnel-refused': 'The Pi does not answer from the public internet. Connect through Tailscale.',
   'login-not-allowed':
     'This Tailscale login may not use this Pi. Ask its owner to add it to the allowed logins.',
+  'role-forbidden':
+    'Only an admin device can do that. Ask an admin to do it, or to make this device an admin.',
   'signature-missing': `${SIGNATURE} ${TRY_AGAIN}`,
   'signature-malformed': `${SIGNATURE} ${TRY_AGAIN}`,
   'signature-outdated':
@@ -58,6 +60,8 @@ export const ERROR_WORDS: Record<ErrorCode, string> = {
   'replay-cache-full': 'The Pi is very busy right now. Wait a moment and try again.',
   'pairing-failed': 'That code didn’t work. Codes are single-use and expire after 10 minutes.',
   'device-not-found': 'That device is no longer paired.',
+  'last-admin':
+    'This is the last admin device. Make another device an admin first, so someone can still unlock the Pi.',
   'unlock-key-stale': `The Pi restarted while the passphrase was on its way. ${TRY_AGAIN}`,
   'sealed-box-invalid': `The Pi could not open the sealed passphrase. ${TRY_AGAIN}`,
   'passphrase-length': `The Pi refused the passphrase’s length. ${BYTES_RULE}`,
@@ -69,6 +73,9 @@ export const ERROR_WORDS: Record<ErrorCode, string> = {
   'drive-missing': PLUG_IN,
   'operation-not-found': 'The Pi no longer knows about this unlock or lock. It may have restarted.',
   'helper-unavailable': HELPER_DOWN,
+  'kdf-busy': 'The Pi is checking another passphrase right now. Try again in a few seconds.',
+  'insufficient-memory':
+    'The Pi has too little free memory to check the passphrase right now. Try again in a minute.',
   'push-endpoint-refused':
     'The Pi refused this browser’s push service. Notifications work with the push services of Chrome, Firefox, Safari and Edge.',
   'push-not-subscribed': 'Notifications are not turned on for this device.',

@@ -4,11 +4,12 @@ import {
   type Device,
   type DeviceResponse,
   type DevicesResponse,
-  RenameDeviceRequest,
   type RevokeResponse,
+  UpdateDeviceRequest,
 } from '../../../shared/devices.ts';
 import { PairingCodeRequest, type PairingCodeResponse } from '../../../shared/pairing.ts';
 import type { Deps } from '../deps.ts';
+import { ApiError } from '../errors.ts';
 import {
   deviceActor,
   mintPairingCode,
@@ -24,6 +25,7 @@ const toDevice = (d: StoredDevice, currentId: string): Device => ({
   name: d.name,
   pairedAt: d.pairedAt,
   lastSeenAt: d.lastSeenAt ?? null,
+  role: 'admin',
   current: d.id === currentId,
 });
 
@@ -49,7 +51,12 @@ export function deviceRoutes(
         deviceActor(c.get('deviceId')),
       );
       return c.json(
-        { code, expiresAt, fingerprint: deps.fingerprint } satisfies PairingCodeResponse,
+        {
+          code,
+          expiresAt,
+          fingerprint: deps.fingerprint,
+          role: 'admin',
+        } satisfies PairingCodeResponse,
         201,
       );
     })
@@ -58,8 +65,10 @@ export function deviceRoutes(
       const { name } = parseJsonBody(
         c.get('body'),
         c.req.header('content-type'),
-        RenameDeviceRequest,
+        UpdateDeviceRequest,
       );
+      // Role changes arrive with issue 12's roles; until then a body must name the device.
+      if (name === undefined) throw new ApiError('validation-failed', 'name: is required');
       const device = await renameDevice(deps, c.req.param('id'), name, deviceActor(me));
       return c.json({ device: toDevice(device, me) } satisfies DeviceResponse);
     })

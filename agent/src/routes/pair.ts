@@ -48,7 +48,7 @@ export function pairRoutes(
     const name = result.name ?? body.name;
     await devices.add({ id: keyid, name, publicKey: body.publicKey, pairedAt: clock.wall() });
     await audit.record('device-paired', `“${name}” was paired.`, keyid);
-    return { deviceId: keyid, name, agentProof: toBase64url(result.agentProof) };
+    return { deviceId: keyid, name, agentProof: toBase64url(result.agentProof), role: 'admin' };
   }
 
   return new Hono<AppEnv>().post('/', async (c) => {

@@ -13,6 +13,8 @@ export function statusRoutes(deps: Pick<Deps, 'status' | 'alerts' | 'backups'>) 
       alerts: deps.alerts.active(),
       push: deps.alerts.health(c.get('deviceId')),
       backup: deps.backups.summary(),
+      // Every device is an admin until roles land (issue 12).
+      access: { role: 'admin', adminNames: [] },
     } satisfies StatusResponse);
   });
 }

@@ -6,7 +6,7 @@ import type { Clock } from '../ports.ts';
 import type { DriveReport } from './drive-control/index.ts';
 
 /** SystemStatus is the status every device sees; the route adds the alerts and its own push health. */
-export type SystemStatus = Omit<StatusResponse, 'alerts' | 'push' | 'backup'>;
+export type SystemStatus = Omit<StatusResponse, 'alerts' | 'push' | 'backup' | 'access'>;
 
 export interface StatusSource {
   /** current answers the latest status, sampling the system when the last sample is stale. */

@@ -5,8 +5,8 @@ import { AuditResponse } from '../../../shared/audit.ts';
 import {
   DeviceResponse,
   DevicesResponse,
-  RenameDeviceRequest,
   RevokeResponse,
+  UpdateDeviceRequest,
 } from '../../../shared/devices.ts';
 import { type ErrorCode, SIGNATURE_CLOCK_CODES } from '../../../shared/errors.ts';
 import {
@@ -237,7 +237,7 @@ export function createApi(options: ApiOptions = {}) {
         ROUTES.device(id),
         DeviceResponse,
         '',
-        checked(RenameDeviceRequest, { name }),
+        checked(UpdateDeviceRequest, { name }),
       ),
     revokeDevice: (id: string) => signed('DELETE', ROUTES.device(id), RevokeResponse),
     createPairingCode: async (name?: string) =>
