@@ -50,6 +50,11 @@ export async function dbSet(key: string, value: unknown): Promise<void> {
   await withStore('readwrite', (store) => store.put(value, key));
 }
 
+/** dbDelete forgets one value; deleting a key never written is fine. */
+export async function dbDelete(key: string): Promise<void> {
+  await withStore('readwrite', (store) => store.delete(key));
+}
+
 /** dbClear forgets everything: the device key, the pinned agent and the last status. */
 export async function dbClear(): Promise<void> {
   await withStore('readwrite', (store) => store.clear());

@@ -68,7 +68,7 @@ async function fakeAgent() {
         signature: toBase64url(new Uint8Array(signature)),
       });
     }
-    if (path === '/api/v1/unlock') {
+    if (path === '/api/v1/unlock' || path === '/api/v1/unlock/check') {
       const body = v.parse(UnlockRequest, await request.json());
       if (state.staleAnswers > 0 || body.keyId !== state.keyId) {
         state.staleAnswers--;
@@ -82,7 +82,9 @@ async function fakeAgent() {
         decode(body.clientPublicKey),
         state.key.secretKey,
       );
-      state.opened.push(bytes ? new TextDecoder().decode(bytes) : '<did not open>');
+      const text = bytes ? new TextDecoder().decode(bytes) : '<did not open>';
+      state.opened.push(text);
+      if (path.endsWith('/check')) return json(200, { matches: text === 'secret', triesLeft: 4 });
       return json(202, { operationId: 'op-1', joined: false });
     }
     if (path === '/api/v1/lock') return json(202, { operationId: 'op-2', joined: false });
@@ -145,6 +147,24 @@ describe('unlock calls', () => {
     await expect(api.unlock('')).rejects.toBeInstanceOf(PassphraseLengthError);
     await expect(api.unlock('x'.repeat(513))).rejects.toMatchObject({ bytes: 513 });
     expect(agent.state.calls).toEqual([]);
+  });
+
+  it('seals bytes it was given the same way, and leaves them to the caller', async () => {
+    const bytes = new TextEncoder().encode('from the passkey');
+    await api.unlock(bytes);
+    expect(agent.state.opened).toEqual(['from the passkey']);
+    expect(new TextDecoder().decode(bytes)).toBe('from the passkey');
+  });
+
+  it('checks a passphrase sealed like an unlock, with the stale-key retry', async () => {
+    agent.state.staleAnswers = 1;
+    expect(await api.checkPassphrase('secret')).toEqual({ matches: true, triesLeft: 4 });
+    expect(await api.checkPassphrase('typo')).toEqual({ matches: false, triesLeft: 4 });
+    expect(agent.state.opened).toEqual(['secret', 'typo']);
+    expect(agent.state.calls.filter((call) => call === 'POST /api/v1/unlock/check')).toHaveLength(
+      3,
+    );
+    await expect(api.checkPassphrase('')).rejects.toBeInstanceOf(PassphraseLengthError);
   });
 
   it('starts a lock and reads an operation', async () => {

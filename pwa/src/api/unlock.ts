@@ -5,11 +5,12 @@ import {
   type Operation,
   OperationResponse,
   OperationStarted,
+  UnlockCheckResponse,
   UnlockKeyResponse,
   UnlockRequest,
 } from '../../../shared/unlock.ts';
 import type { UnlockKey } from '../seal.ts';
-import { ApiError, checked, UnlockKeySignatureError } from './errors.ts';
+import { ApiError, checked, type Schema, UnlockKeySignatureError } from './errors.ts';
 import type { Signed } from './signed.ts';
 
 // Sealing needs tweetnacl: loaded on first use, so the first screen stays within budget (§12).
@@ -40,13 +41,18 @@ export function unlockCalls(from: {
   }
 
   /**
-   * unlock seals the passphrase's UTF-8 bytes to the agent's unlock key and starts the unlock.
-   * When the agent restarted in between (`unlock-key-stale`) it fetches the new key and seals
-   * once more. Refuses 0 or too many bytes before anything is sent.
+   * sealedPost seals the passphrase's UTF-8 bytes to the agent's unlock key and posts them to
+   * `path`. When the agent restarted in between (`unlock-key-stale`) it fetches the new key and
+   * seals once more. A string is refused at 0 or too many bytes before anything is sent, and its
+   * bytes are zeroed here; bytes (quick unlock's decrypted copy) stay the caller's to zero.
    */
-  async function unlock(passphrase: string): Promise<OperationStarted> {
+  async function sealedPost<T>(
+    path: string,
+    schema: Schema<T>,
+    passphrase: string | Uint8Array,
+  ): Promise<T> {
     const { passphraseBytes, sealPassphrase } = await loadSealing();
-    const bytes = passphraseBytes(passphrase);
+    const bytes = typeof passphrase === 'string' ? passphraseBytes(passphrase) : passphrase;
     try {
       for (let attempt = 1; ; attempt++) {
         const key = await unlockKey();
@@ -55,20 +61,28 @@ export function unlockCalls(from: {
           ...sealPassphrase(bytes, key.publicKey),
         });
         try {
-          return await signed('POST', ROUTES.unlock, OperationStarted, '', body);
+          return await signed('POST', path, schema, '', body);
         } catch (error) {
           const stale = error instanceof ApiError && error.code === 'unlock-key-stale';
           if (!(stale && attempt === 1)) throw error;
         }
       }
     } finally {
-      bytes.fill(0);
+      if (typeof passphrase === 'string') bytes.fill(0);
     }
   }
 
   return {
     unlockKey,
-    unlock,
+    /** unlock starts opening the drive with the sealed passphrase; follow it with `operation`. */
+    unlock: (passphrase: string | Uint8Array): Promise<OperationStarted> =>
+      sealedPost(ROUTES.unlock, OperationStarted, passphrase),
+    /**
+     * checkPassphrase asks the agent whether the passphrase opens the drive, sealed like an
+     * unlock and counted against the same tries, without opening anything (quick unlock, §15).
+     */
+    checkPassphrase: (passphrase: string | Uint8Array): Promise<UnlockCheckResponse> =>
+      sealedPost(ROUTES.unlockCheck, UnlockCheckResponse, passphrase),
     /** lock starts stopping Immich and closing the drive; follow it with `operation`. */
     lock: (): Promise<OperationStarted> => signed('POST', ROUTES.lock, OperationStarted),
     /** operation answers an unlock or lock as it stands now. */

@@ -1,6 +1,8 @@
-// Settings: push notifications for this device (on from a tap, a test push) and quiet hours (§10).
+// Settings: push notifications for this device (on from a tap, a test push), quiet hours (§10), quick unlock (§15).
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { ROUTES } from '../../../shared/api.ts';
 import type { PushHealth, PushSubscriptionResponse, QuietHours } from '../../../shared/push.ts';
+import { mayCall } from '../../../shared/roles.ts';
 import { describeError } from '../errors.ts';
 import { formatDateTime } from '../format.ts';
 import { useAction } from '../hooks/useAction.ts';
@@ -17,6 +19,7 @@ import { isIos, mustInstallBeforePairing } from '../platform.ts';
 import { useStore } from '../store.ts';
 import { Notice } from '../ui/Notice.tsx';
 import { Screen } from '../ui/Screen.tsx';
+import { QuickUnlockCard } from './QuickUnlockCard.tsx';
 
 const HOME = { to: '/', label: 'Home' } as const;
 const NIGHT: QuietHours = { start: '22:00', end: '07:00' };
@@ -29,7 +32,7 @@ interface Known {
   on: boolean;
 }
 
-/** Settings turns notifications on and off and sets quiet hours. */
+/** Settings turns notifications on and off, sets quiet hours, and (admins) quick unlock. */
 export function Settings() {
   const store = useStore();
   const browser = useMemo(browserPush, []);
@@ -72,6 +75,14 @@ export function Settings() {
       await saveSubscription(store.api, browser, hours);
       await reload();
     });
+
+  const access = store.lastStatus.value?.status.access;
+  useEffect(() => {
+    // The role decides whether quick unlock is offered: learn it when no status was seen yet.
+    if (!access) store.refreshStatus();
+  }, [access, store]);
+  const deviceId = store.device.value?.deviceId ?? '';
+  const mayUnlock = access && mayCall(access.role, deviceId, 'POST', ROUTES.unlockCheck);
 
   const blocked = blockedWords(browser.permission());
   const health = known?.agent.subscription?.health ?? null;
@@ -126,6 +137,7 @@ export function Settings() {
           save={saveQuietHours}
         />
       )}
+      {mayUnlock && <QuickUnlockCard />}
     </Screen>
   );
 }

@@ -1,16 +1,19 @@
-// Unlock: the passphrase (sealed to the agent, §4), then each step live until Immich runs (§7).
+// Unlock: the passphrase (sealed to the agent, §4) or quick unlock (§15), then each step live
+// until Immich runs (§7).
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import type { Operation } from '../../../shared/unlock.ts';
+import type { Operation, OperationStarted } from '../../../shared/unlock.ts';
 import { ApiError } from '../api/index.ts';
-import { describeError } from '../errors.ts';
 import { formatWait } from '../format.ts';
 import { useOperation } from '../hooks/useOperation.ts';
 import { failureOf } from '../operation.ts';
+import { quickUnlockWords, turnOffQuickUnlock } from '../quick-unlock/index.ts';
 import { useStore } from '../store.ts';
 import { Link } from '../ui/Link.tsx';
 import { Notice } from '../ui/Notice.tsx';
 import { OperationProgress } from '../ui/OperationProgress.tsx';
+import { PassphraseField } from '../ui/PassphraseField.tsx';
 import { Screen } from '../ui/Screen.tsx';
+import { QuickUnlockButton, useStoredCopy } from './QuickUnlockButton.tsx';
 
 const HOME = { to: '/', label: 'Home' } as const;
 
@@ -22,6 +25,9 @@ export function Unlock() {
   const [followId, setFollowId] = useState(() => (running?.kind === 'unlock' ? running.id : null));
   // A refused passphrase comes back to the form with its words.
   const [lastTry, setLastTry] = useState<Operation | null>(null);
+  // Whether the followed unlock used the stored copy, and what became of that copy.
+  const viaPasskey = useRef(false);
+  const [copyNote, setCopyNote] = useState<string | null>(null);
 
   useEffect(() => {
     if (running?.kind === 'unlock') setFollowId(running.id);
@@ -31,16 +37,29 @@ export function Unlock() {
     store.refreshStatus();
   }, [store]);
   const backToForm = useCallback((refused: Operation | null) => {
+    // The copy was checked when it was stored: refused now, the drive's passphrase changed.
+    if (viaPasskey.current && refused?.error?.code === 'wrong-passphrase') {
+      setCopyNote(PASSPHRASE_CHANGED);
+      turnOffQuickUnlock().catch(() => undefined);
+    }
+    viaPasskey.current = false;
     setLastTry(refused);
     setFollowId(null);
   }, []);
+  const started = useCallback(
+    (operation: OperationStarted, withPasskey: boolean) => {
+      viaPasskey.current = withPasskey;
+      store.operation.value = { id: operation.operationId, kind: 'unlock' };
+    },
+    [store],
+  );
 
   return (
     <Screen title="Unlock" back={HOME}>
       {followId ? (
         <Follow id={followId} backToForm={backToForm} />
       ) : (
-        <PassphraseForm lastTry={lastTry} />
+        <PassphraseForm lastTry={lastTry} copyNote={copyNote} started={started} />
       )}
     </Screen>
   );
@@ -71,12 +90,20 @@ function Follow(props: { id: string; backToForm: (refused: Operation | null) => 
   return <OperationProgress operation={operation} error={error} units={units} ended={ended} />;
 }
 
-function PassphraseForm({ lastTry }: { lastTry: Operation | null }) {
+const PASSPHRASE_CHANGED =
+  'The drive’s passphrase changed, so the copy stored for Face ID unlock was removed. Type the passphrase, then turn Face ID unlock on again in Settings.';
+
+function PassphraseForm(props: {
+  lastTry: Operation | null;
+  copyNote: string | null;
+  started: (operation: OperationStarted, withPasskey: boolean) => void;
+}) {
+  const { lastTry, started } = props;
   const store = useStore();
   const field = useRef<HTMLInputElement>(null);
-  const [shown, setShown] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const copy = useStoredCopy(props.copyNote === null ? 0 : 1);
   const status = store.lastStatus.value?.status;
   const piName = store.device.value?.agentName ?? 'immich-pi';
   const refused = lastTry && failureOf(lastTry, status?.units ?? []);
@@ -85,10 +112,11 @@ function PassphraseForm({ lastTry }: { lastTry: Operation | null }) {
     // Back from a refused passphrase: the next try is typed here.
     if (lastTry) field.current?.focus();
   }, [lastTry]);
-  useEffect(() => {
-    // Switched in place, so the typed value stays (a re-rendered input would lose it).
-    if (field.current) field.current.type = shown ? 'text' : 'password';
-  }, [shown]);
+  const quickFailed = useCallback((failure: unknown) => {
+    // Back to typing: the reason above the field, the field ready.
+    setError(failure);
+    field.current?.focus();
+  }, []);
 
   async function submit(event: Event) {
     event.preventDefault();
@@ -98,9 +126,9 @@ function PassphraseForm({ lastTry }: { lastTry: Operation | null }) {
     setError(null);
     try {
       // Read from the field only now, and not kept in any state: the string dies with this call.
-      const started = await store.api.unlock(input.value);
+      const operation = await store.api.unlock(input.value);
       input.value = '';
-      store.operation.value = { id: started.operationId, kind: 'unlock' };
+      started(operation, false);
     } catch (failure) {
       store.noteFailure(failure);
       setError(failure);
@@ -122,7 +150,16 @@ function PassphraseForm({ lastTry }: { lastTry: Operation | null }) {
   const wait = status?.unlock.retryAfterSeconds ?? null;
   return (
     <>
-      {error !== null && <Notice kind="error">{wordsFor(error, wait)}</Notice>}
+      {props.copyNote !== null && (
+        <Notice kind="warning">
+          <span data-testid="quick-unlock-removed">{props.copyNote}</span>
+        </Notice>
+      )}
+      {error !== null && (
+        <Notice kind="error">
+          <span data-testid="unlock-error">{wordsFor(error, wait)}</span>
+        </Notice>
+      )}
       {error === null && refused && (
         <Notice kind="error">
           <span data-testid="outcome">{refused.words}</span>
@@ -134,6 +171,9 @@ function PassphraseForm({ lastTry }: { lastTry: Operation | null }) {
       {error === null && status?.drive.state === 'missing' && (
         <Notice kind="warning">The drive is not connected. Plug it into the Pi first.</Notice>
       )}
+      {copy && (
+        <QuickUnlockButton started={(operation) => started(operation, true)} failed={quickFailed} />
+      )}
       <form class="card form" onSubmit={submit} aria-labelledby="unlock-h">
         <div>
           <h2 id="unlock-h">Unlock the photo drive</h2>
@@ -144,34 +184,8 @@ function PassphraseForm({ lastTry }: { lastTry: Operation | null }) {
         </div>
         {/* A password manager files the passphrase under this name. */}
         <input type="text" name="username" autocomplete="username" value={piName} readOnly hidden />
-        <div class="field">
-          <label class="label" for="passphrase">
-            Drive passphrase
-          </label>
-          <div class="secret">
-            <input
-              ref={field}
-              id="passphrase"
-              name="password"
-              type="password"
-              autocomplete="current-password"
-              autocapitalize="off"
-              autocorrect="off"
-              spellcheck={false}
-              required
-            />
-            <button
-              type="button"
-              class="reveal"
-              aria-controls="passphrase"
-              aria-pressed={shown}
-              onClick={() => setShown(!shown)}
-            >
-              {shown ? 'Hide' : 'Show'}
-            </button>
-          </div>
-        </div>
-        <button type="submit" class="primary" disabled={busy}>
+        <PassphraseField field={field} />
+        <button type="submit" class={copy ? undefined : 'primary'} disabled={busy}>
           {busy ? 'Sending…' : 'Unlock'}
         </button>
       </form>
@@ -184,5 +198,5 @@ function wordsFor(error: unknown, wait: number | null): string {
   const limited = error instanceof ApiError && error.code === 'unlock-rate-limited';
   if (limited && wait !== null)
     return `Too many wrong passphrases. Try again in ${formatWait(wait)}.`;
-  return describeError(error);
+  return quickUnlockWords(error);
 }

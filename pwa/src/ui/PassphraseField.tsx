@@ -1,0 +1,46 @@
+// The drive passphrase's field, with Show/Hide: typed on Unlock, and once to turn on quick unlock.
+import type { RefObject } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+
+/**
+ * PassphraseField is the labelled password input (read through `field`, never kept in state:
+ * the string dies with the call that reads it) and its Show/Hide toggle.
+ */
+export function PassphraseField(props: { field: RefObject<HTMLInputElement | null>; id?: string }) {
+  const { field } = props;
+  const id = props.id ?? 'passphrase';
+  const [shown, setShown] = useState(false);
+  useEffect(() => {
+    // Switched in place, so the typed value stays (a re-rendered input would lose it).
+    if (field.current) field.current.type = shown ? 'text' : 'password';
+  }, [shown, field]);
+  return (
+    <div class="field">
+      <label class="label" for={id}>
+        Drive passphrase
+      </label>
+      <div class="secret">
+        <input
+          ref={field}
+          id={id}
+          name="password"
+          type="password"
+          autocomplete="current-password"
+          autocapitalize="off"
+          autocorrect="off"
+          spellcheck={false}
+          required
+        />
+        <button
+          type="button"
+          class="reveal"
+          aria-controls={id}
+          aria-pressed={shown}
+          onClick={() => setShown(!shown)}
+        >
+          {shown ? 'Hide' : 'Show'}
+        </button>
+      </div>
+    </div>
+  );
+}
