@@ -157,7 +157,9 @@ export async function createSandboxPi(options: SandboxPiOptions = {}): Promise<S
   const raw = {
     name: 'sandbox-pi',
     listen: { host: '127.0.0.1', port },
-    publicUrl: `http://127.0.0.1:${port}/`,
+    // A name, not an IP: WebAuthn (quick unlock, §15) needs a domain, and localhost is a secure
+    // context. The agent answers loopback names on its own port either way.
+    publicUrl: `http://localhost:${port}/`,
     adminSocket,
     stateDir: join(dir, 'state'),
     ...(options.pwaDir ? { pwaDir: resolve(options.pwaDir) } : {}),

@@ -118,7 +118,8 @@ async function runDemo(argv: string[]): Promise<number> {
     const minutes = Math.max(1, Math.round((minted.expiresAt - Date.now()) / 60_000));
     const lines = [
       'immich-pi demo: a sandbox Pi is running.',
-      `  App:              ${url}`,
+      // localhost, not the 127.0.0.1 it listens on: Face ID unlock (WebAuthn) needs a name.
+      `  App:              ${pi.config.publicUrl}`,
       `  Pairing code:     ${minted.code}   (valid ${minutes} minutes; the app's Devices screen makes another)`,
       `  Demo passphrase:  ${DEMO_PASSPHRASE}`,
       `  Sandbox:          ${pi.dir}`,

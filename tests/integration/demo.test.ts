@@ -180,7 +180,7 @@ describe('a second npm start', () => {
     expect(await exitOf(same)).toBe(1);
     expect(await fingerprint(dir)).toEqual(before);
     expect(same.stderr()).toContain(
-      `Another immich-pi demo is already running on http://127.0.0.1:${port}/ (pid ${first.pid})`,
+      `Another immich-pi demo is already running on http://localhost:${port}/ (pid ${first.pid})`,
     );
     expect(same.stderr()).toMatch(/Ctrl-C .* --sandbox \S+ --port \d+\nNothing was changed\.\n$/s);
 
@@ -200,7 +200,9 @@ describe('a second npm start', () => {
     expect(await fingerprint(dir)).toEqual(before);
     expect(await alive(first.pid)).toBe(true);
     const claim = JSON.parse(await readFile(join(dir, 'demo.pid'), 'utf8'));
-    expect(claim).toMatchObject({ pid: first.pid, url: `http://127.0.0.1:${port}/` });
+    expect(claim).toMatchObject({ pid: first.pid, url: `http://localhost:${port}/` });
+    // A name, not 127.0.0.1: WebAuthn (Face ID unlock) refuses IP addresses.
+    expect(first.stdout()).toMatch(new RegExp(`App: +http://localhost:${port}/\n`));
     expect((await fetch(new URL(ROUTES.hello, `http://127.0.0.1:${port}/`))).status).toBe(200);
   });
 });

@@ -36,7 +36,7 @@ describe('sandbox Pi config', () => {
     expect(config).toMatchObject({
       name: 'sandbox-pi',
       listen: { host: '127.0.0.1', port: 18480 },
-      publicUrl: 'http://127.0.0.1:18480/',
+      publicUrl: 'http://localhost:18480/',
       adminSocket: join(pi.dir, 'run/immich-pi-agent/admin.sock'),
       stateDir: join(pi.dir, 'state'),
       pwaDir: '/tmp/pwa',
