@@ -110,7 +110,11 @@ const samples = {
       },
     },
   },
-  devices: { devices: [{ id: keyid, name: 'n', pairedAt: 1, lastSeenAt: null, current: true }] },
+  devices: {
+    devices: [
+      { id: keyid, name: 'n', pairedAt: 1, lastSeenAt: null, current: true, role: 'viewer' },
+    ],
+  },
   audit: {
     entries: [{ id: 1, at: 1, kind: 'device-paired', deviceId: keyid, detail: 'd' }],
     nextBefore: null,
