@@ -1,53 +1,21 @@
 // Push alerts in real Chromium: the Settings flow, a push to the real service worker, its click,
 // the Alerts screen and Home's chart. PushManager.subscribe is stubbed: headless Chromium has no
 // push service, so the page gets a subscription with a real P-256 key made here.
-import { createECDH, randomBytes } from 'node:crypto';
-import type { CDPSession, Page, Worker } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SandboxPi } from '../../sandbox-pi/index.ts';
 import { pairInApp, type Rig, screenshot, startRig, testIdText } from './harness.ts';
+import {
+  clickNotification,
+  deliverUntilShown,
+  fakeSubscription,
+  lockedAfterBootPush,
+  serviceWorkerRegistration,
+  stubPushManager,
+} from './push-delivery.ts';
 
 // Allowed by config only: nothing answers there, so deliveries fail (and Home can say so).
 const PUSH_ORIGIN = 'https://push.example.test';
-
-/** fakeSubscription is what the stubbed PushManager hands out: a valid endpoint and keys. */
-function fakeSubscription() {
-  const ecdh = createECDH('prime256v1');
-  ecdh.generateKeys();
-  return {
-    endpoint: `${PUSH_ORIGIN}/send/${randomBytes(8).toString('hex')}`,
-    p256dh: ecdh.getPublicKey(null, 'uncompressed').toString('base64url'),
-    auth: randomBytes(16).toString('base64url'),
-  };
-}
-
-/** stubPushManager runs in the page: subscribe and getSubscription answer the fake, across reloads. */
-function stubPushManager(fake: { endpoint: string; p256dh: string; auth: string }) {
-  const saved = () => localStorage.getItem('e2e-push-key');
-  const make = (key: number[]) => ({
-    endpoint: fake.endpoint,
-    expirationTime: null,
-    options: { userVisibleOnly: true, applicationServerKey: new Uint8Array(key).buffer },
-    toJSON: () => ({
-      endpoint: fake.endpoint,
-      expirationTime: null,
-      keys: { p256dh: fake.p256dh, auth: fake.auth },
-    }),
-    unsubscribe: async () => {
-      localStorage.removeItem('e2e-push-key');
-      return true;
-    },
-  });
-  PushManager.prototype.subscribe = async function subscribe(options) {
-    const key = [...new Uint8Array(options?.applicationServerKey as ArrayBuffer)];
-    localStorage.setItem('e2e-push-key', JSON.stringify(key));
-    return make(key) as unknown as PushSubscription;
-  };
-  PushManager.prototype.getSubscription = async function getSubscription() {
-    const key = saved();
-    return (key ? make(JSON.parse(key)) : null) as unknown as PushSubscription | null;
-  };
-}
 
 describe('push alerts in Chromium', () => {
   let rig: Rig | null = null;
@@ -64,7 +32,7 @@ describe('push alerts in Chromium', () => {
     origin = new URL(rig.agent.url).origin;
     ({ page, violations } = rig.phone);
     await page.context().grantPermissions(['notifications'], { origin });
-    await page.addInitScript(stubPushManager, fakeSubscription());
+    await page.addInitScript(stubPushManager, fakeSubscription(PUSH_ORIGIN));
   });
 
   afterAll(async () => {
@@ -102,20 +70,11 @@ describe('push alerts in Chromium', () => {
   it('shows a pushed alert with its title and tag, and something for a broken push', async () => {
     const cdp = await page.context().newCDPSession(page);
     const registrationId = await serviceWorkerRegistration(cdp, origin);
-    const payload = {
-      web_push: 8030,
-      notification: {
-        title: 'Pi restarted: storage is locked',
-        body: 'Immich is stopped until you unlock the drive. Tap to unlock.',
-        navigate: `${origin}/unlock`,
-        tag: 'locked-after-boot',
-      },
-    };
     const expected = [{ title: 'Pi restarted: storage is locked', tag: 'locked-after-boot' }];
     await deliverUntilShown(
       page,
       cdp,
-      { origin, registrationId, data: JSON.stringify(payload) },
+      { origin, registrationId, data: lockedAfterBootPush(origin) },
       expected,
     );
     // A payload that is not the agent's still shows a notification.
@@ -127,29 +86,10 @@ describe('push alerts in Chromium', () => {
   });
 
   it('opens the notification’s screen when it is clicked', async () => {
-    // CDP cannot click a notification. This dispatches notificationclick with the real
-    // notification in the real worker, so its real listener runs; only the event is untrusted
-    // (so focus() is refused there, which the handler tolerates).
+    // CDP cannot click a notification: clickNotification dispatches the real worker's event.
     await page.goto(new URL('/', origin).href);
     await page.getByTestId('status').waitFor();
-    const worker = await serviceWorker(page);
-    await worker.evaluate(async () => {
-      // The worker's global scope; the test's type-check knows only window types.
-      const scope = self as unknown as {
-        registration: ServiceWorkerRegistration;
-        dispatchEvent(event: Event): boolean;
-      };
-      const [notification] = await scope.registration.getNotifications({
-        tag: 'locked-after-boot',
-      });
-      if (!notification) throw new Error('no notification to click');
-      const NotificationEvent = (globalThis as unknown as Record<string, typeof Event>)
-        .NotificationEvent as unknown as new (
-        type: string,
-        init: { notification: Notification },
-      ) => Event;
-      scope.dispatchEvent(new NotificationEvent('notificationclick', { notification }));
-    });
+    await clickNotification(page, 'locked-after-boot');
     await expect.poll(() => new URL(page.url()).pathname, { timeout: 10_000 }).toBe('/unlock');
     await page.getByLabel('Drive passphrase').waitFor();
   });
@@ -194,56 +134,6 @@ describe('push alerts in Chromium', () => {
     expect(violations).toEqual([]);
   });
 });
-
-/** serviceWorkerRegistration answers the id CDP knows the app's worker registration by. */
-async function serviceWorkerRegistration(cdp: CDPSession, origin: string): Promise<string> {
-  const found = new Promise<string>((resolve) => {
-    cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
-      const ours = registrations.find((r) => r.scopeURL === `${origin}/` && !r.isDeleted);
-      if (ours) resolve(ours.registrationId);
-    });
-  });
-  await cdp.send('ServiceWorker.enable');
-  return found;
-}
-
-/**
- * deliverUntilShown delivers a push through CDP until the notifications shown are `expected`, at
- * most three times: now and then CDP drops a delivery to a worker that is running (seen in about
- * one run in three). A repeat hides no bug: an extra notification fails the comparison.
- */
-async function deliverUntilShown(
-  page: Page,
-  cdp: CDPSession,
-  push: { origin: string; registrationId: string; data: string },
-  expected: { title: string; tag: string }[],
-): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    await cdp.send('ServiceWorker.deliverPushMessage', push);
-    try {
-      await expect.poll(() => shownNotifications(page), { timeout: 4_000 }).toEqual(expected);
-      return;
-    } catch (error) {
-      if (attempt === 3) throw error;
-    }
-  }
-}
-
-async function serviceWorker(page: Page): Promise<Worker> {
-  const [worker] = page.context().serviceWorkers();
-  return worker ?? page.context().waitForEvent('serviceworker');
-}
-
-async function shownNotifications(page: Page) {
-  return page.evaluate(async () => {
-    const registration = await navigator.serviceWorker.ready;
-    const shown = await registration.getNotifications();
-    // Their order is the browser's: sorted, the comparison does not depend on it.
-    return shown
-      .map((n) => ({ title: n.title, tag: n.tag }))
-      .sort((a, b) => a.title.localeCompare(b.title));
-  });
-}
 
 function dayOfTemperatures(now: number) {
   const bucketSeconds = 300;

@@ -178,8 +178,9 @@ function PassphraseForm(props: {
         <div>
           <h2 id="unlock-h">Unlock the photo drive</h2>
           <p class="hint">
-            The passphrase is sealed on this phone so that only {piName} can read it, and it is
-            never stored.
+            {copy
+              ? `A typed passphrase is sealed on this phone so that only ${piName} can read it, and it is not stored.`
+              : `The passphrase is sealed on this phone so that only ${piName} can read it, and it is never stored.`}
           </p>
         </div>
         {/* A password manager files the passphrase under this name. */}
