@@ -1,4 +1,4 @@
-// The benchmark run (bench/run.mjs bundles and calls it): ten benches, each with its baseline.
+// The benchmark run (bench/run.mjs bundles and calls it): eleven benches, each with its baseline.
 import { join } from 'node:path';
 import { createSandboxPi } from '../sandbox-pi/index.ts';
 import { benchAlerts } from './alerts.ts';
@@ -7,6 +7,7 @@ import { unitNodeFlags } from './flood.ts';
 import { benchLatencyUnderFlood } from './latency-under-flood.ts';
 import { benchMemoryUnderFlood } from './memory-under-flood.ts';
 import { benchPwaSize } from './pwa-size.ts';
+import { benchQuickUnlock } from './quick-unlock.ts';
 import { type BenchResult, machineFacts, printSummary } from './report.ts';
 import { benchColdStart, benchIdleRss } from './start-and-memory.ts';
 import { benchStatusThroughput } from './throughput.ts';
@@ -62,5 +63,7 @@ export async function runBenchmarks(
   if (wanted(5)) results.push(await benchUnlock(agentBin));
   if (wanted(6) || wanted(7)) results.push(...(await benchAlerts(agentBin)));
   if (wanted(8)) results.push(await benchBackups(agentBin));
+  // Chromium with a virtual authenticator, on its own sandbox with a real LUKS2 image.
+  if (wanted(11)) results.push(await benchQuickUnlock(agentBin, pwaDir));
   printSummary(results);
 }

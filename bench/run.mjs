@@ -20,6 +20,8 @@ try {
     format: 'esm',
     target: 'node20',
     logLevel: 'warning',
+    // Playwright (bench 11's Chromium) loads its own files at run time: left to node_modules.
+    external: ['playwright-core'],
     // qrcode-terminal (reached through the agent's CLI modules) is CommonJS and calls require().
     banner: {
       js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",

@@ -34,9 +34,16 @@ export interface RunningAgent {
   stop(): Promise<void>;
 }
 
-/** startAgent runs the built agent and waits for its "listening on <url>" line. */
-export async function startAgent(configPath: string, timeoutMs = 20_000): Promise<RunningAgent> {
-  const child = spawn(process.execPath, [AGENT_BIN, 'serve', '--config', configPath], {
+/**
+ * startAgent runs the built agent and waits for its "listening on <url>" line. `agentBin` is for
+ * bundles (bench 11), where this file's location no longer finds dist/.
+ */
+export async function startAgent(
+  configPath: string,
+  timeoutMs = 20_000,
+  agentBin = AGENT_BIN,
+): Promise<RunningAgent> {
+  const child = spawn(process.execPath, [agentBin, 'serve', '--config', configPath], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -85,10 +92,13 @@ export interface PairingCode {
 }
 
 /** mintPairingCode runs the CLI as the owner would over SSH. */
-export async function mintPairingCode(configPath: string): Promise<PairingCode> {
+export async function mintPairingCode(
+  configPath: string,
+  agentBin = AGENT_BIN,
+): Promise<PairingCode> {
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    [AGENT_BIN, 'pair', '--config', configPath, '--json'],
+    [agentBin, 'pair', '--config', configPath, '--json'],
     {
       timeout: 15_000,
     },
@@ -171,8 +181,13 @@ export async function screenshot(
 }
 
 /** pairInApp pairs the page's app with a fresh CLI code through the Pair screen, then opens Home. */
-export async function pairInApp(page: Page, agentUrl: string, configPath: string): Promise<void> {
-  const minted = await mintPairingCode(configPath);
+export async function pairInApp(
+  page: Page,
+  agentUrl: string,
+  configPath: string,
+  agentBin = AGENT_BIN,
+): Promise<void> {
+  const minted = await mintPairingCode(configPath, agentBin);
   await page.goto(new URL('/pair', agentUrl).href);
   await page.getByLabel('Pairing code').fill(minted.code);
   await page.getByRole('button', { name: 'Pair', exact: true }).click();
