@@ -11,7 +11,7 @@ import {
   lockedAfterBootPush,
   serviceWorkerRegistration,
 } from '../tests/e2e/push-delivery.ts';
-import { addPlatformAuthenticator } from '../tests/e2e/webauthn.ts';
+import { addPlatformAuthenticator, turnOnQuickUnlock } from '../tests/e2e/webauthn.ts';
 import { type BenchResult, mark, median, ms, printSection } from './report.ts';
 
 const ROUNDS = 5;
@@ -134,13 +134,7 @@ export async function benchQuickUnlock(agentBin: string, pwaDir: string): Promis
     await page.addInitScript(instrument);
     const { cdp } = await authenticatorFor(page);
     await pairInApp(page, origin, sandbox.configPath, agentBin);
-    await page.goto(new URL('/settings', origin).href);
-    await page.getByRole('button', { name: 'Turn on Face ID unlock' }).click();
-    await page.getByLabel('Drive passphrase').fill(DEMO_PASSPHRASE);
-    await page.getByRole('button', { name: 'Check and turn on' }).click();
-    await page
-      .getByRole('button', { name: 'Turn off Face ID unlock' })
-      .waitFor({ timeout: 30_000 });
+    await turnOnQuickUnlock(page, origin, DEMO_PASSPHRASE);
     const registrationId = await serviceWorkerRegistration(cdp, origin);
     // A warm-up of each (caches, JIT), then interleaved so drift hits both alike.
     for (let i = 0; i <= ROUNDS; i++) {

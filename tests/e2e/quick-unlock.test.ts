@@ -22,7 +22,11 @@ import {
   lockedAfterBootPush,
   serviceWorkerRegistration,
 } from './push-delivery.ts';
-import { addPlatformAuthenticator, type VirtualAuthenticator } from './webauthn.ts';
+import {
+  addPlatformAuthenticator,
+  turnOnQuickUnlock,
+  type VirtualAuthenticator,
+} from './webauthn.ts';
 
 const QUICK = 'Unlock with Face ID / fingerprint';
 const NO_PRF =
@@ -56,16 +60,6 @@ describe('quick unlock in Chromium', () => {
   });
 
   const unlockScreen = () => page.goto(new URL('/unlock', origin).href);
-  /** turnOn turns quick unlock on from Settings with the demo passphrase. */
-  async function turnOn() {
-    await page.goto(new URL('/settings', origin).href);
-    await page.getByRole('button', { name: 'Turn on Face ID unlock' }).click();
-    await page.getByLabel('Drive passphrase').fill(DEMO_PASSPHRASE);
-    await page.getByRole('button', { name: 'Check and turn on' }).click();
-    await page
-      .getByRole('button', { name: 'Turn off Face ID unlock' })
-      .waitFor({ timeout: 20_000 });
-  }
   const outcome = () => expect.poll(() => testIdText(page, 'outcome'), { timeout: 30_000 });
 
   it('checks the passphrase with the Pi before storing anything: a typo stores nothing', async () => {
@@ -154,7 +148,7 @@ describe('quick unlock in Chromium', () => {
   });
 
   it('falls back to the typed passphrase, with the reason, when the passkey was deleted', async () => {
-    await turnOn();
+    await turnOnQuickUnlock(page, origin, DEMO_PASSPHRASE);
     await authenticator.deletePasskeys();
     await unlockScreen();
     await page.getByRole('button', { name: QUICK }).click();

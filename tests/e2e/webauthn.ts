@@ -1,4 +1,5 @@
-// A platform authenticator for headless Chromium (CDP WebAuthn domain): Face ID as a test sees it.
+// A platform authenticator for headless Chromium (CDP WebAuthn domain): Face ID as a test sees it,
+// and turning quick unlock on through the app with it.
 import type { CDPSession, Page } from 'playwright-core';
 
 /** VirtualAuthenticator is one CDP virtual authenticator on a page's browser tab. */
@@ -42,4 +43,14 @@ export async function addPlatformAuthenticator(
     credentialCount: async () =>
       (await cdp.send('WebAuthn.getCredentials', { authenticatorId: id })).credentials.length,
   };
+}
+
+/** turnOnQuickUnlock turns Face ID unlock on from the app's Settings, as the owner does once. */
+export async function turnOnQuickUnlock(page: Page, origin: string, passphrase: string) {
+  await page.goto(new URL('/settings', origin).href);
+  await page.getByRole('button', { name: 'Turn on Face ID unlock' }).click();
+  await page.getByLabel('Drive passphrase').fill(passphrase);
+  await page.getByRole('button', { name: 'Check and turn on' }).click();
+  // The check runs the drive's KDF once.
+  await page.getByRole('button', { name: 'Turn off Face ID unlock' }).waitFor({ timeout: 30_000 });
 }

@@ -101,7 +101,12 @@ export async function createPasskey(user: { name: string; displayName: string },
     throw failedWith(error);
   }
   const credentialId = new Uint8Array(credential.rawId);
-  if (credential.getClientExtensionResults().prf?.enabled !== true) {
+  const prf = credential.getClientExtensionResults().prf;
+  // Some authenticators answer the PRF at creation already: unused here (the secret comes from
+  // an assertion, as on every unlock), so zeroed at once.
+  const early = prf?.results?.first;
+  if (early instanceof ArrayBuffer) new Uint8Array(early).fill(0);
+  if (prf?.enabled !== true) {
     await forgetPasskey(credentialId);
     throw new PasskeyError('no-prf', NO_PRF_WORDS);
   }

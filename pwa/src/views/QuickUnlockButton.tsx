@@ -9,9 +9,9 @@ import { useStore } from '../store.ts';
 
 /**
  * useStoredCopy answers this phone's stored copy for an admin device: undefined while IndexedDB
- * is read, null when quick unlock is off (or this device may not unlock). `version` re-reads it.
+ * is read, null when quick unlock is off (or this device may not unlock).
  */
-export function useStoredCopy(version: number): StoredCopy | null | undefined {
+export function useStoredCopy(): StoredCopy | null | undefined {
   const store = useStore();
   const [copy, setCopy] = useState<StoredCopy | null | undefined>(undefined);
   const access = store.lastStatus.value?.status.access;
@@ -32,7 +32,7 @@ export function useStoredCopy(version: number): StoredCopy | null | undefined {
     return () => {
       current = false;
     };
-  }, [mayUnlock, version]);
+  }, [mayUnlock]);
   return copy;
 }
 

@@ -39,8 +39,10 @@ export function Unlock() {
   const backToForm = useCallback((refused: Operation | null) => {
     // The copy was checked when it was stored: refused now, the drive's passphrase changed.
     if (viaPasskey.current && refused?.error?.code === 'wrong-passphrase') {
-      setCopyNote(PASSPHRASE_CHANGED);
-      turnOffQuickUnlock().catch(() => undefined);
+      // Said once the copy is gone: the note also takes the button away.
+      turnOffQuickUnlock()
+        .catch(() => undefined)
+        .then(() => setCopyNote(PASSPHRASE_CHANGED));
     }
     viaPasskey.current = false;
     setLastTry(refused);
@@ -103,7 +105,8 @@ function PassphraseForm(props: {
   const field = useRef<HTMLInputElement>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const copy = useStoredCopy(props.copyNote === null ? 0 : 1);
+  // Once the copy was removed for a changed passphrase, the button goes with it.
+  const copy = useStoredCopy() && props.copyNote === null;
   const status = store.lastStatus.value?.status;
   const piName = store.device.value?.agentName ?? 'immich-pi';
   const refused = lastTry && failureOf(lastTry, status?.units ?? []);
