@@ -1,6 +1,8 @@
 // Unlock: the passphrase (sealed to the agent, §4), then each step live until Immich runs (§7).
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { ROUTES } from '../../../shared/api.ts';
 import type { Operation } from '../../../shared/unlock.ts';
+import { askToUnlock, useAccess } from '../access.ts';
 import { ApiError } from '../api/index.ts';
 import { describeError } from '../errors.ts';
 import { formatWait } from '../format.ts';
@@ -22,6 +24,7 @@ export function Unlock() {
   const [followId, setFollowId] = useState(() => (running?.kind === 'unlock' ? running.id : null));
   // A refused passphrase comes back to the form with its words.
   const [lastTry, setLastTry] = useState<Operation | null>(null);
+  const access = useAccess();
 
   useEffect(() => {
     if (running?.kind === 'unlock') setFollowId(running.id);
@@ -35,6 +38,8 @@ export function Unlock() {
     setFollowId(null);
   }, []);
 
+  // Opened by a viewer (an old notification, a link): no form it could not use.
+  if (!access.may('POST', ROUTES.unlock)) return <AdminMustUnlock adminNames={access.adminNames} />;
   return (
     <Screen title="Unlock" back={HOME}>
       {followId ? (
@@ -42,6 +47,19 @@ export function Unlock() {
       ) : (
         <PassphraseForm lastTry={lastTry} />
       )}
+    </Screen>
+  );
+}
+
+/** AdminMustUnlock tells a viewer that only an admin device unlocks, and which ones to ask. */
+function AdminMustUnlock(props: { adminNames: readonly string[] }) {
+  return (
+    <Screen title="Unlock" back={HOME}>
+      <Notice kind="info">
+        <span data-testid="admin-must-unlock">
+          Only an admin device can unlock the drive. {askToUnlock(props.adminNames)}.
+        </span>
+      </Notice>
     </Screen>
   );
 }
