@@ -17,7 +17,10 @@ export interface Access {
  * older version, or from an older agent, has no access: those agents made every device an admin.
  * The app only decides what to show; the agent refuses what a role may not do, whatever is shown.
  */
-export function accessOf(status: StatusResponse | undefined, deviceId: string | undefined): Access {
+export function accessOf(
+  status: Pick<StatusResponse, 'access'> | undefined,
+  deviceId: string | undefined,
+): Access {
   const role = status?.access?.role ?? 'admin';
   return {
     role,
