@@ -1,8 +1,9 @@
 // Pairing: a code from `immich-pi-agent pair`, a fresh device key, and both sides proving the code (§6).
 import { useEffect, useState } from 'preact/hooks';
+import { ROUTES } from '../../../shared/api.ts';
 import type { HelloResponse } from '../../../shared/pairing.ts';
 import { fingerprintFor, fromBase64url } from '../../../shared/protocol/index.ts';
-import type { Role } from '../../../shared/roles.ts';
+import { mayCall, type Role } from '../../../shared/roles.ts';
 import { completeCode, formatCodeInput } from '../code-input.ts';
 import { describeError } from '../errors.ts';
 import { createDeviceKey, type PairedDevice, savePairedDevice } from '../keys.ts';
@@ -175,6 +176,8 @@ interface PairedProps {
 
 function Paired(props: PairedProps) {
   const store = useStore();
+  const may = (method: string, path: string) =>
+    mayCall(props.role, props.device.deviceId, method, path);
   function goHome() {
     store.adopt(props.device);
     store.router.navigate('/', { replace: true });
@@ -188,11 +191,11 @@ function Paired(props: PairedProps) {
       <section class="card" aria-labelledby="role-h" data-testid="paired-role">
         <h2 id="role-h">This device is {roleWithArticle(props.role)}</h2>
         <p>{roleLine(props.role)}.</p>
-        {props.role === 'viewer' && (
+        {!may('POST', ROUTES.unlock) && (
           <p class="hint">An admin unlocks the drive after a restart, and can change this role.</p>
         )}
       </section>
-      {props.role === 'admin' && <SecondDevice persisted={props.persisted} />}
+      {may('POST', ROUTES.pairingCodes) && <SecondDevice persisted={props.persisted} />}
       <button type="button" class="primary" onClick={goHome}>
         Go to Home
       </button>
