@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { ROUTES } from '../../shared/api.ts';
 import { keyIdFor } from '../../shared/protocol/index.ts';
-import { ROUTE_ACCESS, type RouteKey } from '../../shared/roles.ts';
+import { ROUTE_ACCESS } from '../../shared/roles.ts';
 import { sha256 } from './adapters/node-crypto.ts';
 import {
   type Agent,
@@ -14,12 +14,6 @@ import {
   pairDevice,
   signed,
 } from './app.fixtures.ts';
-
-/**
- * ROUTES_ON_THEIR_WAY are table lines whose route another part of issue 12 is adding (the
- * passphrase check): tolerated as lines without a route until it lands, and only those.
- */
-const ROUTES_ON_THEIR_WAY: RouteKey[] = ['POST /unlock/check'];
 
 /** signedRoutes lists "METHOD /path" of every route createApp registers after requireSignature. */
 function signedRoutes(agent: Agent) {
@@ -56,9 +50,7 @@ describe('roles', () => {
     expect(keys.length).toBeGreaterThan(15);
     const table = Object.keys(ROUTE_ACCESS);
     expect(keys.filter((key) => !table.includes(key))).toEqual([]);
-    const landed = ROUTES_ON_THEIR_WAY.filter((key) => keys.includes(key));
-    expect(landed, 'landed: remove it from ROUTES_ON_THEIR_WAY').toEqual([]);
-    expect(table.filter((key) => !keys.includes(key))).toEqual(ROUTES_ON_THEIR_WAY);
+    expect(table.filter((key) => !keys.includes(key))).toEqual([]);
   });
 
   it('refuses a viewer every admin route and another device’s self routes, and serves the rest', async () => {
