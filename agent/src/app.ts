@@ -113,7 +113,7 @@ export function createApp(deps: Deps) {
         onVerified: (deviceId) => devices.touch(deviceId, clock.wall()),
       }),
     )
-    // Every signed route needs its line in shared/roles.ts ROUTE_ACCESS (app.routes.test.ts).
+    // Every signed route needs its line in shared/roles.ts ROUTE_ACCESS (app.roles.test.ts walks the routes).
     .use(requireRole({ roleOf: (deviceId) => devices.roleOf(deviceId) }))
     .route('/status', statusRoutes(routeDeps))
     .route('/devices', deviceRoutes(routeDeps))

@@ -12,8 +12,7 @@ the agent's key fingerprint (the app shows it too: they must match) and a QR cod
 
 Options:
   --name NAME          what the new device will be called
-  --role ROLE          admin (the default: ${ROLE_WORDS.admin.can})
-                       or viewer (${ROLE_WORDS.viewer.can});
+  --role ROLE          admin (the default) or viewer (${ROLE_WORDS.viewer.can});
                        the first device paired is an admin whatever the code says
   --config FILE        the agent's config, to find its admin socket
   --admin-socket PATH  the admin socket itself

@@ -15,8 +15,8 @@ export function statusRoutes(deps: Pick<Deps, 'status' | 'alerts' | 'backups' | 
       alerts: deps.alerts.active(),
       push: deps.alerts.health(me),
       backup: deps.backups.summary(),
-      // What this device may do, and whom a viewer asks to unlock (the roles middleware has
-      // seen the device paired: a role of null cannot reach here).
+      // What this device may do, and whom a viewer asks to unlock (no role only when it was
+      // revoked since the roles middleware let it in: then the lesser one).
       access: { role: deps.devices.roleOf(me) ?? 'viewer', adminNames: admins.map((d) => d.name) },
     } satisfies StatusResponse);
   });
