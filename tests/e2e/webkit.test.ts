@@ -1,7 +1,7 @@
 // The app in Safari's engine: WebKitGTK's MiniBrowser pairs with a CLI code, shows Home and unlocks.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSandboxPi, DEMO_PASSPHRASE, type SandboxPi } from '../../sandbox-pi/index.ts';
 import { launchWebKit, type WebDriverSession, type WebKit } from '../fixtures/webdriver.ts';
 import {
@@ -33,6 +33,15 @@ describe('the app in WebKit (MiniBrowser over WebDriver)', () => {
     agent = await startAgent(sandbox.configPath);
     webkit = await launchWebKit();
     browser = webkit.session;
+  });
+
+  // A wait that times out says what it awaited; the page's own errors say why: keep both.
+  beforeEach(({ task, onTestFailed }) => {
+    onTestFailed(async () => {
+      const errors = await browser?.pageErrors().catch((error: Error) => [error.message]);
+      console.error(`${task.name}: the page recorded ${JSON.stringify(errors)}`);
+      await screenshot(browser, `failed-${task.name.split(' ')[0]}`).catch(() => {});
+    });
   });
 
   afterAll(async () => {
