@@ -2,35 +2,30 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createSandboxPi, DEMO_PASSPHRASE, type SandboxPi } from '../../sandbox-pi/index.ts';
+import { DEMO_PASSPHRASE, type SandboxPi } from '../../sandbox-pi/index.ts';
 import { launchWebKit, type WebDriverSession, type WebKit } from '../fixtures/webdriver.ts';
 import {
   ARTIFACTS,
-  freePort,
   mintPairingCode,
-  PWA_DIR,
   type RunningAgent,
-  requireBuild,
-  startAgent,
+  type RunningPi,
+  startPi,
 } from './harness.ts';
 
 const testId = (id: string) => ({ css: `[data-testid="${id}"]` });
 
 describe('the app in WebKit (MiniBrowser over WebDriver)', () => {
-  let sandbox: SandboxPi | null = null;
-  let agent: RunningAgent | null = null;
+  let pi: RunningPi | null = null;
+  let sandbox: SandboxPi;
+  let agent: RunningAgent;
   let webkit: WebKit | null = null;
   let browser: WebDriverSession;
 
   beforeAll(async () => {
-    requireBuild();
-    sandbox = await createSandboxPi({
-      port: await freePort(),
-      pwaDir: PWA_DIR,
-      sampleIntervalSeconds: 1,
+    pi = await startPi({}, async (made) => {
+      if (!made.cryptsetupAvailable) throw new Error('this test needs cryptsetup installed');
     });
-    if (!sandbox.cryptsetupAvailable) throw new Error('this test needs cryptsetup installed');
-    agent = await startAgent(sandbox.configPath);
+    ({ sandbox, agent } = pi);
     webkit = await launchWebKit();
     browser = webkit.session;
   });
@@ -46,12 +41,10 @@ describe('the app in WebKit (MiniBrowser over WebDriver)', () => {
 
   afterAll(async () => {
     await webkit?.close();
-    await agent?.stop();
-    await sandbox?.remove();
+    await pi?.close();
   });
 
   it('pairs with a CLI code and shows Home with the drive locked', async () => {
-    if (!agent || !sandbox) throw new Error('agent not started');
     const minted = await mintPairingCode(sandbox.configPath);
     await browser.navigate(agent.url);
     await browser.waitFor({ css: 'h1' }, 'Welcome to immich-pi');
@@ -79,7 +72,6 @@ describe('the app in WebKit (MiniBrowser over WebDriver)', () => {
   });
 
   it('keeps its key in IndexedDB and its service worker across a reload', async () => {
-    if (!agent) throw new Error('agent not started');
     // Home signs its status requests with the non-extractable key read back from IndexedDB.
     await browser.navigate(agent.url);
     await browser.recordPageErrors();
