@@ -59,6 +59,17 @@ export class FloodLimitedError extends ApiError {
   }
 }
 
+/** UnlockRateLimitedError is the 429 after too many wrong passphrases; it says how long to wait. */
+export class UnlockRateLimitedError extends ApiError {
+  override name = 'UnlockRateLimitedError';
+  constructor(readonly retryAfterSeconds: number) {
+    super(
+      'unlock-rate-limited',
+      `Too many wrong passphrases: try again in ${retryAfterSeconds} s.`,
+    );
+  }
+}
+
 /**
  * retryAfterOf is the Retry-After of a 429: the seconds the refusing limit named, a whole
  * number of at least 1 (RFC 9110 §10.2.3 delay-seconds), or 1 when it named none.
