@@ -35,6 +35,7 @@ describe('the app in WebKit (MiniBrowser over WebDriver)', () => {
     onTestFailed(async () => {
       const errors = await browser?.pageErrors().catch((error: Error) => [error.message]);
       console.error(`${task.name}: the page recorded ${JSON.stringify(errors)}`);
+      console.error(`the driver and Xvfb printed:\n${webkit?.output() ?? ''}`);
       await screenshot(browser, `failed-${task.name.split(' ')[0]}`).catch(() => {});
     });
   });
