@@ -10,7 +10,7 @@ export function statusRoutes(deps: Pick<Deps, 'status' | 'alerts' | 'backups'>) 
     const status = await deps.status.current();
     return c.json({
       ...status,
-      alerts: deps.alerts.active(),
+      alerts: deps.alerts.activeFor(c.get('deviceId')),
       push: deps.alerts.health(c.get('deviceId')),
       backup: deps.backups.summary(),
       // Every device is an admin until roles land (issue 12).

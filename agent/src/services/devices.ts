@@ -2,6 +2,7 @@
 import type { KeyObject } from 'node:crypto';
 import * as v from 'valibot';
 import { fromBase64url } from '../../../shared/protocol/index.ts';
+import { Role } from '../../../shared/roles.ts';
 import type { StateFile } from '../adapters/state-store/index.ts';
 import { publicKeyObject } from '../domain/signature.ts';
 import { DeviceNotFoundError } from '../errors.ts';
@@ -14,6 +15,9 @@ export const DevicesState = v.object({
       publicKey: v.string(),
       pairedAt: v.number(),
       lastSeenAt: v.optional(v.nullable(v.number()), null),
+      // STAND-IN for the roles branch (i12-roles), which owns roles in devices.json: a device
+      // saved without a role is an admin.
+      role: v.optional(Role, 'admin'),
     }),
   ),
   revoked: v.array(v.object({ id: v.string(), name: v.string(), revokedAt: v.number() })),
@@ -35,6 +39,8 @@ export type KeyLookup =
 export interface DeviceListener {
   paired?(device: StoredDevice): void;
   revoked?(device: StoredDevice): void;
+  /** STAND-IN (i12-roles fires it): a device's role changed from `previous`, durably. */
+  roleChanged?(device: StoredDevice, previous: Role): void;
 }
 
 /** DeviceRegistry answers "who signed this?" from memory and writes every change durably. */
@@ -77,14 +83,22 @@ export class DeviceRegistry {
     return device;
   }
 
+  /** STAND-IN for the roles branch: roleOf answers a paired device's role, null when not paired. */
+  roleOf(id: string): Role | null {
+    return this.file.value.devices.find((d) => d.id === id)?.role ?? null;
+  }
+
   /** touch notes that a device just made a verified request. */
   touch(id: string, at: number): void {
     this.lastSeen.set(id, at);
   }
 
   /** add pairs a device (a re-paired key replaces its old entry and leaves the revoked list). */
-  async add(device: Omit<StoredDevice, 'lastSeenAt'>): Promise<StoredDevice> {
-    const stored = { ...device, lastSeenAt: null };
+  async add(
+    // STAND-IN: the roles branch makes pairing pass the code's role; until then an admin.
+    device: Omit<StoredDevice, 'lastSeenAt' | 'role'> & { role?: Role },
+  ): Promise<StoredDevice> {
+    const stored = { ...device, role: device.role ?? 'admin', lastSeenAt: null };
     this.revokedIds.delete(device.id);
     this.cacheKey(stored);
     await this.change((state) => {
