@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { DeliveryPlanner, type DeliveryPolicy, messageFor } from './delivery.ts';
 import { type AlertChange, AlertEngine, DEFAULT_THRESHOLDS, type Observation } from './engine.ts';
+import { calmSample } from './observation.fixtures.ts';
 
 const at = (iso: string) => Date.parse(iso);
 const NIGHT: DeliveryPolicy = {
@@ -165,19 +166,7 @@ describe('DeliveryPlanner', () => {
 
 describe('DeliveryPlanner by role and snooze (issue 12)', () => {
   const VIEWER: DeliveryPolicy = { ...NO_QUIET, role: 'viewer' };
-  const sample = (change: Partial<Observation>): Observation => ({
-    mono: 0,
-    wall: NIGHT_WALL,
-    bootId: 'b',
-    temperatureC: 50,
-    undervoltage: null,
-    disks: [],
-    drive: 'running',
-    operation: null,
-    lastOperation: null,
-    units: [],
-    ...change,
-  });
+  const sample = (change: Partial<Observation>) => calmSample(0, NIGHT_WALL, change);
 
   it('pushes security alerts to admins only, and health, backup and Immich back to all', () => {
     const engine = new AlertEngine({ ...DEFAULT_THRESHOLDS, tempHighHoldSeconds: 0 });

@@ -220,6 +220,16 @@ describe('AlertEngine memory', () => {
     expect(restarted.toJSON().snoozes).toEqual([]);
   });
 
+  it('keeps at most 1000 snoozes, the latest-ending, so alerts.json always loads again', () => {
+    const engine = engineWith();
+    engine.observe(sample(0, { undervoltage: true }));
+    for (let i = 0; i <= 1000; i++)
+      engine.snooze('undervoltage', `device-${i}`, T0 + (i + 1) * MINUTE);
+    const { snoozes } = v.parse(AlertMemory, JSON.parse(JSON.stringify(engine.toJSON())));
+    expect(snoozes).toHaveLength(1000);
+    expect(snoozes.map((s) => s.deviceId)).not.toContain('device-0');
+  });
+
   it('gives a snooze saved before snoozes were per device to every device paired at start', () => {
     const memory = v.parse(AlertMemory, {
       history: [],

@@ -22,6 +22,10 @@ import {
 
 export { type AlertThresholds, DEFAULT_THRESHOLDS, type Observation } from './rules.ts';
 
+// Snoozes are per device and per alert: past this many the latest-ending are kept, so
+// alerts.json always loads again.
+const MAX_SNOOZES = 1000;
+
 /**
  * AlertMemory is what survives a restart: the history, the boot whose locked-after-boot is
  * settled, and each device's snoozes of active alerts (re-applied when they are raised again
@@ -35,7 +39,7 @@ export const AlertMemory = v.object({
   snoozes: v.optional(
     v.pipe(
       v.array(v.object({ id: v.string(), until: v.number(), deviceId: v.optional(v.string()) })),
-      v.maxLength(1000),
+      v.maxLength(MAX_SNOOZES),
     ),
     [],
   ),
@@ -210,9 +214,12 @@ export class AlertEngine {
     return {
       history: this.history(),
       lockedAfterBootFor: this.holds.bootDecided,
-      snoozes: [...snoozes].flatMap(([id, byDevice]) =>
-        [...byDevice].map(([deviceId, until]) => ({ id, deviceId, until })),
-      ),
+      snoozes: [...snoozes]
+        .flatMap(([id, byDevice]) =>
+          [...byDevice].map(([deviceId, until]) => ({ id, deviceId, until })),
+        )
+        .sort((a, b) => b.until - a.until)
+        .slice(0, MAX_SNOOZES),
     };
   }
 

@@ -13,6 +13,7 @@ import {
   emptyAlertMemory,
   type Observation,
 } from '../../domain/alerts/engine.ts';
+import { calmSample } from '../../domain/alerts/observation.fixtures.ts';
 import type { DeviceListener, StoredDevice } from '../devices.ts';
 import { AlertService } from './alert-service.ts';
 import { emptyPushState, PushStore } from './push-store.ts';
@@ -90,19 +91,7 @@ async function setup() {
   const observe = (change: Partial<Observation>) => {
     clock.monoMs += 1000;
     clock.wallMs += 1000;
-    alerts.observe({
-      mono: clock.monoMs,
-      wall: clock.wallMs,
-      bootId: 'boot-a',
-      temperatureC: 50,
-      undervoltage: false,
-      disks: [],
-      drive: 'running',
-      operation: null,
-      lastOperation: null,
-      units: [],
-      ...change,
-    });
+    alerts.observe(calmSample(clock.monoMs, clock.wallMs, change));
   };
   return { alerts, roles, drain, pushed, observe };
 }
