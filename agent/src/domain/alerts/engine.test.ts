@@ -108,9 +108,17 @@ describe('AlertEngine notify flags', () => {
     expect(first.alert.body).toContain('(4 tries left before a wait)');
     expect(engine.event('unlock-failed', { value: 3 }, 59_999, T0 + 59_999).notify).toBe(false);
     expect(engine.event('device-paired', { name: 'Ana’s phone' }, 59_999, T0).notify).toBe(true);
+    expect(engine.event('role-changed', { name: 'Kid', role: 'admin' }, 59_999, T0).notify).toBe(
+      true,
+    );
+    expect(engine.event('role-changed', { name: 'Tom', role: 'admin' }, 59_999, T0).notify).toBe(
+      true,
+    );
     expect(engine.event('unlock-failed', { value: 2 }, 60_000, T0 + 60_000).notify).toBe(true);
     expect(engine.history().map((a) => a.id)).toEqual([
       'unlock-failed',
+      'role-changed',
+      'role-changed',
       'device-paired',
       'unlock-failed',
       'unlock-failed',

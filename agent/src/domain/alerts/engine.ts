@@ -79,6 +79,9 @@ interface ActiveEntry {
 
 const NOBODY: ReadonlySet<string> = new Set();
 
+/** Events pushed every time, whatever eventMinIntervalSeconds says: each names another device. */
+const EACH_TOLD: ReadonlySet<EventKind> = new Set(['device-paired', 'role-changed']);
+
 /** AlertEngine keeps the active alerts and the history; see ARCHITECTURE §10 for its rules. */
 export class AlertEngine {
   private readonly current = new Map<string, ActiveEntry>();
@@ -137,14 +140,14 @@ export class AlertEngine {
 
   /**
    * event records one event kind; it notifies at most once per eventMinIntervalSeconds, except
-   * a pairing: each new device is told, or a second one paired right after the owner's would
-   * go unnoticed.
+   * a pairing or a role change: each device is told, or a second one paired (or made an admin)
+   * right after the first would go unnoticed.
    */
   event(kind: EventKind, subject: AlertSubject, mono: number, wall: number): AlertChange {
     this.lastWall = Math.max(this.lastWall, wall);
     const last = this.eventNotifiedAt.get(kind);
     const notify =
-      kind === 'device-paired' ||
+      EACH_TOLD.has(kind) ||
       last === undefined ||
       mono - last >= this.thresholds.eventMinIntervalSeconds * 1000;
     if (notify) this.eventNotifiedAt.set(kind, mono);
