@@ -1,6 +1,7 @@
-// Snoozes per device (issue 12) on the real agent: a phone and a tablet both subscribe to the local
-// push service; a snooze from the tablet holds only the tablet's pushes, and a snooze saved by an
-// older agent (one for every device) still holds both after an upgrade.
+// Alerts by role and snoozes per device (issue 12) on the real agent: an admin phone and a viewer
+// tablet both subscribe to the local push service. Security pushes reach the phone only, the
+// tablet's "storage is locked" says an admin must unlock, a snooze from the tablet holds only the
+// tablet's pushes, and a snooze saved by an older agent (one for every device) still holds both.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -82,7 +83,7 @@ beforeAll(async () => {
     push: { extraOrigins: [service.origin], caFile: service.caFile },
     alerts: { undervoltageClearSeconds: 0, renotifyMinutes: 0 },
   }));
-  const tablet = await pairDevice(agent.url, (await mintCode(pi)).code, 'Tablet');
+  const tablet = await pairDevice(agent.url, (await mintCode(pi, 'Tablet', 'viewer')).code);
   devices.phone = { device: phone, endpoint: await subscribe(phone) };
   devices.tablet = { device: tablet, endpoint: await subscribe(tablet) };
 });
@@ -91,6 +92,38 @@ afterAll(async () => {
   await stopAllAgents();
   await pi?.remove();
   await service?.close();
+});
+
+describe('push by role on the real agent', () => {
+  it('pushes a new pairing to the admin only', async () => {
+    const before = service.received.length;
+    await pairDevice(agent.url, (await mintCode(pi, 'Laptop', 'viewer')).code);
+    const paired = await nextPush('phone', 'device-paired', before);
+    expect((JSON.parse(paired.payload) as PushPayload).notification.body).toContain(
+      '“Laptop” can now see the Pi’s status, backups and alerts.',
+    );
+    await sentNothingElse('tablet', 'device-paired', before);
+    expect((await alertsOf('tablet')).history.map((a) => a.kind)).not.toContain('device-paired');
+  });
+
+  it('tells the viewer after a restart that an admin must unlock, and opens Home', async () => {
+    await agent.stop();
+    await pi.reboot();
+    const before = service.received.length;
+    agent = await startAgent(pi);
+    const words = async (name: 'phone' | 'tablet') =>
+      (JSON.parse((await nextPush(name, 'locked-after-boot', before)).payload) as PushPayload)
+        .notification;
+    expect(await words('phone')).toMatchObject({
+      body: 'Immich is stopped until you unlock the drive. Tap to unlock.',
+      navigate: new URL('/unlock', pi.config.publicUrl).href,
+    });
+    const viewer = await words('tablet');
+    expect(viewer.title).toBe('Pi restarted: storage is locked');
+    expect(viewer.body).toContain('until an admin unlocks the drive');
+    expect(viewer.body).not.toContain('Tap to unlock');
+    expect(viewer.navigate).toBe(new URL('/', pi.config.publicUrl).href);
+  });
 });
 
 describe('snoozes per device on the real agent', () => {
