@@ -12,7 +12,7 @@ export function statusRoutes(deps: Pick<Deps, 'status' | 'alerts' | 'backups' | 
     const admins = deps.devices.list().filter((d) => d.role === 'admin');
     return c.json({
       ...status,
-      alerts: deps.alerts.active(),
+      alerts: deps.alerts.activeFor(me),
       push: deps.alerts.health(me),
       backup: deps.backups.summary(),
       // What this device may do, and whom a viewer asks to unlock (no role only when it was
