@@ -59,6 +59,17 @@ export class FloodLimitedError extends ApiError {
   }
 }
 
+/** UnlockRateLimitedError is the 429 after too many wrong passphrases; it says how long to wait. */
+export class UnlockRateLimitedError extends ApiError {
+  override name = 'UnlockRateLimitedError';
+  constructor(readonly retryAfterSeconds: number) {
+    super(
+      'unlock-rate-limited',
+      `Too many wrong passphrases: try again in ${retryAfterSeconds} s.`,
+    );
+  }
+}
+
 /**
  * retryAfterOf is the Retry-After of a 429: the seconds the refusing limit named, a whole
  * number of at least 1 (RFC 9110 §10.2.3 delay-seconds), or 1 when it named none.
@@ -83,5 +94,24 @@ export class PairingFailedError extends ApiError {
   override name = 'PairingFailedError';
   constructor() {
     super('pairing-failed', 'Pairing failed: the code is wrong, used or expired.');
+  }
+}
+
+/** LastAdminError refuses a change that would leave no admin: the last one stays (ARCHITECTURE §14). */
+export class LastAdminError extends ApiError {
+  override name = 'LastAdminError';
+  constructor() {
+    super(
+      'last-admin',
+      'This is the last admin device: make another device an admin first, then try again.',
+    );
+  }
+}
+
+/** RoleForbiddenError is a viewer asking for what only an admin may do (shared/roles.ts). */
+export class RoleForbiddenError extends ApiError {
+  override name = 'RoleForbiddenError';
+  constructor(message = 'Only an admin device can do this; this device is a viewer.') {
+    super('role-forbidden', message);
   }
 }

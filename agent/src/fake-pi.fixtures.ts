@@ -27,7 +27,7 @@ export class FakePi {
   readonly units = new Map<string, UnitState>();
   /** Every helper request, in order: "open", "start postgresql.service", "close"... */
   readonly requests: string[] = [];
-  /** What each open request carried (copied when it arrived), and the buffers themselves. */
+  /** What each open or check request carried (copied when it arrived), and the buffers themselves. */
   readonly passphrases: string[] = [];
   readonly buffers: Uint8Array[] = [];
   /** The helper's wrong-passphrase record as `tries` tells it: ages in ms, oldest first. */
@@ -60,7 +60,7 @@ export class FakePi {
   private async answer(request: HelperRequest): Promise<HelperAnswer> {
     const text = requestText(request);
     this.requests.push(text);
-    if (request.verb === 'open') {
+    if (request.verb === 'open' || request.verb === 'check') {
       this.buffers.push(request.passphrase);
       this.passphrases.push(Buffer.from(request.passphrase).toString('utf8'));
     }
@@ -73,6 +73,11 @@ export class FakePi {
         if (this.passphrases.at(-1) !== RIGHT_PASSPHRASE)
           return { ok: false, code: 'wrong-passphrase', message: 'm', triesLeft: 4 };
         this.mapperOpen = true;
+        return { ok: true };
+      case 'check':
+        if (!this.devicePresent) return { ok: false, code: 'drive-missing', message: 'm' };
+        if (this.passphrases.at(-1) !== RIGHT_PASSPHRASE)
+          return { ok: false, code: 'wrong-passphrase', message: 'm', triesLeft: 4 };
         return { ok: true };
       case 'close':
         this.mapperOpen = false;

@@ -170,6 +170,7 @@ function describeEvent(event: DriveControlEvent): string {
   if (event.type === 'lock-started') return `lock ${event.operationId} started`;
   if (event.type === 'immich-back') return `unlock ${event.operationId} succeeded: Immich answers`;
   const tries = event.triesLeft === null ? '' : `, ${event.triesLeft} tries left`;
+  if (event.operationId === null) return `passphrase check failed: ${event.code}${tries}`;
   return `unlock ${event.operationId} failed: ${event.code}${tries}`;
 }
 

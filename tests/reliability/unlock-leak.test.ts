@@ -17,6 +17,7 @@ import {
   pollOperation,
   postLock,
   postUnlock,
+  postUnlockCheck,
   randomPassphrase,
   readStatus,
   requestJson,
@@ -104,6 +105,13 @@ describe('the leak audit', () => {
       return op;
     };
 
+    // The check before a quick-unlock enrolment carries the passphrase the same way (issue 12).
+    const checks = [
+      await postUnlockCheck(phone, wrongPassphrase),
+      await postUnlockCheck(phone, passphrase),
+    ];
+    answers.push(...checks.map((check) => check.body));
+    expect(checks.map((check) => check.body.matches)).toEqual([false, true]);
     const wrong = await follow(await postUnlock(phone, wrongPassphrase));
     expect(wrong.error).toMatchObject({ code: 'wrong-passphrase', step: 'open' });
     const right = await follow(await postUnlock(phone, passphrase));
@@ -135,7 +143,7 @@ describe('the leak audit', () => {
     // The argv and environment every stub program recorded for itself.
     const argvs = await pi.readCommandLog();
     const opens = argvs.filter(([program, verb]) => program === 'cryptsetup' && verb === 'open');
-    expect(opens).toHaveLength(2);
+    expect(opens).toHaveLength(4); // two checks (--test-passphrase), two unlocks
     argvs.forEach((argv, i) => {
       hits.push(...findIn(`argv ${i}`, argv.join('\0'), needles));
     });

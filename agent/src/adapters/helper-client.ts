@@ -58,7 +58,7 @@ interface Connection {
  * createHelperClient answers a HelperClient for the configured transport. It keeps at most one
  * spare connection, opened on the first call or warm() and after each call, and uses it when it
  * is still alive; else it opens one as it would without. The frame it builds holds a copy of an
- * `open` passphrase; it zeroes that copy once written. The request's own passphrase belongs to
+ * `open` or `check` passphrase; it zeroes that copy once written. The request's own passphrase belongs to
  * the caller, who zeroes it.
  */
 export function createHelperClient(

@@ -15,6 +15,7 @@ to /run/immich-pi-helper/helper.sock; the agent never runs as root itself.
 
 Requests:
   open\\n<len>\\n<len bytes>  open the drive (the passphrase bytes, 1-512, nothing after)
+  check\\n<len>\\n<len bytes> check the passphrase against the drive's LUKS header, open nothing
   close\\n                    close the drive
   start <unit>\\n             start a unit from the helper config
   stop <unit>\\n              stop a unit from the helper config

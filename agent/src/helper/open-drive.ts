@@ -1,5 +1,6 @@
-// The helper's `open` (ARCHITECTURE §7 step 1): wrong-passphrase budget, KDF memory check, KDF
-// lock, then `cryptsetup open` with the passphrase bytes on stdin and its exit codes mapped.
+// The helper's `open` (ARCHITECTURE §7 step 1) and `check` (§15): wrong-passphrase budget, KDF
+// memory check, KDF lock, then `cryptsetup open` (or `open --test-passphrase`, which maps nothing)
+// with the passphrase bytes on stdin and its exit codes mapped.
 import { CommandError } from '../adapters/run-command.ts';
 import { PassphraseLimiter } from '../domain/passphrase-limit.ts';
 import type { ReadText, RunCommand } from '../ports.ts';
@@ -22,7 +23,30 @@ export interface OpenDriveDeps {
  * openDrive opens the LUKS drive with the passphrase bytes, which go only to cryptsetup's stdin.
  * It consumes the passphrase: the bytes are zeroed before it answers, on every path.
  */
-export async function openDrive(
+export function openDrive(
+  passphrase: Uint8Array,
+  config: HelperConfig,
+  deps: OpenDriveDeps,
+): Promise<HelperAnswer> {
+  return withPassphrase('open', passphrase, config, deps);
+}
+
+/**
+ * checkPassphrase asks cryptsetup whether the passphrase opens the drive's LUKS header, mapping
+ * nothing, so it works while the drive is open too. A wrong one counts like a wrong unlock. It
+ * consumes the passphrase as openDrive does.
+ */
+export function checkPassphrase(
+  passphrase: Uint8Array,
+  config: HelperConfig,
+  deps: OpenDriveDeps,
+): Promise<HelperAnswer> {
+  return withPassphrase('check', passphrase, config, deps);
+}
+
+/** withPassphrase runs `open` or `check` within the budget, memory check and KDF lock they share. */
+async function withPassphrase(
+  verb: 'open' | 'check',
   passphrase: Uint8Array,
   config: HelperConfig,
   deps: OpenDriveDeps,
@@ -38,7 +62,7 @@ export async function openDrive(
       // Read again under the lock: a helper that held it may have counted a failure meanwhile.
       const limit = await checkLimit(config, deps, () => deps.limitStore.load());
       if (limit.refusal) return limit.refusal;
-      return await runOpen(passphrase, config, deps, limit.limiter);
+      return await runCryptsetup(verb, passphrase, config, deps, limit.limiter);
     } finally {
       await lock.release();
     }
@@ -47,14 +71,18 @@ export async function openDrive(
   }
 }
 
-async function runOpen(
+async function runCryptsetup(
+  verb: 'open' | 'check',
   passphrase: Uint8Array,
   config: HelperConfig,
   deps: OpenDriveDeps,
   limiter: PassphraseLimiter,
 ): Promise<HelperAnswer> {
   const { cryptsetup, device, mapperName } = config;
-  const argv = [cryptsetup, 'open', '--type', 'luks2', '--key-file=-', device, mapperName];
+  const argv =
+    verb === 'open'
+      ? [cryptsetup, 'open', '--type', 'luks2', '--key-file=-', device, mapperName]
+      : [cryptsetup, 'open', '--test-passphrase', '--type', 'luks2', '--key-file=-', device];
   try {
     await deps.runCommand(argv, {
       stdin: passphrase,
@@ -82,7 +110,8 @@ async function runOpen(
       case 4:
         return refuse('drive-missing');
       case 5:
-        return verifyAlreadyOpen(config, deps);
+        // Only a real open can find the mapping taken; a check maps nothing.
+        return verb === 'open' ? verifyAlreadyOpen(config, deps) : refuse('command-failed');
       default:
         return refuse('command-failed', 'cryptsetup open failed');
     }

@@ -87,6 +87,9 @@ describe('encodeRequest', () => {
     const framed = encodeRequest({ verb: 'open', passphrase });
     expect(new TextDecoder().decode(framed)).toBe('open\n12\npass\nphrase\0');
     expect(parse(framed)).toEqual({ kind: 'request', request: { verb: 'open', passphrase } });
+    const checked = encodeRequest({ verb: 'check', passphrase });
+    expect(new TextDecoder().decode(checked)).toBe('check\n12\npass\nphrase\0');
+    expect(parse(checked)).toEqual({ kind: 'request', request: { verb: 'check', passphrase } });
     for (const request of [
       { verb: 'close' },
       { verb: 'start-backup' },

@@ -1,5 +1,5 @@
-// The helper's request frame (ARCHITECTURE §8): a verb line, and for `open` a length line and
-// exactly that many raw bytes. Parsing is pure and strict so any bytes fit and nothing else does.
+// The helper's request frame (ARCHITECTURE §8): a verb line, and for `open` and `check` a length
+// line and exactly that many raw bytes. Parsing is pure and strict so any bytes fit and nothing else does.
 import { HELPER_MESSAGES, type HelperRefusal, refuse } from './answers.ts';
 
 /**
@@ -29,6 +29,8 @@ const LENGTH = /^[1-9][0-9]*$/;
 
 export type HelperRequest =
   | { verb: 'open'; passphrase: Uint8Array }
+  /** Does the passphrase open the drive's LUKS header? Nothing is opened or mounted. */
+  | { verb: 'check'; passphrase: Uint8Array }
   | { verb: 'close' }
   | { verb: 'start' | 'stop'; unit: string }
   | { verb: 'start-backup' }
@@ -45,8 +47,8 @@ const badFrame = (): FrameParse => ({ kind: 'refused', answer: refuse('bad-frame
 
 /**
  * parseFrame reads the bytes received so far; `ended` says the sender closed its side. A request
- * is whole only at the end of the stream: a byte after the frame makes it bad. An `open` request's
- * passphrase is a view into `bytes` (no copy), so zeroing `bytes` zeroes it.
+ * is whole only at the end of the stream: a byte after the frame makes it bad. An `open` or `check`
+ * request's passphrase is a view into `bytes` (no copy), so zeroing `bytes` zeroes it.
  */
 export function parseFrame(bytes: Uint8Array, ended: boolean): FrameParse {
   const lineEnd = bytes.subarray(0, MAX_VERB_LINE_BYTES).indexOf(NEWLINE);
@@ -68,15 +70,16 @@ export function parseFrame(bytes: Uint8Array, ended: boolean): FrameParse {
       return whole({ verb, unit }, rest, ended);
     }
     case 'open':
-      return args.length === 0 ? parseOpenBody(rest, ended) : badFrame();
+    case 'check':
+      return args.length === 0 ? parsePassphraseBody(verb, rest, ended) : badFrame();
     default:
       if (verb.length === 0) return badFrame();
       return { kind: 'refused', answer: refuse('unknown-verb') };
   }
 }
 
-/** parseOpenBody reads "<len>\n" and exactly len bytes after the `open` line. */
-function parseOpenBody(rest: Uint8Array, ended: boolean): FrameParse {
+/** parsePassphraseBody reads "<len>\n" and exactly len bytes after the `open` or `check` line. */
+function parsePassphraseBody(verb: 'open' | 'check', rest: Uint8Array, ended: boolean): FrameParse {
   const lengthEnd = rest.subarray(0, MAX_LENGTH_LINE_BYTES).indexOf(NEWLINE);
   if (lengthEnd < 0) return ended || rest.length >= MAX_LENGTH_LINE_BYTES ? badFrame() : INCOMPLETE;
   const lengthText = ascii(rest.subarray(0, lengthEnd));
@@ -87,7 +90,7 @@ function parseOpenBody(rest: Uint8Array, ended: boolean): FrameParse {
   const body = rest.subarray(lengthEnd + 1);
   if (body.length > length) return badFrame();
   if (body.length < length) return ended ? badFrame() : INCOMPLETE;
-  return ended ? { kind: 'request', request: { verb: 'open', passphrase: body } } : INCOMPLETE;
+  return ended ? { kind: 'request', request: { verb, passphrase: body } } : INCOMPLETE;
 }
 
 /** whole answers a request without a body once the stream ended with nothing after its line. */
@@ -102,17 +105,18 @@ function ascii(bytes: Uint8Array): string {
 
 /**
  * encodeRequest frames a request for the helper. The caller owns (and zeroes) the answer, which
- * holds a copy of an `open` passphrase. A request the helper would refuse as a bad frame throws
+ * holds a copy of an `open` or `check` passphrase. A request the helper would refuse as a bad frame throws
  * a TypeError naming the problem in fixed words (never the bytes).
  */
 export function encodeRequest(request: HelperRequest): Uint8Array {
   switch (request.verb) {
-    case 'open': {
+    case 'open':
+    case 'check': {
       const { passphrase } = request;
       if (passphrase.length < 1 || passphrase.length > MAX_PASSPHRASE_BYTES) {
         throw new TypeError(`a passphrase must be 1-${MAX_PASSPHRASE_BYTES} bytes`);
       }
-      const head = new TextEncoder().encode(`open\n${passphrase.length}\n`);
+      const head = new TextEncoder().encode(`${request.verb}\n${passphrase.length}\n`);
       const frame = new Uint8Array(head.length + passphrase.length);
       frame.set(head);
       frame.set(passphrase, head.length);

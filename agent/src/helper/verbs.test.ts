@@ -144,6 +144,51 @@ describe('helper open', () => {
   });
 });
 
+describe('helper check', () => {
+  const CHECK = [
+    '/bin/cryptsetup',
+    'open',
+    '--test-passphrase',
+    '--type',
+    'luks2',
+    '--key-file=-',
+    DEVICE,
+  ];
+  const check = async (deps: ReturnType<typeof fakeHost>['deps']) => {
+    const passphrase = secret();
+    const answer = await runVerb({ verb: 'check', passphrase }, config, deps);
+    expect(isZeroed(passphrase)).toBe(true);
+    return answer;
+  };
+
+  it('asks cryptsetup to test the passphrase from stdin, mapping nothing, under the KDF lock', async () => {
+    const { host, deps } = setup();
+    expect(await check(deps)).toEqual({ ok: true });
+    expect(host.argvs()).toEqual([LUKS_DUMP, CHECK]);
+    expect(host.calls[1]?.stdin).toEqual(secret());
+    expect(host.lockHeld).toBe(false);
+  });
+
+  it('counts a wrong passphrase in the same record as open, and refuses once it is spent', async () => {
+    const { host, deps } = setup();
+    host.outcomes.set('open', { code: 2 });
+    expect(await check(deps)).toMatchObject({ code: 'wrong-passphrase', triesLeft: 4 });
+    host.record = { bootId: 'boot-a', failures: [1, 2, 3, 4, 5].map((n) => 999_000 + n) };
+    host.calls.length = 0;
+    expect(await check(deps)).toMatchObject({ code: 'unlock-rate-limited' });
+    expect(host.calls).toEqual([]);
+  });
+
+  it('answers drive-missing, and never reads a busy mapping as "already open"', async () => {
+    const { host, deps } = setup();
+    host.outcomes.set('open', { code: 4 });
+    expect(await check(deps)).toMatchObject({ ok: false, code: 'drive-missing' });
+    host.outcomes.set('open', { code: 5 });
+    expect(await check(deps)).toMatchObject({ ok: false, code: 'command-failed' });
+    expect(host.argvs()).not.toContainEqual(STATUS);
+  });
+});
+
 describe('helper tries', () => {
   it('answers how long ago each failure of the window was, running nothing and writing nothing', async () => {
     const { host, deps } = setup();

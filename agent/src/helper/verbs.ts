@@ -11,7 +11,7 @@ import {
   refuse,
 } from './answers.ts';
 import { allowedUnits, type HelperConfig } from './config.ts';
-import { type OpenDriveDeps, openDrive, readTries } from './open-drive.ts';
+import { checkPassphrase, type OpenDriveDeps, openDrive, readTries } from './open-drive.ts';
 import type { HelperRequest } from './protocol.ts';
 
 /** HelperDeps are the helper's ports: commands, file reads, the KDF lock, the failure record. */
@@ -21,7 +21,7 @@ const QUICK_COMMAND_MS = 30_000;
 const JOURNAL_MS = 10_000;
 
 /**
- * runVerb carries out one parsed request and answers it. An `open` passphrase is zeroed before
+ * runVerb carries out one parsed request and answers it. An `open` or `check` passphrase is zeroed before
  * runVerb answers. Only unexpected failures (not a command's exit code) throw.
  */
 export async function runVerb(
@@ -32,6 +32,8 @@ export async function runVerb(
   switch (request.verb) {
     case 'open':
       return openDrive(request.passphrase, config, deps);
+    case 'check':
+      return checkPassphrase(request.passphrase, config, deps);
     case 'close':
       return closeDrive(config, deps);
     case 'start':

@@ -14,7 +14,8 @@ export type DriveControlEvent =
   | {
       type: 'unlock-failed';
       at: number;
-      operationId: string;
+      /** The unlock that failed; null for a wrong passphrase given to POST /unlock/check. */
+      operationId: string | null;
       code: OperationErrorCode;
       triesLeft: number | null;
       retryAfterSeconds: number | null;

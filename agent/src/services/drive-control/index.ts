@@ -3,11 +3,16 @@
 import type { ErrorCode } from '../../../../shared/errors.ts';
 import { toBase64url } from '../../../../shared/protocol/index.ts';
 import type { DriveState, UnitStatus } from '../../../../shared/status.ts';
-import type { Operation, OperationStarted } from '../../../../shared/unlock.ts';
+import type {
+  Operation,
+  OperationStarted,
+  UnlockCheckResponse,
+} from '../../../../shared/unlock.ts';
 import { decideStart, deriveDriveState, type OperationKind } from '../../domain/drive-machine.ts';
 import type { DriveProbe } from '../../domain/drive-state.ts';
 import { PassphraseLimiter } from '../../domain/passphrase-limit.ts';
-import { ApiError } from '../../errors.ts';
+import { ApiError, UnlockRateLimitedError } from '../../errors.ts';
+import { checkWork } from './check.ts';
 import type { DriveControlDeps, DriveControlEvent } from './deps.ts';
 import { OperationLog, type PlannedStep } from './operations.ts';
 import { lockPlan, unitLabel, unlockPlan } from './steps.ts';
@@ -32,6 +37,11 @@ export interface DriveControl {
   /** unlock takes ownership of the passphrase bytes and zeroes them on every path. */
   unlock(passphrase: Uint8Array, deviceId?: string | null): Promise<OperationStarted>;
   lock(deviceId?: string | null): Promise<OperationStarted>;
+  /**
+   * check tells whether the passphrase opens the drive, opening nothing (a wrong one counts
+   * against the tries); it takes ownership of the bytes and zeroes them on every path.
+   */
+  check(passphrase: Uint8Array, deviceId?: string | null): Promise<UnlockCheckResponse>;
   /** get answers a copy of an operation, null when unknown (or one of the forgotten oldest). */
   get(id: string): Operation | null;
   /** report derives the drive's state from a probe, the unit states and the operations. */
@@ -50,17 +60,6 @@ export interface DriveControl {
    * restart), so status never promises tries the helper would refuse. False when it cannot ask.
    */
   syncTries(): Promise<boolean>;
-}
-
-/** UnlockRateLimitedError is the 429 after too many wrong passphrases; it says how long to wait. */
-export class UnlockRateLimitedError extends ApiError {
-  override name = 'UnlockRateLimitedError';
-  constructor(readonly retryAfterSeconds: number) {
-    super(
-      'unlock-rate-limited',
-      `Too many wrong passphrases: try again in ${retryAfterSeconds} s.`,
-    );
-  }
 }
 
 const REFUSAL_WORDS: Partial<Record<ErrorCode, string>> = {
@@ -237,6 +236,7 @@ export function createDriveControl(deps: DriveControlDeps): DriveControl {
       }
       return { operationId: op.id, joined };
     },
+    check: (passphrase, deviceId = null) => checkWork(context, passphrase, deviceId),
     get: (id) => log.get(id),
     listen: (listener) => void listeners.push(listener),
     report,
