@@ -1,6 +1,7 @@
 // Alerts (ARCHITECTURE §10): their kinds, how urgent each is, and the fixed words of every push.
 // The agent builds payloads from these templates only; the PWA shows the same words in lists.
 import * as v from 'valibot';
+import type { Role } from './roles.ts';
 
 /** ALERT_KINDS are the rows of the §10 table. */
 export const ALERT_KINDS = [
@@ -17,6 +18,7 @@ export const ALERT_KINDS = [
   'immich-back',
   'pairing-locked',
   'bad-signatures',
+  'role-changed',
 ] as const;
 export const AlertKind = v.picklist(ALERT_KINDS);
 export type AlertKind = v.InferOutput<typeof AlertKind>;
@@ -28,6 +30,7 @@ export const EVENT_KINDS = [
   'immich-back',
   'pairing-locked',
   'bad-signatures',
+  'role-changed',
 ] as const satisfies readonly AlertKind[];
 export type EventKind = (typeof EVENT_KINDS)[number];
 
@@ -42,13 +45,31 @@ export const CRITICAL_KINDS: readonly AlertKind[] = [
   'unlock-failed',
   'device-paired',
   'pairing-locked',
+  'role-changed',
 ];
 
+/**
+ * SECURITY_KINDS are admins' business (ARCHITECTURE §14): who may unlock, who is paired, who is
+ * guessing. They are pushed to admins only and left out of a viewer's lists; every other alert
+ * (health, backups, Immich back) goes to every device.
+ */
+export const SECURITY_KINDS: readonly AlertKind[] = [
+  'device-paired',
+  'role-changed',
+  'unlock-failed',
+  'pairing-locked',
+  'bad-signatures',
+];
+
+/** alertIsFor tells whether a device with this role gets an alert of this kind, pushed or listed. */
+export const alertIsFor = (role: Role, kind: AlertKind): boolean =>
+  role === 'admin' || !SECURITY_KINDS.includes(kind);
+
+/** The app screens an alert's tap may open. */
+export type AlertScreen = '/' | '/unlock' | '/alerts' | '/devices' | '/activity' | '/backups';
+
 /** The app screen a tap on the notification opens. */
-export const ALERT_SCREEN: Record<
-  AlertKind,
-  '/' | '/unlock' | '/alerts' | '/devices' | '/activity' | '/backups'
-> = {
+export const ALERT_SCREEN: Record<AlertKind, AlertScreen> = {
   'locked-after-boot': '/unlock',
   'unlock-failed': '/activity',
   'device-paired': '/devices',
@@ -62,6 +83,7 @@ export const ALERT_SCREEN: Record<
   'immich-back': '/',
   'pairing-locked': '/devices',
   'bad-signatures': '/activity',
+  'role-changed': '/devices',
 };
 
 export const Alert = v.object({
@@ -85,8 +107,10 @@ export type Alert = v.InferOutput<typeof Alert>;
 
 /** The subject of a templated alert: what the words name. */
 export interface AlertSubject {
-  /** service-down: the unit; disk-full: "sd" or "drive"; device-paired: the device's name. */
+  /** service-down: the unit; disk-full: "sd" or "drive"; device-paired, role-changed: the device's name. */
   name?: string;
+  /** device-paired: the new device's role; role-changed: its new role. */
+  role?: Role;
   /**
    * temp-high: °C; disk-full: percent used; unlock-failed: tries left; backup-stale: hours;
    * bad-signatures: how many refused requests sounded it.
@@ -97,6 +121,12 @@ export interface AlertSubject {
 }
 
 const diskName = (name = '') => (name === 'sd' ? 'The SD card' : 'The photo drive');
+
+/** What a device of each role can now do, in the words of device-paired and role-changed. */
+const MAY_NOW: Record<Role, string> = {
+  admin: 'can now unlock and lock your Pi',
+  viewer: 'can now see the Pi’s status, backups and alerts',
+};
 
 /** TEMPLATES gives each kind's words when it is raised (or happens) and when it clears. */
 export const TEMPLATES: Record<
@@ -118,7 +148,12 @@ export const TEMPLATES: Record<
   'device-paired': {
     title: () => 'New device paired',
     body: (s) =>
-      `“${s.name ?? 'A device'}” can now unlock and lock your Pi. If you did not pair it, revoke it in Devices.`,
+      `“${s.name ?? 'A device'}” ${MAY_NOW[s.role ?? 'admin']}. If you did not pair it, revoke it in Devices.`,
+  },
+  'role-changed': {
+    title: () => 'Device role changed',
+    body: (s) =>
+      `“${s.name ?? 'A device'}” is now ${s.role === 'viewer' ? 'a viewer: it can no longer unlock or lock your Pi, only see its status, backups and alerts' : `an admin: it ${MAY_NOW.admin}`}. If you did not change its role, check Devices.`,
   },
   'backup-failed': {
     title: () => 'Backup failed',
@@ -189,6 +224,30 @@ export function alertWords(
   const title = template.title(subject);
   if (resolved) return { title: `Resolved: ${title}`, body: template.resolved ?? 'Resolved.' };
   return { title, body: template.body(subject) };
+}
+
+/**
+ * VIEWER_WORDS reword the alerts whose advice only an admin can follow: a viewer is told an
+ * admin must act, and a tap opens Home, not a screen it may not use.
+ */
+const VIEWER_WORDS: Partial<Record<AlertKind, { body: string; navigate: AlertScreen }>> = {
+  'locked-after-boot': {
+    body: 'Immich is stopped until an admin unlocks the drive. Ask one of your Pi’s admins to unlock it.',
+    navigate: '/',
+  },
+};
+
+/**
+ * alertForRole answers an alert as a device with this role is shown it, in lists and pushes.
+ * `resolvedWords` says the alert carries its resolved words (a push of its clear): those fit
+ * everyone ("The drive is unlocked."), so only where a tap leads changes.
+ */
+export function alertForRole(alert: Alert, role: Role, resolvedWords = false): Alert {
+  const words = role === 'viewer' ? VIEWER_WORDS[alert.kind] : undefined;
+  if (!words) return alert;
+  return resolvedWords
+    ? { ...alert, navigate: words.navigate }
+    : { ...alert, body: words.body, navigate: words.navigate };
 }
 
 /** The Declarative Web Push marker (WebKit): a payload with it is shown by Safari itself. */

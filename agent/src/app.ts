@@ -10,6 +10,7 @@ import { failedSignatureLimit, unsignedLimit } from './middleware/flood-limits.t
 import { hostGuard } from './middleware/host-guard.ts';
 import { loginAllowlist } from './middleware/login-allowlist.ts';
 import { filesOnly, requestLimits } from './middleware/request-limits.ts';
+import { requireRole } from './middleware/roles.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { requireSignature } from './middleware/signature.ts';
 import { unsignedGuard } from './middleware/unsigned-guard.ts';
@@ -112,6 +113,8 @@ export function createApp(deps: Deps) {
         onVerified: (deviceId) => devices.touch(deviceId, clock.wall()),
       }),
     )
+    // Every signed route needs its line in shared/roles.ts ROUTE_ACCESS (app.roles.test.ts walks the routes).
+    .use(requireRole({ roleOf: (deviceId) => devices.roleOf(deviceId) }))
     .route('/status', statusRoutes(routeDeps))
     .route('/devices', deviceRoutes(routeDeps))
     .route('/audit', auditRoutes(routeDeps))

@@ -38,9 +38,9 @@ export interface Deps {
   /** Alerts and push subscriptions (ARCHITECTURE §10). */
   alerts: Pick<
     AlertService,
-    | 'active'
+    | 'activeFor'
     | 'event'
-    | 'history'
+    | 'listFor'
     | 'snooze'
     | 'subscription'
     | 'subscribe'

@@ -96,3 +96,22 @@ export class PairingFailedError extends ApiError {
     super('pairing-failed', 'Pairing failed: the code is wrong, used or expired.');
   }
 }
+
+/** LastAdminError refuses a change that would leave no admin: the last one stays (ARCHITECTURE §14). */
+export class LastAdminError extends ApiError {
+  override name = 'LastAdminError';
+  constructor() {
+    super(
+      'last-admin',
+      'This is the last admin device: make another device an admin first, then try again.',
+    );
+  }
+}
+
+/** RoleForbiddenError is a viewer asking for what only an admin may do (shared/roles.ts). */
+export class RoleForbiddenError extends ApiError {
+  override name = 'RoleForbiddenError';
+  constructor(message = 'Only an admin device can do this; this device is a viewer.') {
+    super('role-forbidden', message);
+  }
+}

@@ -117,8 +117,13 @@ export function buildServices(config: Config, ports: ServicePorts) {
     warnings: ports.warnings,
   });
   const pushStore = new PushStore(state.push);
+  const devices = new DeviceRegistry(state.devices);
   const alerts = new AlertService({
-    engine: new AlertEngine(config.alerts, state.alerts.value),
+    engine: new AlertEngine(
+      config.alerts,
+      state.alerts.value,
+      devices.list().map((device) => device.id),
+    ),
     memory: state.alerts,
     push: pushStore,
     planner: new DeliveryPlanner(),
@@ -135,6 +140,7 @@ export function buildServices(config: Config, ports: ServicePorts) {
     publicUrl: config.publicUrl,
     extraOrigins: config.push.extraOrigins,
     pushEnabled: config.push.subject !== undefined,
+    roleOf: (deviceId) => devices.roleOf(deviceId),
     log,
   });
   const backups = new BackupService({
@@ -156,7 +162,6 @@ export function buildServices(config: Config, ports: ServicePorts) {
     log,
     timerRefreshDelayMs: tuning.timerRefreshDelayMs,
   });
-  const devices = new DeviceRegistry(state.devices);
   const temperatureHistory = new TemperatureHistory();
   alerts.followDrive(driveControl);
   alerts.followDevices(devices);

@@ -3,7 +3,6 @@ import { useEffect } from 'preact/hooks';
 import { screenFor, toAppPath } from './router.ts';
 import { type Store, StoreContext, useStore } from './store.ts';
 import { lazyScreen } from './ui/Lazy.tsx';
-import { AgentKeyChanged } from './views/AgentKeyChanged.tsx';
 import { FirstRun } from './views/FirstRun.tsx';
 import { Home } from './views/Home.tsx';
 
@@ -19,6 +18,11 @@ const Settings = lazyScreen(
 const Backups = lazyScreen('Backups', async () => (await import('./views/Backups.tsx')).Backups);
 // Seldom opened, so loaded on first use: this made room in the first load for Backups (§12).
 const Devices = lazyScreen('Devices', async () => (await import('./views/Devices.tsx')).Devices);
+// The hard stop is rare: loaded when shown, to make room in the first load for roles (§12, §14).
+const AgentKeyChanged = lazyScreen(
+  'The Pi’s identity changed',
+  async () => (await import('./views/AgentKeyChanged.tsx')).AgentKeyChanged,
+);
 const Activity = lazyScreen(
   'Activity',
   async () => (await import('./views/Activity.tsx')).Activity,

@@ -194,22 +194,21 @@ export async function pairInApp(
   await page.getByRole('button', { name: 'Go to Home' }).click();
 }
 
-/** Rig is one E2E setup: a sandbox Pi, the built agent on it, and a phone's Chromium. */
-export interface Rig {
+/** RunningPi is a sandbox Pi with the built agent running on it. */
+export interface RunningPi {
   sandbox: SandboxPi;
   agent: RunningAgent;
-  phone: Phone;
   close(): Promise<void>;
 }
 
 /**
- * startRig makes a sandbox Pi (1 s samples, the built PWA, a free port) with `options` laid over,
- * lets `prepare` write its files, then starts the agent and opens a phone.
+ * startPi makes a sandbox Pi (1 s samples, the built PWA, a free port) with `options` laid over,
+ * lets `prepare` write its files, then starts the agent. A start that fails removes the sandbox.
  */
-export async function startRig(
+export async function startPi(
   options: SandboxPiOptions = {},
   prepare: (sandbox: SandboxPi) => Promise<void> = async () => {},
-): Promise<Rig> {
+): Promise<RunningPi> {
   requireBuild();
   const sandbox = await createSandboxPi({
     port: await freeLoopbackPort(),
@@ -217,25 +216,46 @@ export async function startRig(
     sampleIntervalSeconds: 1,
     ...options,
   });
-  let agent: RunningAgent | null = null;
   try {
     await prepare(sandbox);
-    agent = await startAgent(sandbox.configPath);
-    const phone = await openPhone();
-    const started = agent;
+    const agent = await startAgent(sandbox.configPath);
     return {
       sandbox,
-      agent: started,
-      phone,
+      agent,
       close: async () => {
-        await phone.close();
-        await started.stop();
+        await agent.stop();
         await sandbox.remove();
       },
     };
   } catch (error) {
-    await agent?.stop();
     await sandbox.remove();
+    throw error;
+  }
+}
+
+/** Rig is one E2E setup: a sandbox Pi, the built agent on it, and a phone's Chromium. */
+export interface Rig extends RunningPi {
+  phone: Phone;
+}
+
+/** startRig starts a Pi as startPi does, then opens a phone. */
+export async function startRig(
+  options: SandboxPiOptions = {},
+  prepare: (sandbox: SandboxPi) => Promise<void> = async () => {},
+): Promise<Rig> {
+  const pi = await startPi(options, prepare);
+  try {
+    const phone = await openPhone();
+    return {
+      ...pi,
+      phone,
+      close: async () => {
+        await phone.close();
+        await pi.close();
+      },
+    };
+  } catch (error) {
+    await pi.close();
     throw error;
   }
 }

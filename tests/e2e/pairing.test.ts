@@ -98,7 +98,7 @@ describe('pairing a phone in Chromium', () => {
     await page.getByRole('link', { name: 'Activity' }).click();
     const paired = page.getByRole('listitem').filter({ hasText: 'Device paired' });
     await paired.waitFor();
-    expect(await paired.textContent()).toContain('“Android phone” was paired.');
+    expect(await paired.textContent()).toContain('“Android phone” was paired as an admin.');
     await screenshot(page, 'activity');
     await page.getByRole('link', { name: 'Home' }).click();
     await page.getByTestId('status').waitFor();

@@ -3,14 +3,22 @@ import { chmod, lstat, unlink } from 'node:fs/promises';
 import { connect, createServer, type Server } from 'node:net';
 import * as v from 'valibot';
 import { DeviceName, KeyId } from '../../../shared/api.ts';
+import { Role } from '../../../shared/roles.ts';
 import { parseJson } from '../parse-json.ts';
 
 export const AdminRequest = v.variant('cmd', [
-  v.strictObject({ cmd: v.literal('pair'), name: v.optional(DeviceName) }),
+  v.strictObject({
+    cmd: v.literal('pair'),
+    name: v.optional(DeviceName),
+    role: v.optional(Role, 'admin'),
+  }),
   v.strictObject({ cmd: v.literal('devices') }),
+  v.strictObject({ cmd: v.literal('role'), id: KeyId, role: Role }),
   v.strictObject({ cmd: v.literal('revoke'), id: KeyId }),
 ]);
 export type AdminRequest = v.InferOutput<typeof AdminRequest>;
+/** AdminRequestInput is what the CLI sends: a pair request may leave out the role (admin). */
+export type AdminRequestInput = v.InferInput<typeof AdminRequest>;
 
 export type AdminAnswer = { ok: true; result: unknown } | { ok: false; error: string };
 
@@ -97,7 +105,7 @@ export class AdminSocketError extends Error {
 }
 
 /** askAgent sends one request over the admin socket and returns the agent's result. */
-export function askAgent(path: string, request: AdminRequest): Promise<unknown> {
+export function askAgent(path: string, request: AdminRequestInput): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const socket = connect(path);
     let reply = '';

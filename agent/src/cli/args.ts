@@ -1,6 +1,7 @@
 // Shared flag handling for the CLI: where the config is, and how to say what a command takes.
 import { existsSync } from 'node:fs';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { ROLES, type Role } from '../../../shared/roles.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 
 /** DEFAULT_CONFIG is where the NixOS module writes the agent's config. */
@@ -52,3 +53,10 @@ export const adminFlags = {
   'admin-socket': { type: 'string' },
   json: { type: 'boolean' },
 } as const;
+
+/** parseRole reads a role word from the command line, or says which words it takes. */
+export function parseRole(word: string): Role {
+  const role = ROLES.find((r) => r === word);
+  if (!role) throw new UsageError(`unknown role "${word}": use ${ROLES.join(' or ')}`);
+  return role;
+}

@@ -1,12 +1,15 @@
-// `immich-pi-agent devices`: list paired devices, or revoke one.
+// `immich-pi-agent devices`: list paired devices, change one's role, or revoke one.
 import { askAgent } from '../adapters/admin-socket.ts';
 import type { StoredDevice } from '../services/devices.ts';
-import { adminFlags, adminSocketFrom, parseFlags, UsageError } from './args.ts';
+import { adminFlags, adminSocketFrom, parseFlags, parseRole, UsageError } from './args.ts';
 
 export const DEVICES_HELP = `Usage: immich-pi-agent devices [list] [options]
+       immich-pi-agent devices role ID|NAME admin|viewer [options]
        immich-pi-agent devices revoke ID [options]
 
-Lists the paired devices, or revokes one (it is refused from its very next request).
+Lists the paired devices and their roles, makes one an admin or a viewer, or revokes one (it is
+refused from its very next request). An admin unlocks, locks, backs up and pairs; a viewer (for
+family) sees status, backups and alerts. The last admin can be neither made a viewer nor revoked.
 
 Options:
   --config FILE        the agent's config, to find its admin socket
@@ -20,33 +23,48 @@ const when = (ms: number | null | undefined) =>
 const KEY_ID_SHAPE = /^[A-Za-z0-9_-]{22}$/;
 
 /**
- * takeRevokedId takes the word after "revoke" out of argv before flags are parsed: a key id is
- * base64url and may begin with "-", which would otherwise read as an unknown flag.
+ * takeDeviceId takes the key id after "revoke" or "role" out of argv before flags are parsed: a
+ * key id is base64url and may begin with "-", which would otherwise read as an unknown flag.
  */
-function takeRevokedId(argv: string[]): { argv: string[]; id?: string } {
-  const at = argv.indexOf('revoke');
+function takeDeviceId(argv: string[]): { argv: string[]; id?: string; after?: string } {
+  const at = argv.findIndex((word) => word === 'revoke' || word === 'role');
   const id = at < 0 ? undefined : argv[at + 1];
   if (id === undefined || !KEY_ID_SHAPE.test(id)) return { argv };
-  return { argv: argv.toSpliced(at + 1, 1), id };
+  return { argv: argv.toSpliced(at + 1, 1), id, after: argv[at] };
 }
 
-/** devicesCommand lists or revokes devices through the running agent. */
+/** devicesCommand lists devices, changes a role or revokes a device through the running agent. */
 export async function devicesCommand(rawArgv: string[]): Promise<number> {
-  const taken = takeRevokedId(rawArgv);
+  const taken = takeDeviceId(rawArgv);
   const { values, positionals } = parseFlags(taken.argv, adminFlags);
-  if (taken.id !== undefined) positionals.splice(positionals.indexOf('revoke') + 1, 0, taken.id);
+  if (taken.id !== undefined)
+    positionals.splice(positionals.indexOf(taken.after ?? '') + 1, 0, taken.id);
   if (values.help) {
     process.stdout.write(DEVICES_HELP);
     return 0;
   }
-  const [action = 'list', id, ...extra] = positionals;
+  const [action = 'list', target, ...extra] = positionals;
   const socket = adminSocketFrom(values);
-  if (action === 'revoke' && id && extra.length === 0) {
-    const result = await askAgent(socket, { cmd: 'revoke', id });
-    process.stdout.write(values.json ? `${JSON.stringify(result)}\n` : `Revoked ${id}.\n`);
+  const print = (json: unknown, text: string) =>
+    process.stdout.write(values.json ? `${JSON.stringify(json)}\n` : text);
+  if (action === 'revoke' && target && extra.length === 0) {
+    const result = await askAgent(socket, { cmd: 'revoke', id: target });
+    print(result, `Revoked ${target}.\n`);
     return 0;
   }
-  if (action !== 'list' || id)
+  if (action === 'role' && target && extra.length === 1) {
+    const role = parseRole(extra[0] ?? '');
+    const devices = (await askAgent(socket, { cmd: 'devices' })) as StoredDevice[];
+    const found = findDevice(devices, target);
+    if (typeof found === 'string') {
+      process.stderr.write(`immich-pi-agent: ${found}\n`);
+      return 1;
+    }
+    const device = (await askAgent(socket, { cmd: 'role', id: found.id, role })) as StoredDevice;
+    print(device, `“${device.name}” is now ${role === 'admin' ? 'an admin' : 'a viewer'}.\n`);
+    return 0;
+  }
+  if (action !== 'list' || target)
     throw new UsageError(`unknown devices command: ${positionals.join(' ')}`);
   const devices = (await askAgent(socket, { cmd: 'devices' })) as StoredDevice[];
   if (values.json) {
@@ -57,8 +75,31 @@ export async function devicesCommand(rawArgv: string[]): Promise<number> {
     process.stdout.write('No devices are paired. Run `immich-pi-agent pair` to pair one.\n');
     return 0;
   }
-  const rows = devices.map((d) => [d.id, d.name, when(d.pairedAt), when(d.lastSeenAt)]);
-  const table = [['ID', 'NAME', 'PAIRED (UTC)', 'LAST SEEN (UTC)'], ...rows];
+  printTable(devices);
+  return 0;
+}
+
+/**
+ * findDevice finds the device a person named by id or by name (exact, else ignoring case), or
+ * answers why not: no such device, or a name several devices share.
+ */
+function findDevice(devices: StoredDevice[], target: string): StoredDevice | string {
+  const byId = devices.find((d) => d.id === target);
+  if (byId) return byId;
+  const exact = devices.filter((d) => d.name === target);
+  const named = exact.length > 0 ? exact : devices.filter((d) => sameName(d.name, target));
+  if (named.length === 1 && named[0]) return named[0];
+  return named.length === 0
+    ? `no paired device has the id or name "${target}" (see \`immich-pi-agent devices\`)`
+    : `${named.length} devices are called "${target}": name one by its id`;
+}
+
+const sameName = (a: string, b: string) =>
+  a.localeCompare(b, undefined, { sensitivity: 'accent' }) === 0;
+
+function printTable(devices: StoredDevice[]): void {
+  const rows = devices.map((d) => [d.id, d.name, d.role, when(d.pairedAt), when(d.lastSeenAt)]);
+  const table = [['ID', 'NAME', 'ROLE', 'PAIRED (UTC)', 'LAST SEEN (UTC)'], ...rows];
   const widths = table[0]?.map((_, i) => Math.max(...table.map((r) => (r[i] ?? '').length))) ?? [];
   for (const row of table)
     process.stdout.write(
@@ -67,5 +108,4 @@ export async function devicesCommand(rawArgv: string[]): Promise<number> {
         .join('  ')
         .trimEnd()}\n`,
     );
-  return 0;
 }

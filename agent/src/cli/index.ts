@@ -13,8 +13,8 @@ const HELP = `Usage: immich-pi-agent <command> [options]
 
 Commands:
   serve     run the agent (the NixOS service does this)
-  pair      make a one-time code to pair a phone
-  devices   list paired devices, or revoke one
+  pair      make a one-time code to pair a phone (--role admin|viewer)
+  devices   list paired devices and their roles, change a role, or revoke one
 
 Run \`immich-pi-agent <command> --help\` for a command's options.
 `;

@@ -45,6 +45,20 @@ describe('PairingCodes', () => {
     expect(await codes.redeem(matched, deviceKey, agentKey)).toEqual({ ok: false });
   });
 
+  it('carries the role it was minted for to the redeemed device, admin unless told', async () => {
+    const { codes } = setup();
+    const redeemed = async (code: string) => {
+      const matched = await codes.match(await proofFor(code), deviceKey, agentKey);
+      return matched && codes.redeem(matched, deviceKey, agentKey);
+    };
+    const viewer = codes.mint('Kid’s tablet', 'viewer');
+    expect(viewer.role).toBe('viewer');
+    expect(await redeemed(viewer.code)).toMatchObject({ ok: true, role: 'viewer' });
+    const admin = codes.mint();
+    expect(admin.role).toBe('admin');
+    expect(await redeemed(admin.code)).toMatchObject({ ok: true, role: 'admin' });
+  });
+
   it('matches without using up the code or counting a failure', async () => {
     const { codes } = setup();
     const { code } = codes.mint();

@@ -6,6 +6,7 @@ import {
   computePairingProof,
   formatPairingCode,
 } from '../../../shared/protocol/index.ts';
+import type { Role } from '../../../shared/roles.ts';
 
 export const PAIRING_CODE_TTL_MS = 10 * 60 * 1000;
 /** Failed pair calls, in total, after which every open code is revoked (ARCHITECTURE §6). */
@@ -15,6 +16,8 @@ const MAX_OPEN_CODES = 10;
 interface OpenCode {
   code: string;
   name: string | undefined;
+  /** The role the paired device gets (the agent makes the very first device an admin anyway). */
+  role: Role;
   expiresAtMono: number;
 }
 
@@ -26,7 +29,7 @@ export interface PairingCodesDeps {
 }
 
 export type RedeemResult =
-  | { ok: true; name: string | undefined; agentProof: Uint8Array }
+  | { ok: true; name: string | undefined; role: Role; agentProof: Uint8Array }
   | { ok: false };
 
 /** MatchedCode is an open code a proof was made with, not yet used up (see PairingCodes.match). */
@@ -43,16 +46,16 @@ export class PairingCodes {
 
   constructor(private readonly deps: PairingCodesDeps) {}
 
-  /** mint opens a new code; `name` is what the paired device will be called. */
-  mint(name?: string): { code: string; expiresAt: number } {
+  /** mint opens a new code; `name` is what the paired device will be called, `role` what it may do. */
+  mint(name?: string, role: Role = 'admin'): { code: string; expiresAt: number; role: Role } {
     this.dropExpired();
     const code = formatPairingCode(this.deps.randomBytes(5));
     this.open = [
       ...this.open,
-      { code, name, expiresAtMono: this.deps.monotonic() + PAIRING_CODE_TTL_MS },
+      { code, name, role, expiresAtMono: this.deps.monotonic() + PAIRING_CODE_TTL_MS },
     ];
     this.open = this.open.slice(-MAX_OPEN_CODES);
-    return { code, expiresAt: this.deps.wall() + PAIRING_CODE_TTL_MS };
+    return { code, expiresAt: this.deps.wall() + PAIRING_CODE_TTL_MS, role };
   }
 
   /** openCount is how many codes can still be redeemed. */
@@ -104,7 +107,7 @@ export class PairingCodes {
       devicePublicKey,
       this.deps.hmac,
     );
-    return { ok: true, name: matched.name, agentProof };
+    return { ok: true, name: matched.name, role: matched.role, agentProof };
   }
 
   /** recordFailure counts a failed pair call; the fifth revokes every open code. */

@@ -7,16 +7,14 @@ import { BUCKET_SECONDS } from '../services/alerts/temperature-history.ts';
 import type { AppEnv } from './env.ts';
 import { parseJsonBody } from './json-body.ts';
 
-/** alertRoutes lists alerts and snoozes one. */
+/** alertRoutes lists the asking device's alerts and snoozes one for it (per device, issue 12). */
 export function alertRoutes(deps: Pick<Deps, 'alerts'>) {
   const { alerts } = deps;
   return new Hono<AppEnv>()
-    .get('/', (c) =>
-      c.json({ active: alerts.active(), history: alerts.history() } satisfies AlertsResponse),
-    )
+    .get('/', (c) => c.json(alerts.listFor(c.get('deviceId')) satisfies AlertsResponse))
     .post('/:id/snooze', (c) => {
       const { minutes } = parseJsonBody(c.get('body'), c.req.header('content-type'), SnoozeRequest);
-      const alert = alerts.snooze(c.req.param('id'), minutes);
+      const alert = alerts.snooze(c.req.param('id'), c.get('deviceId'), minutes);
       return c.json({ alert } satisfies SnoozeResponse);
     });
 }

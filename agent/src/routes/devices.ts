@@ -9,12 +9,11 @@ import {
 } from '../../../shared/devices.ts';
 import { PairingCodeRequest, type PairingCodeResponse } from '../../../shared/pairing.ts';
 import type { Deps } from '../deps.ts';
-import { ApiError } from '../errors.ts';
 import {
   deviceActor,
   mintPairingCode,
-  renameDevice,
   revokeDevice,
+  updateDevice,
 } from '../services/device-admin.ts';
 import type { StoredDevice } from '../services/devices.ts';
 import type { AppEnv } from './env.ts';
@@ -25,7 +24,7 @@ const toDevice = (d: StoredDevice, currentId: string): Device => ({
   name: d.name,
   pairedAt: d.pairedAt,
   lastSeenAt: d.lastSeenAt ?? null,
-  role: 'admin',
+  role: d.role,
   current: d.id === currentId,
 });
 
@@ -45,31 +44,24 @@ export function deviceRoutes(
       const body = parseJsonBody(c.get('body'), c.req.header('content-type'), PairingCodeRequest, {
         optional: true,
       });
-      const { code, expiresAt } = await mintPairingCode(
+      const { code, expiresAt, role } = await mintPairingCode(
         deps,
-        body.name,
+        body,
         deviceActor(c.get('deviceId')),
       );
       return c.json(
-        {
-          code,
-          expiresAt,
-          fingerprint: deps.fingerprint,
-          role: 'admin',
-        } satisfies PairingCodeResponse,
+        { code, expiresAt, fingerprint: deps.fingerprint, role } satisfies PairingCodeResponse,
         201,
       );
     })
     .patch('/:id', async (c) => {
       const me = c.get('deviceId');
-      const { name } = parseJsonBody(
+      const change = parseJsonBody(
         c.get('body'),
         c.req.header('content-type'),
         UpdateDeviceRequest,
       );
-      // Role changes arrive with issue 12's roles; until then a body must name the device.
-      if (name === undefined) throw new ApiError('validation-failed', 'name: is required');
-      const device = await renameDevice(deps, c.req.param('id'), name, deviceActor(me));
+      const device = await updateDevice(deps, c.req.param('id'), change, deviceActor(me));
       return c.json({ device: toDevice(device, me) } satisfies DeviceResponse);
     })
     .delete('/:id', async (c) => {

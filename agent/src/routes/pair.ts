@@ -7,6 +7,7 @@ import type { RouteDeps } from '../deps.ts';
 import { publicKeyObject } from '../domain/signature.ts';
 import { PairingFailedError, SignatureError } from '../errors.ts';
 import { readRequest } from '../middleware/signature.ts';
+import { aRole } from '../services/device-admin.ts';
 import type { AppEnv } from './env.ts';
 import { parseJsonBody } from './json-body.ts';
 
@@ -46,9 +47,17 @@ export function pairRoutes(
     const result = await pairing.redeem(matched, publicKey, deps.agentKey);
     if (!result.ok) throw new PairingFailedError();
     const name = result.name ?? body.name;
-    await devices.add({ id: keyid, name, publicKey: body.publicKey, pairedAt: clock.wall() });
-    await audit.record('device-paired', `“${name}” was paired.`, keyid);
-    return { deviceId: keyid, name, agentProof: toBase64url(result.agentProof), role: 'admin' };
+    // The code's role, not the body's (PairRequest is strict: a role there is a 400); the
+    // registry makes the first device an admin whatever the code said.
+    const { role } = await devices.add({
+      id: keyid,
+      name,
+      publicKey: body.publicKey,
+      pairedAt: clock.wall(),
+      role: result.role,
+    });
+    await audit.record('device-paired', `“${name}” was paired as ${aRole(role)}.`, keyid);
+    return { deviceId: keyid, name, agentProof: toBase64url(result.agentProof), role };
   }
 
   return new Hono<AppEnv>().post('/', async (c) => {

@@ -2,11 +2,20 @@
 // app.request, with the push service at the edge recording what it was given.
 import { createECDH, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { PushPayload } from '../../../shared/alerts.ts';
+import type { Alert, AlertsResponse, PushPayload } from '../../../shared/alerts.ts';
 import { ROUTES } from '../../../shared/api.ts';
 import type { PushSubscriptionResponse } from '../../../shared/push.ts';
 import type { StatusResponse } from '../../../shared/status.ts';
-import { type Agent, type Device, makeAgent, pairedDevice, signed } from '../app.fixtures.ts';
+import {
+  type Agent,
+  type Device,
+  makeAgent,
+  newDevice,
+  pairDevice,
+  pairedDevice,
+  signed,
+} from '../app.fixtures.ts';
+import { calmSample } from '../domain/alerts/observation.fixtures.ts';
 
 const SUBJECT = 'mailto:owner@example.org';
 const ENDPOINT = 'https://fcm.googleapis.com/fcm/send/abc123';
@@ -142,18 +151,9 @@ describe('push subscriptions', () => {
 describe('alerts and history', () => {
   it('lists active alerts, snoozes one and refuses an unknown id', async () => {
     const { agent, call } = await setup();
-    agent.alerts.observe({
-      mono: agent.clock.monoMs,
-      wall: agent.clock.wallMs,
-      bootId: 'boot-1',
-      temperatureC: 50,
-      undervoltage: true,
-      disks: [],
-      drive: 'locked',
-      operation: null,
-      lastOperation: null,
-      units: [],
-    });
+    agent.alerts.observe(
+      calmSample(agent.clock.monoMs, agent.clock.wallMs, { undervoltage: true, drive: 'locked' }),
+    );
     const list = (await call('GET', ROUTES.alerts)).body as { active: { id: string }[] };
     expect(list.active.map((a) => a.id).sort()).toEqual(['locked-after-boot', 'undervoltage']);
     const snoozed = await call('POST', ROUTES.alertSnooze('undervoltage'), { minutes: 60 });
@@ -166,6 +166,40 @@ describe('alerts and history', () => {
     expect(tooLong.status).toBe(400);
     const status = (await call('GET', ROUTES.status)).body as unknown as StatusResponse;
     expect(status.alerts.map((a) => a.id)).toContain('undervoltage');
+  });
+
+  it('shows a viewer no security alerts, its own words and its own snoozes', async () => {
+    const { agent, call } = await setup();
+    const tablet = newDevice();
+    const code = agent.deps.pairing.mint(undefined, 'viewer').code;
+    expect((await pairDevice(agent, tablet, code, 'Tablet')).status).toBe(201);
+    const asTablet = async (method: string, path: string, body?: unknown) =>
+      (await agent.app.request(await signed(agent, tablet, method, path, body))).json();
+    agent.alerts.observe(
+      calmSample(agent.clock.monoMs, agent.clock.wallMs, { undervoltage: true, drive: 'locked' }),
+    );
+    const kinds = (alerts: { kind: string }[]) => alerts.map((a) => a.kind);
+    const mine = (await asTablet('GET', ROUTES.alerts)) as AlertsResponse;
+    expect(kinds((await call('GET', ROUTES.alerts)).body.history as Alert[])).toEqual([
+      'device-paired',
+      'device-paired',
+    ]);
+    expect(mine.history).toEqual([]);
+    const locked = mine.active.find((a) => a.id === 'locked-after-boot');
+    expect(locked?.navigate).toBe('/');
+    expect(locked?.body).toContain('until an admin unlocks the drive');
+    const snoozed = (await asTablet('POST', ROUTES.alertSnooze('undervoltage'), {
+      minutes: 60,
+    })) as {
+      alert: Alert;
+    };
+    expect(snoozed.alert.snoozedUntil).toBe(agent.clock.wallMs + 3_600_000);
+    const status = (await asTablet('GET', ROUTES.status)) as StatusResponse;
+    expect(status.alerts.find((a) => a.id === 'undervoltage')?.snoozedUntil).toBe(
+      agent.clock.wallMs + 3_600_000,
+    );
+    const phoneStatus = (await call('GET', ROUTES.status)).body as unknown as StatusResponse;
+    expect(phoneStatus.alerts.find((a) => a.id === 'undervoltage')?.snoozedUntil).toBeNull();
   });
 
   it('answers the temperature history in 5-minute buckets', async () => {

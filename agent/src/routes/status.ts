@@ -1,20 +1,23 @@
-// GET /api/v1/status: the one-glance state of the Pi, with the asking device's push health.
+// GET /api/v1/status: the one-glance state of the Pi, with the asking device's push health and role.
 import { Hono } from 'hono';
 import type { StatusResponse } from '../../../shared/status.ts';
 import type { Deps } from '../deps.ts';
 import type { AppEnv } from './env.ts';
 
 /** statusRoutes answers the latest sample of drive, temperature, power, disks, uptime, alerts and backups. */
-export function statusRoutes(deps: Pick<Deps, 'status' | 'alerts' | 'backups'>) {
+export function statusRoutes(deps: Pick<Deps, 'status' | 'alerts' | 'backups' | 'devices'>) {
   return new Hono<AppEnv>().get('/', async (c) => {
     const status = await deps.status.current();
+    const me = c.get('deviceId');
+    const admins = deps.devices.list().filter((d) => d.role === 'admin');
     return c.json({
       ...status,
-      alerts: deps.alerts.active(),
-      push: deps.alerts.health(c.get('deviceId')),
+      alerts: deps.alerts.activeFor(me),
+      push: deps.alerts.health(me),
       backup: deps.backups.summary(),
-      // Every device is an admin until roles land (issue 12).
-      access: { role: 'admin', adminNames: [] },
+      // What this device may do, and whom a viewer asks to unlock (no role only when it was
+      // revoked since the roles middleware let it in: then the lesser one).
+      access: { role: deps.devices.roleOf(me) ?? 'viewer', adminNames: admins.map((d) => d.name) },
     } satisfies StatusResponse);
   });
 }

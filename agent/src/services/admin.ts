@@ -1,13 +1,17 @@
-// What the admin socket can do: mint a pairing code, list devices, revoke one.
+// What the admin socket can do: mint a pairing code, list devices, change a role, revoke one.
+
+import type { Role } from '../../../shared/roles.ts';
 import type { AdminRequest } from '../adapters/admin-socket.ts';
 import type { Deps } from '../deps.ts';
-import { COMMAND_LINE, mintPairingCode, revokeDevice } from './device-admin.ts';
+import { COMMAND_LINE, changeRole, mintPairingCode, revokeDevice } from './device-admin.ts';
 
 export interface PairingCodeForCli {
   code: string;
   expiresAt: number;
   url: string;
   fingerprint: string;
+  /** What the device that pairs with the code may do (the first device is an admin anyway). */
+  role: Role;
 }
 
 /** adminCommands answers the CLI's requests on behalf of the person logged in to the Pi. */
@@ -17,16 +21,19 @@ export function adminCommands(
   return async function runAdminCommand(request: AdminRequest): Promise<unknown> {
     switch (request.cmd) {
       case 'pair': {
-        const { code, expiresAt } = await mintPairingCode(deps, request.name, COMMAND_LINE);
+        const { code, expiresAt, role } = await mintPairingCode(deps, request, COMMAND_LINE);
         return {
           code,
           expiresAt,
           url: deps.config.publicUrl,
           fingerprint: deps.fingerprint,
+          role,
         } satisfies PairingCodeForCli;
       }
       case 'devices':
         return deps.devices.list();
+      case 'role':
+        return changeRole(deps, request.id, request.role, COMMAND_LINE);
       case 'revoke': {
         const device = await revokeDevice(deps, request.id, COMMAND_LINE);
         return { revoked: device.id };

@@ -47,7 +47,7 @@ describe('device administration', () => {
     expect(newEntries(agent, since)).toEqual([
       {
         kind: 'pairing-code-created',
-        detail: 'A pairing code was made on “Anna’s phone”.',
+        detail: 'A pairing code for an admin was made on “Anna’s phone”.',
         deviceId: annaId,
       },
       {
@@ -70,17 +70,18 @@ describe('device administration', () => {
     const since = agent.deps.audit.list(1000).entries.length;
     const run = adminCommands(agent.deps);
 
-    expect(await run({ cmd: 'pair', name: 'Car' })).toEqual({
+    expect(await run({ cmd: 'pair', name: 'Car', role: 'admin' })).toEqual({
       code: expect.any(String),
       expiresAt: expect.any(Number),
       url: 'http://pi.test/',
       fingerprint: agent.deps.fingerprint,
+      role: 'admin',
     });
     expect(await run({ cmd: 'revoke', id: annaId as string })).toEqual({ revoked: annaId });
     expect(newEntries(agent, since)).toEqual([
       {
         kind: 'pairing-code-created',
-        detail: 'A pairing code was made on the command line.',
+        detail: 'A pairing code for an admin was made on the command line.',
         deviceId: null,
       },
       {

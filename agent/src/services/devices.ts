@@ -1,10 +1,12 @@
-// The paired devices and their public keys, kept in devices.json; revocation is checked per request.
+// The paired devices, their public keys and roles, kept in devices.json; revocation is checked
+// per request.
 import type { KeyObject } from 'node:crypto';
 import * as v from 'valibot';
 import { fromBase64url } from '../../../shared/protocol/index.ts';
+import { Role } from '../../../shared/roles.ts';
 import type { StateFile } from '../adapters/state-store/index.ts';
 import { publicKeyObject } from '../domain/signature.ts';
-import { DeviceNotFoundError } from '../errors.ts';
+import { DeviceNotFoundError, LastAdminError } from '../errors.ts';
 
 export const DevicesState = v.object({
   devices: v.array(
@@ -14,6 +16,12 @@ export const DevicesState = v.object({
       publicKey: v.string(),
       pairedAt: v.number(),
       lastSeenAt: v.optional(v.nullable(v.number()), null),
+      /**
+       * What the device may do (ARCHITECTURE §14). The state migration of roles: a devices.json
+       * written before roles has none, and every device it names could do everything, so it
+       * loads as an admin (and is saved with its role on the next write).
+       */
+      role: v.optional(Role, 'admin'),
     }),
   ),
   revoked: v.array(v.object({ id: v.string(), name: v.string(), revokedAt: v.number() })),
@@ -31,9 +39,10 @@ export type KeyLookup =
   | { state: 'revoked' }
   | { state: 'unknown' };
 
-/** DeviceListener hears of pairings and revocations once they are durable (alerts, push). */
+/** DeviceListener hears of pairings, role changes and revocations once durable (alerts, push). */
 export interface DeviceListener {
   paired?(device: StoredDevice): void;
+  roleChanged?(device: StoredDevice, previous: Role): void;
   revoked?(device: StoredDevice): void;
 }
 
@@ -50,7 +59,7 @@ export class DeviceRegistry {
     for (const gone of file.value.revoked) this.revokedIds.add(gone.id);
   }
 
-  /** listen adds a listener for pairings and revocations. */
+  /** listen adds a listener for pairings, role changes and revocations. */
   listen(listener: DeviceListener): void {
     this.listeners.push(listener);
   }
@@ -82,15 +91,23 @@ export class DeviceRegistry {
     this.lastSeen.set(id, at);
   }
 
-  /** add pairs a device (a re-paired key replaces its old entry and leaves the revoked list). */
+  /**
+   * add pairs a device (a re-paired key replaces its old entry and leaves the revoked list). The
+   * first device is an admin whatever its code said, and so is any device that would otherwise
+   * leave the agent without one: decided inside the write, so two first pairings cannot both
+   * miss it. Its key is accepted once the pairing is durable.
+   */
   async add(device: Omit<StoredDevice, 'lastSeenAt'>): Promise<StoredDevice> {
-    const stored = { ...device, lastSeenAt: null };
-    this.revokedIds.delete(device.id);
-    this.cacheKey(stored);
+    let stored: StoredDevice = { ...device, lastSeenAt: null };
     await this.change((state) => {
-      state.devices = [...state.devices.filter((d) => d.id !== device.id), stored];
+      const others = state.devices.filter((d) => d.id !== device.id);
+      const role = others.some((d) => d.role === 'admin') ? device.role : 'admin';
+      stored = { ...stored, role };
+      state.devices = [...others, stored];
       state.revoked = state.revoked.filter((r) => r.id !== device.id);
     });
+    this.revokedIds.delete(device.id);
+    this.cacheKey(stored);
     for (const listener of this.listeners) listener.paired?.(stored);
     return stored;
   }
@@ -104,17 +121,49 @@ export class DeviceRegistry {
     return this.get(id);
   }
 
-  /** revoke removes a device; its key is refused from the very next request. */
-  async revoke(id: string, at: number): Promise<StoredDevice> {
-    const device = this.get(id);
-    this.keys.delete(id);
-    this.revokedIds.add(id);
+  /** roleOf is what a paired device may do, or null for a key that is not paired (any more). */
+  roleOf(id: string): Role | null {
+    return this.file.value.devices.find((d) => d.id === id)?.role ?? null;
+  }
+
+  /**
+   * setRole makes a paired device an admin or a viewer. It throws LastAdminError when that would
+   * demote the last admin, checked inside the one serialized write: of two admins demoting each
+   * other at once, the second edit sees the first and is refused.
+   */
+  async setRole(id: string, role: Role): Promise<StoredDevice> {
+    const previous = this.get(id).role;
+    if (previous === role) return this.get(id);
     await this.change((state) => {
+      const device = state.devices.find((d) => d.id === id);
+      if (!device) throw new DeviceNotFoundError();
+      if (role !== 'admin') refuseLastAdmin(state, id);
+      state.devices = state.devices.map((d) => (d.id === id ? { ...d, role } : d));
+    });
+    const device = this.get(id);
+    for (const listener of this.listeners) listener.roleChanged?.(device, previous);
+    return device;
+  }
+
+  /**
+   * revoke removes a device; its key is refused from the first request after the removal is
+   * durable (a failed write leaves it paired, in memory as on disk). The last admin cannot be
+   * revoked (LastAdminError), checked inside the same write as setRole's.
+   */
+  async revoke(id: string, at: number): Promise<StoredDevice> {
+    let device = this.get(id);
+    await this.change((state) => {
+      const found = state.devices.find((d) => d.id === id);
+      if (!found) throw new DeviceNotFoundError();
+      refuseLastAdmin(state, id);
+      device = found;
       state.devices = state.devices.filter((d) => d.id !== id);
-      state.revoked = [...state.revoked, { id, name: device.name, revokedAt: at }].slice(
+      state.revoked = [...state.revoked, { id, name: found.name, revokedAt: at }].slice(
         -MAX_REVOKED,
       );
     });
+    this.keys.delete(id);
+    this.revokedIds.add(id);
     for (const listener of this.listeners) listener.revoked?.(device);
     return device;
   }
@@ -138,4 +187,11 @@ export class DeviceRegistry {
     const raw = fromBase64url(device.publicKey);
     if (raw?.length === 32) this.keys.set(device.id, publicKeyObject(raw));
   }
+}
+
+/** refuseLastAdmin throws LastAdminError when `id` is an admin and no other device is one. */
+function refuseLastAdmin(state: DevicesState, id: string): void {
+  const target = state.devices.find((d) => d.id === id);
+  if (target?.role !== 'admin') return;
+  if (!state.devices.some((d) => d.id !== id && d.role === 'admin')) throw new LastAdminError();
 }

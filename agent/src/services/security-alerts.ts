@@ -13,9 +13,8 @@ export interface SecurityAlertsOptions {
 }
 
 /**
- * SecurityAlerts audits and raises security events. They go to every subscribed device, and
- * every paired device is an admin today; once roles exist (ARCHITECTURE §14) only admins
- * should get them.
+ * SecurityAlerts audits and raises security events. They are SECURITY_KINDS (shared/alerts.ts),
+ * so they reach admins only (ARCHITECTURE §14).
  */
 export class SecurityAlerts {
   private readonly alarm: BadSignatureAlarm;

@@ -117,10 +117,14 @@ async function fakeAgent() {
     if (failure) return json(401, { error: { ...failure, message: 'no' } });
     if (url.pathname === '/api/v1/status') return json(200, STATUS);
     if (url.pathname.startsWith('/api/v1/devices/') && request.method === 'PATCH') {
-      const { name } = JSON.parse(new TextDecoder().decode(body));
+      const { name = 'Tablet', role } = JSON.parse(new TextDecoder().decode(body));
       return json(200, {
-        device: { id: 'x'.repeat(22), name, pairedAt: 1, lastSeenAt: null, current: true },
+        device: { id: 'x'.repeat(22), name, role, pairedAt: 1, lastSeenAt: null, current: true },
       });
+    }
+    if (url.pathname === '/api/v1/devices/pairing-codes') {
+      const { role } = JSON.parse(new TextDecoder().decode(body));
+      return json(201, { code: CODE, expiresAt: 1, fingerprint: 'x', role });
     }
     return json(404, { error: { code: 'not-found', message: 'no' } });
   };
@@ -244,7 +248,7 @@ describe('api', () => {
   });
 
   it('carries the agent’s error code, and refuses answers that break the contract', async () => {
-    await expect(api.devices()).rejects.toMatchObject({
+    await expect((await api.deviceCalls()).devices()).rejects.toMatchObject({
       name: 'ApiError',
       code: 'not-found',
       status: 404,
@@ -269,15 +273,29 @@ describe('api', () => {
   });
 
   it('signs the exact body bytes it sends, with their digest', async () => {
-    const answer = await api.renameDevice(device.keyid, '  Kitchen tablet ');
+    const answer = await (await api.deviceCalls()).renameDevice(device.keyid, '  Kitchen tablet ');
     expect(answer.device.name).toBe('Kitchen tablet');
     expect(agent.state.calls.at(-1)?.body).toBe('{"name":"Kitchen tablet"}');
   });
 
   it('checks a request against the shared schema before sending it', async () => {
-    await expect(api.renameDevice(device.keyid, '\u202Eevil')).rejects.toMatchObject({
+    await expect(
+      (await api.deviceCalls()).renameDevice(device.keyid, '\u202Eevil'),
+    ).rejects.toMatchObject({
       code: 'validation-failed',
     });
     expect(agent.state.calls.some((c) => c.path.startsWith('/api/v1/devices'))).toBe(false);
+  });
+
+  it('changes a role with the role alone in the body', async () => {
+    const answer = await (await api.deviceCalls()).changeRole(device.keyid, 'viewer');
+    expect(answer.device.role).toBe('viewer');
+    expect(agent.state.calls.at(-1)?.body).toBe('{"role":"viewer"}');
+  });
+
+  it('makes a pairing code for the role chosen', async () => {
+    const answer = await (await api.deviceCalls()).createPairingCode({ role: 'viewer' });
+    expect(answer.role).toBe('viewer');
+    expect(agent.state.calls.at(-1)?.body).toBe('{"role":"viewer"}');
   });
 });

@@ -1,21 +1,8 @@
 // The only network code in the PWA: hello, pairing, every signed request, unlock (ARCHITECTURE §4-7).
 import * as v from 'valibot';
 import { ErrorResponse, ROUTES } from '../../../shared/api.ts';
-import { AuditResponse } from '../../../shared/audit.ts';
-import {
-  DeviceResponse,
-  DevicesResponse,
-  RevokeResponse,
-  UpdateDeviceRequest,
-} from '../../../shared/devices.ts';
 import { type ErrorCode, SIGNATURE_CLOCK_CODES } from '../../../shared/errors.ts';
-import {
-  HelloResponse,
-  PairingCodeRequest,
-  PairingCodeResponse,
-  PairRequest,
-  PairResponse,
-} from '../../../shared/pairing.ts';
+import { HelloResponse, PairRequest, PairResponse } from '../../../shared/pairing.ts';
 import {
   bytesEqual,
   computeAgentProof,
@@ -37,7 +24,6 @@ import {
   WrongAgentError,
 } from './errors.ts';
 import { pushCalls } from './push.ts';
-import { pageQuery } from './signed.ts';
 import { unlockCalls } from './unlock.ts';
 
 export {
@@ -220,6 +206,8 @@ export function createApi(options: ApiOptions = {}) {
     ...pushCalls({ signed }),
     /** backupCalls loads the Backups screen's calls on first use, outside the first load (§12). */
     backupCalls: async () => (await import('./backups.ts')).backupCalls({ signed }),
+    /** deviceCalls loads the Devices and Activity screens' calls on first use, likewise. */
+    deviceCalls: async () => (await import('./devices.ts')).deviceCalls({ signed }),
     /** connect signs from now on with this device and stops at any agent key but this one. */
     connect(device: { signer: Signer; agentKey: Uint8Array } | null) {
       signer = device?.signer ?? null;
@@ -230,26 +218,6 @@ export function createApi(options: ApiOptions = {}) {
     /** clockOffsetMs is the agent clock minus the local clock, null before hello answered. */
     clockOffsetMs: () => offsetMs,
     status: () => signed('GET', ROUTES.status, StatusResponse),
-    devices: () => signed('GET', ROUTES.devices, DevicesResponse),
-    renameDevice: async (id: string, name: string) =>
-      signed(
-        'PATCH',
-        ROUTES.device(id),
-        DeviceResponse,
-        '',
-        checked(UpdateDeviceRequest, { name }),
-      ),
-    revokeDevice: (id: string) => signed('DELETE', ROUTES.device(id), RevokeResponse),
-    createPairingCode: async (name?: string) =>
-      signed(
-        'POST',
-        ROUTES.pairingCodes,
-        PairingCodeResponse,
-        '',
-        checked(PairingCodeRequest, name ? { name } : {}),
-      ),
-    audit: (page: { before?: number | null; limit?: number } = {}) =>
-      signed('GET', ROUTES.audit, AuditResponse, pageQuery(page)),
   };
 }
 

@@ -47,7 +47,7 @@ export function Activity() {
 
   async function load(before: number | null) {
     await run(async () => {
-      const page = await store.api.audit({ before, limit: PAGE });
+      const page = await (await store.api.deviceCalls()).audit({ before, limit: PAGE });
       setEntries((shown) => (before === null ? page.entries : [...(shown ?? []), ...page.entries]));
       setNextBefore(page.nextBefore);
     });

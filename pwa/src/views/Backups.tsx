@@ -1,5 +1,7 @@
-// Backups: the summary, "Back up now", the chart and every run, newest first (ARCHITECTURE §11).
+// Backups: the summary, "Back up now" (admins), the chart and every run, newest first (ARCHITECTURE §11).
+import { ROUTES } from '../../../shared/api.ts';
 import type { BackupSummary } from '../../../shared/backups.ts';
+import { useAccess } from '../access.ts';
 import type { FollowStep } from '../backups/follow.ts';
 import { shortSnapshotId } from '../backups/format.ts';
 import { backupNeedsCare, nextRunWords } from '../backups/summary.ts';
@@ -21,6 +23,7 @@ export function Backups() {
   const now = useAgentNow(30_000);
   const { summary, step } = history;
   const finished = step?.kind === 'finished' ? step.run.id : null;
+  const access = useAccess();
 
   return (
     <Screen title="Backups" back={HOME}>
@@ -29,7 +32,13 @@ export function Backups() {
         history.error === null && <p aria-live="polite">Loading…</p>
       ) : (
         <>
-          <SummaryCard summary={summary} step={step} now={now} start={history.startBackup} />
+          <SummaryCard
+            summary={summary}
+            step={step}
+            now={now}
+            start={history.startBackup}
+            mayStart={access.may('POST', ROUTES.backups)}
+          />
           {history.chart && <BackupChart points={history.chart} now={now} />}
           <BackupRunList
             runs={history.runs}
@@ -53,6 +62,8 @@ function SummaryCard(props: {
   step: FollowStep | null;
   now: number;
   start: () => Promise<void>;
+  /** Back up now is for admins (ARCHITECTURE §14). */
+  mayStart: boolean;
 }) {
   const { summary, now } = props;
   const lastGood = summary.lastGoodAt;
@@ -96,7 +107,9 @@ function SummaryCard(props: {
         </Notice>
       )}
       <BackupProgress summary={summary} step={props.step} />
-      <BackupNowButton start={props.start} busy={props.step?.kind === 'starting'} />
+      {props.mayStart && (
+        <BackupNowButton start={props.start} busy={props.step?.kind === 'starting'} />
+      )}
     </section>
   );
 }

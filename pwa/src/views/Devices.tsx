@@ -1,33 +1,44 @@
-// Devices: who can reach the Pi; rename, revoke, and make a code to pair another device.
+// Devices: who can reach the Pi and in which role; rename, change roles, revoke, and pair another (§14).
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Device } from '../../../shared/devices.ts';
 import type { PairingCodeResponse } from '../../../shared/pairing.ts';
+import { ROLE_WORDS, type Role } from '../../../shared/roles.ts';
+import { useAccess } from '../access.ts';
 import { describeError } from '../errors.ts';
-import { formatAge, formatDateTime } from '../format.ts';
-import { type Action, useAction } from '../hooks/useAction.ts';
+import { formatDateTime } from '../format.ts';
+import { useAction } from '../hooks/useAction.ts';
 import { useStore } from '../store.ts';
 import { Notice } from '../ui/Notice.tsx';
 import { Screen } from '../ui/Screen.tsx';
+import { DeviceRow } from './DeviceRow.tsx';
+import { mayAddDevices, NEW_DEVICE_ROLES, roleLine, roleWithArticle } from './device-roles.ts';
+import './Devices.css';
 
 const HOME = { to: '/', label: 'Home' } as const;
 
-/** Devices lists the paired devices and manages them. */
+/** Devices lists the paired devices with their roles, and offers what this device may do. */
 export function Devices() {
   const store = useStore();
+  const access = useAccess();
   const [devices, setDevices] = useState<Device[] | null>(null);
-  const [code, setCode] = useState<PairingCodeResponse | null>(null);
 
   // Each call reports its failure here and app-wide (offline, changed key).
   const { error, run } = useAction();
   const reload = useCallback(
-    () => run(async () => setDevices((await store.api.devices()).devices)),
+    () =>
+      run(async () => {
+        // The status carries this device's role: a change made here or elsewhere shows at once.
+        const [answer] = await Promise.all([
+          store.api.deviceCalls().then((calls) => calls.devices()),
+          store.refreshStatus(),
+        ]);
+        setDevices(answer.devices);
+      }),
     [run, store],
   );
   useEffect(() => {
     reload();
   }, [reload]);
-
-  const addDevice = () => run(async () => setCode(await store.api.createPairingCode()));
 
   return (
     <Screen title="Devices" back={HOME}>
@@ -36,116 +47,72 @@ export function Devices() {
       {devices && (
         <ul class="list" aria-label="Paired devices">
           {devices.map((device) => (
-            <DeviceRow key={device.id} device={device} run={run} reload={reload} />
+            <DeviceRow key={device.id} device={device} access={access} run={run} reload={reload} />
           ))}
         </ul>
       )}
-      <section class="card" aria-labelledby="add-h">
-        <h2 id="add-h">Add another device</h2>
-        {code ? (
-          <div aria-live="polite">
-            <p>On the other device, open this app and enter:</p>
-            <p class="big-code" data-testid="new-code">
-              {code.code}
-            </p>
-            <p class="hint">
-              Works once, until {formatDateTime(code.expiresAt)}. Pi fingerprint:{' '}
-              <code>{code.fingerprint}</code>
-            </p>
-          </div>
-        ) : (
-          <p>Make a one-time code to pair another phone or computer.</p>
-        )}
-        <button type="button" onClick={addDevice}>
-          {code ? 'Make a new code' : 'Make a pairing code'}
-        </button>
-      </section>
+      {mayAddDevices(access) ? (
+        <AddDevice />
+      ) : (
+        <p class="hint">Only an admin device can add devices or change roles.</p>
+      )}
     </Screen>
   );
 }
 
-type Run = Action['run'];
-
-function DeviceRow(props: { device: Device; run: Run; reload: () => Promise<unknown> }) {
+/** AddDevice makes a one-time code for a viewer or an admin; a viewer is chosen unless changed. */
+function AddDevice() {
   const store = useStore();
-  const { device, run } = props;
-  const [mode, setMode] = useState<'view' | 'rename' | 'revoke'>('view');
-  const [name, setName] = useState(device.name);
-
-  const rename = (event: Event) => {
-    event.preventDefault();
-    return run(async () => {
-      await store.api.renameDevice(device.id, name);
-      setMode('view');
-      await props.reload();
-    });
-  };
-  const revoke = () =>
-    run(async () => {
-      await store.api.revokeDevice(device.id);
-      // This phone's key no longer works: start over rather than show errors.
-      if (device.current) await store.forget();
-      else await props.reload();
-    });
+  const [role, setRole] = useState<Role>('viewer');
+  const [code, setCode] = useState<PairingCodeResponse | null>(null);
+  const making = useAction();
+  const make = () =>
+    making.run(async () =>
+      setCode(await (await store.api.deviceCalls()).createPairingCode({ role })),
+    );
 
   return (
-    <li class="list-item">
-      <div class="row">
-        <strong>{device.name}</strong>
-        {device.current && <span class="badge">this device</span>}
-      </div>
-      <p class="hint">
-        Paired {formatDateTime(device.pairedAt)} ·{' '}
-        {device.lastSeenAt === null
-          ? 'never seen'
-          : `seen ${formatAge(Date.now() - device.lastSeenAt)}`}
-      </p>
-      {mode === 'view' && (
-        <div class="actions">
-          <button type="button" onClick={() => setMode('rename')}>
-            Rename
-          </button>
-          <button type="button" class="danger" onClick={() => setMode('revoke')}>
-            Revoke
-          </button>
-        </div>
-      )}
-      {mode === 'rename' && (
-        <form class="actions" onSubmit={rename}>
-          <label class="field grow">
-            <span class="label">New name</span>
+    <section class="card" aria-labelledby="add-h">
+      <h2 id="add-h">Add another device</h2>
+      <fieldset class="role-choice">
+        <legend>The new device will be</legend>
+        {NEW_DEVICE_ROLES.map((option) => (
+          <label key={option} class="check">
             <input
-              value={name}
-              onInput={(e) => setName(e.currentTarget.value)}
-              maxLength={64}
-              required
+              type="radio"
+              name="new-device-role"
+              value={option}
+              checked={role === option}
+              onChange={() => setRole(option)}
             />
+            <span>
+              <strong>{ROLE_WORDS[option].name}</strong>
+              <span class="hint role-line">{roleLine(option)}</span>
+            </span>
           </label>
-          <button type="submit" class="primary">
-            Save
-          </button>
-          <button type="button" onClick={() => setMode('view')}>
-            Cancel
-          </button>
-        </form>
+        ))}
+      </fieldset>
+      {making.error !== null && <Notice kind="error">{describeError(making.error)}</Notice>}
+      {code ? (
+        <div aria-live="polite">
+          <p>On the other device, open this app and enter:</p>
+          <p class="big-code" data-testid="new-code">
+            {code.code}
+          </p>
+          <p data-testid="new-code-role">
+            For {roleWithArticle(code.role)}: {ROLE_WORDS[code.role].can}.
+          </p>
+          <p class="hint">
+            Works once, until {formatDateTime(code.expiresAt)}. Pi fingerprint:{' '}
+            <code>{code.fingerprint}</code>
+          </p>
+        </div>
+      ) : (
+        <p>Make a one-time code to pair another phone or computer.</p>
       )}
-      {mode === 'revoke' && (
-        <fieldset class="confirm">
-          <legend>
-            {device.current
-              ? 'Revoke this device? It stops working at once and must be paired again.'
-              : `Revoke “${device.name}”? It stops working at once.`}
-          </legend>
-          <div class="actions">
-            <button type="button" class="danger" onClick={revoke}>
-              Revoke
-            </button>
-            <button type="button" onClick={() => setMode('view')}>
-              Cancel
-            </button>
-          </div>
-        </fieldset>
-      )}
-    </li>
+      <button type="button" disabled={making.busy} onClick={make}>
+        {code ? 'Make a new code' : 'Make a pairing code'}
+      </button>
+    </section>
   );
 }

@@ -2,7 +2,9 @@
 import type { ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { Alert } from '../../../shared/alerts.ts';
+import { ROUTES } from '../../../shared/api.ts';
 import type { DiskUsage, StatusResponse } from '../../../shared/status.ts';
+import { useAccess } from '../access.ts';
 import { describeError, needsNewPairing } from '../errors.ts';
 import {
   formatAge,
@@ -32,6 +34,8 @@ export function Home() {
   const seen = store.lastStatus.value;
   const offline = store.connection.value === 'offline';
   const error = store.statusError.value;
+  // The audit log is for admins: a viewer is not shown the way to it.
+  const access = useAccess();
 
   return (
     <Screen title={store.device.value?.agentName ?? 'immich-pi'}>
@@ -65,9 +69,11 @@ export function Home() {
         <Link to="/devices" class="nav-item">
           Devices
         </Link>
-        <Link to="/activity" class="nav-item">
-          Activity
-        </Link>
+        {access.may('GET', ROUTES.audit) && (
+          <Link to="/activity" class="nav-item">
+            Activity
+          </Link>
+        )}
         <Link to="/settings" class="nav-item">
           Settings
         </Link>

@@ -1,18 +1,22 @@
-// Home's drive and services: the state, the one action it calls for, and Lock's confirmation.
+// Home's drive and services: the state, the one action it calls for (by role), and Lock's confirmation.
 import { useState } from 'preact/hooks';
 import type { StatusResponse } from '../../../shared/status.ts';
+import { askToUnlock, driveAction, useAccess } from '../access.ts';
 import { DRIVE_WORDS, UNIT_WORDS } from '../format.ts';
 import { useAction } from '../hooks/useAction.ts';
 import { useStore } from '../store.ts';
 import { ConfirmDialog } from '../ui/ConfirmDialog.tsx';
 import { Link } from '../ui/Link.tsx';
 
-/** DriveTile shows the drive's state and its primary action: Unlock, Lock, or the progress. */
+/**
+ * DriveTile shows the drive's state and the one action it calls for, if this device may take it:
+ * Unlock, Lock or the progress; a viewer is told whom to ask where Unlock would be.
+ */
 export function DriveTile({ status }: { status: StatusResponse }) {
+  const access = useAccess();
   const state = status.drive.state;
   const drive = DRIVE_WORDS[state];
-  // A status saved by an older version has no operation field.
-  const running = status.operation ?? null;
+  const action = driveAction(status, access);
   return (
     <section class={`tile drive drive-${state}`} aria-labelledby="drive-h">
       <h2 id="drive-h">Drive</h2>
@@ -20,17 +24,18 @@ export function DriveTile({ status }: { status: StatusResponse }) {
         {drive.label}
       </p>
       <p class="hint">{drive.detail}</p>
-      {running ? (
-        <Link to={running.kind === 'unlock' ? '/unlock' : '/lock'} class="button primary">
+      {action === 'progress' && (
+        <Link to={status.operation?.kind === 'unlock' ? '/unlock' : '/lock'} class="button primary">
           Show progress
         </Link>
-      ) : state === 'locked' || state === 'failed' || state === 'degraded' ? (
+      )}
+      {action === 'unlock' && (
         <Link to="/unlock" class="button primary">
           Unlock
         </Link>
-      ) : state === 'running' ? (
-        <LockButton />
-      ) : null}
+      )}
+      {action === 'lock' && <LockButton />}
+      {action === 'ask' && <p data-testid="ask-admin">{askToUnlock(access.adminNames)}.</p>}
     </section>
   );
 }

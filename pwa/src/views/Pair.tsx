@@ -1,7 +1,9 @@
 // Pairing: a code from `immich-pi-agent pair`, a fresh device key, and both sides proving the code (§6).
 import { useEffect, useState } from 'preact/hooks';
+import { ROUTES } from '../../../shared/api.ts';
 import type { HelloResponse } from '../../../shared/pairing.ts';
 import { fingerprintFor, fromBase64url } from '../../../shared/protocol/index.ts';
+import { mayCall, type Role } from '../../../shared/roles.ts';
 import { completeCode, formatCodeInput } from '../code-input.ts';
 import { describeError } from '../errors.ts';
 import { createDeviceKey, type PairedDevice, savePairedDevice } from '../keys.ts';
@@ -11,6 +13,7 @@ import { Link } from '../ui/Link.tsx';
 import { Notice } from '../ui/Notice.tsx';
 import { Screen } from '../ui/Screen.tsx';
 import { sha256, signerFor } from '../web-crypto.ts';
+import { roleLine, roleWithArticle } from './device-roles.ts';
 
 const WELCOME = { to: '/welcome', label: 'Back' } as const;
 
@@ -49,7 +52,7 @@ function PairForm() {
   );
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const [paired, setPaired] = useState<{ device: PairedDevice; persisted: boolean } | null>(null);
+  const [paired, setPaired] = useState<PairedProps | null>(null);
   const [attempt, setAttempt] = useState(0);
 
   useEffect(() => {
@@ -91,7 +94,7 @@ function PairForm() {
       await savePairedDevice(device);
       // Without this the browser may evict IndexedDB, and with it the only copy of the key.
       const persisted = (await navigator.storage?.persist?.().catch(() => false)) ?? false;
-      setPaired({ device, persisted });
+      setPaired({ device, persisted, role: answer.role });
     } catch (failure) {
       setError(failure);
     } finally {
@@ -163,8 +166,18 @@ function PairForm() {
   );
 }
 
-function Paired(props: { device: PairedDevice; persisted: boolean }) {
+/** PairedProps is what the first screen after pairing says: where, as what, and if storage is kept. */
+interface PairedProps {
+  device: PairedDevice;
+  persisted: boolean;
+  /** The role the code was made for, from the agent's answer. */
+  role: Role;
+}
+
+function Paired(props: PairedProps) {
   const store = useStore();
+  const may = (method: string, path: string) =>
+    mayCall(props.role, props.device.deviceId, method, path);
   function goHome() {
     store.adopt(props.device);
     store.router.navigate('/', { replace: true });
@@ -175,22 +188,36 @@ function Paired(props: { device: PairedDevice; persisted: boolean }) {
         This phone is paired with <strong>{props.device.agentName}</strong> as “{props.device.name}
         ”.
       </Notice>
-      <section class="card">
-        <h2>Pair a second device too</h2>
-        <p>
-          This phone’s key lives only in this app: deleting the app deletes the key. Pair another
-          phone or computer (Devices → Add another device) so you always have a way in.
-        </p>
-        {!props.persisted && (
-          <p class="hint">
-            This browser did not promise to keep the app’s storage, which makes a second device more
-            important.
-          </p>
+      <section class="card" aria-labelledby="role-h" data-testid="paired-role">
+        <h2 id="role-h">This device is {roleWithArticle(props.role)}</h2>
+        <p>{roleLine(props.role)}.</p>
+        {!may('POST', ROUTES.unlock) && (
+          <p class="hint">An admin unlocks the drive after a restart, and can change this role.</p>
         )}
       </section>
+      {may('POST', ROUTES.pairingCodes) && <SecondDevice persisted={props.persisted} />}
       <button type="button" class="primary" onClick={goHome}>
         Go to Home
       </button>
     </Screen>
+  );
+}
+
+/** SecondDevice urges an admin to pair another device: a lost key would leave no way in. */
+function SecondDevice(props: { persisted: boolean }) {
+  return (
+    <section class="card">
+      <h2>Pair a second device too</h2>
+      <p>
+        This phone’s key lives only in this app: deleting the app deletes the key. Pair another
+        phone or computer (Devices → Add another device) so you always have a way in.
+      </p>
+      {!props.persisted && (
+        <p class="hint">
+          This browser did not promise to keep the app’s storage, which makes a second device more
+          important.
+        </p>
+      )}
+    </section>
   );
 }

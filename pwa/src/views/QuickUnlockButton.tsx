@@ -2,8 +2,8 @@
 // same progress as a typed unlock. Any failure leaves the typed form below with the reason.
 import { useEffect, useState } from 'preact/hooks';
 import { ROUTES } from '../../../shared/api.ts';
-import { mayCall } from '../../../shared/roles.ts';
 import type { OperationStarted } from '../../../shared/unlock.ts';
+import { useAccess } from '../access.ts';
 import { type StoredCopy, storedCopy, unlockWithPasskey } from '../quick-unlock/index.ts';
 import { useStore } from '../store.ts';
 
@@ -12,12 +12,9 @@ import { useStore } from '../store.ts';
  * is read, null when quick unlock is off (or this device may not unlock).
  */
 export function useStoredCopy(): StoredCopy | null | undefined {
-  const store = useStore();
   const [copy, setCopy] = useState<StoredCopy | null | undefined>(undefined);
-  const access = store.lastStatus.value?.status.access;
-  const deviceId = store.device.value?.deviceId ?? '';
-  // Before any status this phone was an admin when it stored the copy; the agent decides anyway.
-  const mayUnlock = !access || mayCall(access.role, deviceId, 'POST', ROUTES.unlock);
+  // Before any status, an admin (the agent refuses a viewer anyway, whatever is shown).
+  const mayUnlock = useAccess().may('POST', ROUTES.unlock);
   useEffect(() => {
     if (!mayUnlock) {
       setCopy(null);

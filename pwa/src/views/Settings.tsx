@@ -2,7 +2,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { ROUTES } from '../../../shared/api.ts';
 import type { PushHealth, PushSubscriptionResponse, QuietHours } from '../../../shared/push.ts';
-import { mayCall } from '../../../shared/roles.ts';
+import { useAccess } from '../access.ts';
 import { describeError } from '../errors.ts';
 import { formatDateTime } from '../format.ts';
 import { useAction } from '../hooks/useAction.ts';
@@ -76,13 +76,13 @@ export function Settings() {
       await reload();
     });
 
-  const access = store.lastStatus.value?.status.access;
+  const access = useAccess();
+  const seen = store.lastStatus.value !== null;
   useEffect(() => {
     // The role decides whether quick unlock is offered: learn it when no status was seen yet.
-    if (!access) store.refreshStatus();
-  }, [access, store]);
-  const deviceId = store.device.value?.deviceId ?? '';
-  const mayUnlock = access && mayCall(access.role, deviceId, 'POST', ROUTES.unlockCheck);
+    if (!seen) store.refreshStatus();
+  }, [seen, store]);
+  const mayUnlock = seen && access.may('POST', ROUTES.unlockCheck);
 
   const blocked = blockedWords(browser.permission());
   const health = known?.agent.subscription?.health ?? null;

@@ -1,7 +1,9 @@
 // Unlock: the passphrase (sealed to the agent, §4) or quick unlock (§15), then each step live
 // until Immich runs (§7).
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { ROUTES } from '../../../shared/api.ts';
 import type { Operation, OperationStarted } from '../../../shared/unlock.ts';
+import { askToUnlock, useAccess } from '../access.ts';
 import { ApiError } from '../api/index.ts';
 import { formatWait } from '../format.ts';
 import { useOperation } from '../hooks/useOperation.ts';
@@ -28,6 +30,7 @@ export function Unlock() {
   // Whether the followed unlock used the stored copy, and what became of that copy.
   const viaPasskey = useRef(false);
   const [copyNote, setCopyNote] = useState<string | null>(null);
+  const access = useAccess();
 
   useEffect(() => {
     if (running?.kind === 'unlock') setFollowId(running.id);
@@ -56,6 +59,8 @@ export function Unlock() {
     [store],
   );
 
+  // Opened by a viewer (an old notification, a link): no form it could not use.
+  if (!access.may('POST', ROUTES.unlock)) return <AdminMustUnlock adminNames={access.adminNames} />;
   return (
     <Screen title="Unlock" back={HOME}>
       {followId ? (
@@ -63,6 +68,19 @@ export function Unlock() {
       ) : (
         <PassphraseForm lastTry={lastTry} copyNote={copyNote} started={started} />
       )}
+    </Screen>
+  );
+}
+
+/** AdminMustUnlock tells a viewer that only an admin device unlocks, and which ones to ask. */
+function AdminMustUnlock(props: { adminNames: readonly string[] }) {
+  return (
+    <Screen title="Unlock" back={HOME}>
+      <Notice kind="info">
+        <span data-testid="admin-must-unlock">
+          Only an admin device can unlock the drive. {askToUnlock(props.adminNames)}.
+        </span>
+      </Notice>
     </Screen>
   );
 }

@@ -2,13 +2,15 @@
 import { describe, expect, it } from 'vitest';
 import { DeliveryPlanner, type DeliveryPolicy, messageFor } from './delivery.ts';
 import { type AlertChange, AlertEngine, DEFAULT_THRESHOLDS, type Observation } from './engine.ts';
+import { calmSample } from './observation.fixtures.ts';
 
 const at = (iso: string) => Date.parse(iso);
 const NIGHT: DeliveryPolicy = {
   quietHours: { start: '22:00', end: '07:00' },
   timeZone: 'Europe/Berlin',
+  role: 'admin',
 };
-const NO_QUIET: DeliveryPolicy = { quietHours: null, timeZone: 'Europe/Berlin' };
+const NO_QUIET: DeliveryPolicy = { quietHours: null, timeZone: 'Europe/Berlin', role: 'admin' };
 const NIGHT_WALL = at('2026-06-01T23:00:00Z'); // 01:00 in Berlin
 const MORNING = at('2026-06-02T05:00:00Z'); // 07:00 in Berlin
 
@@ -28,7 +30,7 @@ function changes() {
 describe('messageFor', () => {
   it('tags with the alert id and sets urgency: critical high, resolved low, others normal', () => {
     const c = changes();
-    expect(messageFor(c.backupFailed)).toEqual({
+    expect(messageFor(c.backupFailed, 'admin')).toEqual({
       title: 'Backup failed',
       body: 'The last backup ended without a new snapshot. Open Backups to see why.',
       navigate: '/backups',
@@ -36,8 +38,11 @@ describe('messageFor', () => {
       urgency: 'normal',
       critical: false,
     });
-    expect(messageFor(c.backupFixed)).toMatchObject({ tag: 'backup-failed', urgency: 'low' });
-    expect(messageFor(c.paired)).toMatchObject({
+    expect(messageFor(c.backupFixed, 'admin')).toMatchObject({
+      tag: 'backup-failed',
+      urgency: 'low',
+    });
+    expect(messageFor(c.paired, 'admin')).toMatchObject({
       tag: 'device-paired',
       urgency: 'high',
       critical: true,
@@ -50,7 +55,7 @@ describe('DeliveryPlanner', () => {
     const planner = new DeliveryPlanner();
     const c = changes();
     expect(planner.plan('phone', NO_QUIET, c.backupFailed, NIGHT_WALL)).toEqual([
-      messageFor(c.backupFailed),
+      messageFor(c.backupFailed, 'admin'),
     ]);
     expect(
       planner.plan('phone', NO_QUIET, { ...c.backupStale, notify: false }, NIGHT_WALL),
@@ -156,5 +161,104 @@ describe('DeliveryPlanner', () => {
     expect(planner.due(new Map([['tablet', NIGHT]]), MORNING).map((s) => s.deviceId)).toEqual([
       'tablet',
     ]);
+  });
+});
+
+describe('DeliveryPlanner by role and snooze (issue 12)', () => {
+  const VIEWER: DeliveryPolicy = { ...NO_QUIET, role: 'viewer' };
+  const sample = (change: Partial<Observation>) => calmSample(0, NIGHT_WALL, change);
+
+  it('pushes security alerts to admins only, and health, backup and Immich back to all', () => {
+    const engine = new AlertEngine({ ...DEFAULT_THRESHOLDS, tempHighHoldSeconds: 0 });
+    const security = [
+      engine.event('device-paired', { name: 'Tablet', role: 'viewer' }, 0, NIGHT_WALL),
+      engine.event('role-changed', { name: 'Tablet', role: 'admin' }, 0, NIGHT_WALL),
+      engine.event('unlock-failed', { value: 4 }, 0, NIGHT_WALL),
+      engine.event('pairing-locked', {}, 0, NIGHT_WALL),
+      engine.event('bad-signatures', { value: 30 }, 0, NIGHT_WALL),
+    ];
+    engine.observe(sample({}));
+    const [hot] = engine.observe(sample({ temperatureC: 85 }));
+    const everyone = [
+      hot as AlertChange,
+      engine.setCondition('backup-failed', true, {}, 0, NIGHT_WALL) as AlertChange,
+      engine.event('immich-back', {}, 0, NIGHT_WALL),
+    ];
+    const planner = new DeliveryPlanner();
+    const tags = (deviceId: string, policy: DeliveryPolicy, list: AlertChange[]) =>
+      list
+        .flatMap((change) => planner.plan(deviceId, policy, change, NIGHT_WALL))
+        .map((m) => m.tag);
+    expect(tags('phone', NO_QUIET, security)).toEqual([
+      'device-paired',
+      'role-changed',
+      'unlock-failed',
+      'pairing-locked',
+      'bad-signatures',
+    ]);
+    expect(tags('tablet', VIEWER, security)).toEqual([]);
+    expect(tags('phone', NO_QUIET, everyone)).toEqual([
+      'temp-high',
+      'backup-failed',
+      'immich-back',
+    ]);
+    expect(tags('tablet', VIEWER, everyone)).toEqual(['temp-high', 'backup-failed', 'immich-back']);
+    // A security alert held in quiet hours never reaches a viewer's summary either.
+    planner.plan('tablet', { ...NIGHT, role: 'viewer' }, security[4] as AlertChange, NIGHT_WALL);
+    expect(planner.due(new Map([['tablet', { ...NIGHT, role: 'viewer' }]]), MORNING)).toEqual([]);
+  });
+
+  it('names the new role in the words of a pairing and a role change', () => {
+    const engine = new AlertEngine(DEFAULT_THRESHOLDS);
+    const body = (change: AlertChange) => messageFor(change, 'admin').body;
+    expect(body(engine.event('device-paired', { name: 'Kid', role: 'viewer' }, 0, 0))).toBe(
+      '“Kid” can now see the Pi’s status, backups and alerts. If you did not pair it, revoke it in Devices.',
+    );
+    expect(body(engine.event('device-paired', { name: 'Tom', role: 'admin' }, 0, 0))).toContain(
+      '“Tom” can now unlock and lock your Pi.',
+    );
+    const changed = engine.event('role-changed', { name: 'Kid', role: 'viewer' }, 0, 0);
+    expect(messageFor(changed, 'admin')).toMatchObject({
+      title: 'Device role changed',
+      navigate: '/devices',
+      urgency: 'high',
+      critical: true,
+    });
+    expect(body(changed)).toContain('“Kid” is now a viewer');
+    expect(body(engine.event('role-changed', { name: 'Kid', role: 'admin' }, 0, 0))).toContain(
+      '“Kid” is now an admin: it can now unlock and lock your Pi.',
+    );
+  });
+
+  it('tells a viewer that an admin must unlock, and its tap opens Home', () => {
+    const engine = new AlertEngine(DEFAULT_THRESHOLDS);
+    const [locked] = engine.observe(sample({ drive: 'locked' })) as AlertChange[];
+    const planner = new DeliveryPlanner();
+    const [admin] = planner.plan('phone', NO_QUIET, locked as AlertChange, NIGHT_WALL);
+    const [viewer] = planner.plan('tablet', VIEWER, locked as AlertChange, NIGHT_WALL);
+    expect(admin).toMatchObject({
+      title: 'Pi restarted: storage is locked',
+      body: 'Immich is stopped until you unlock the drive. Tap to unlock.',
+      navigate: '/unlock',
+    });
+    expect(viewer).toMatchObject({ title: 'Pi restarted: storage is locked', navigate: '/' });
+    expect(viewer?.body).toContain('until an admin unlocks the drive');
+    expect(viewer?.body).not.toContain('Tap to unlock');
+    const [unlocked] = engine.observe(sample({ drive: 'running', mono: 1 })) as AlertChange[];
+    expect(planner.plan('tablet', VIEWER, unlocked as AlertChange, NIGHT_WALL)).toMatchObject([
+      {
+        title: 'Resolved: Pi restarted: storage is locked',
+        body: 'The drive is unlocked.',
+        navigate: '/',
+      },
+    ]);
+  });
+
+  it('holds a change from a device whose own snooze holds it, not from the others', () => {
+    const { backupFailed } = changes();
+    const snoozed = { ...backupFailed, snoozedFor: new Set(['phone']) };
+    const planner = new DeliveryPlanner();
+    expect(planner.plan('phone', NO_QUIET, snoozed, NIGHT_WALL)).toEqual([]);
+    expect(planner.plan('tablet', VIEWER, snoozed, NIGHT_WALL)).toHaveLength(1);
   });
 });

@@ -1,13 +1,18 @@
-// Per-device push planning (ARCHITECTURE §10): which alert changes go out now, which wait for the
-// summary after quiet hours, and which are dropped by the hourly cap. Pure: wall times come in.
+// Per-device push planning (ARCHITECTURE §10, §14): which alert changes a device may get and in
+// which words, which go out now, which wait for the summary after quiet hours, and which are
+// dropped by the hourly cap or held by the device's snooze. Pure: wall times come in.
+import { alertForRole, alertIsFor } from '../../../../shared/alerts.ts';
 import type { QuietHours } from '../../../../shared/push.ts';
+import type { Role } from '../../../../shared/roles.ts';
 import type { AlertChange } from './engine.ts';
 import { inQuietHours } from './quiet-hours.ts';
 
-/** DeliveryPolicy is what a device chose: its quiet hours, in its own time zone. */
+/** DeliveryPolicy is what a device chose (its quiet hours, in its own time zone) and its role. */
 export interface DeliveryPolicy {
   quietHours: QuietHours | null;
   timeZone: string;
+  /** Security alerts go to admins only; a viewer gets some alerts in other words. */
+  role: Role;
 }
 
 /** PushMessage is one notification for one device; navigate is an app path. */
@@ -50,10 +55,10 @@ interface DeviceLog {
   sentAt: number[];
 }
 
-/** messageFor answers the notification of one change: its words, screen and tag. */
-export function messageFor(change: AlertChange): PushMessage {
-  const { alert } = change;
+/** messageFor answers the notification of one change to a device with this role: its words, screen and tag. */
+export function messageFor(change: AlertChange, role: Role): PushMessage {
   const resolved = change.type === 'resolved';
+  const alert = alertForRole(change.alert, role, resolved);
   return {
     title: alert.title,
     body: alert.body,
@@ -74,13 +79,15 @@ export class DeliveryPlanner {
   }
 
   /**
-   * plan answers what to push to this device now for a change with notify true. Critical changes
-   * (a resolved one too, so the phone stops saying "overheating") pass quiet hours and the cap.
+   * plan answers what to push to this device now for a change with notify true: nothing when its
+   * role may not get the alert or its own snooze holds it. Critical changes (a resolved one too,
+   * so the phone stops saying "overheating") pass quiet hours and the cap.
    */
   plan(deviceId: string, policy: DeliveryPolicy, change: AlertChange, wall: number): PushMessage[] {
-    if (!change.notify) return [];
+    if (!change.notify || !alertIsFor(policy.role, change.alert.kind)) return [];
+    if (change.snoozedFor.has(deviceId)) return [];
     const log = this.logFor(deviceId, wall);
-    const message = messageFor(change);
+    const message = messageFor(change, policy.role);
     if (!message.critical && inQuietHours(policy.quietHours, policy.timeZone, wall)) {
       hold(log, change);
       return [];

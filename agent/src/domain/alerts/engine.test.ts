@@ -46,29 +46,52 @@ describe('AlertEngine notify flags', () => {
     expect(engine.observe(sample(20 * MINUTE, { undervoltage: true }))[0]?.notify).toBe(true);
   });
 
+  // Snoozes are per device (issue 12): a change names the devices whose snooze holds its push.
   it('holds the pushes of a snoozed alert, drops the snooze when it resolves, and ends on 0', () => {
     const engine = engineWith({ undervoltageClearSeconds: 0 });
     engine.observe(sample(0, { undervoltage: true }));
-    expect(engine.snooze('nope', T0 + 60 * MINUTE)).toBeNull();
-    expect(engine.snooze('undervoltage', T0 + 60 * MINUTE)?.snoozedUntil).toBe(T0 + 60 * MINUTE);
-    expect(engine.active()[0]?.snoozedUntil).toBe(T0 + 60 * MINUTE);
+    expect(engine.snooze('nope', 'phone', T0 + 60 * MINUTE)).toBeNull();
+    expect(engine.snooze('undervoltage', 'phone', T0 + 60 * MINUTE)?.snoozedUntil).toBe(
+      T0 + 60 * MINUTE,
+    );
+    expect(engine.active('phone')[0]?.snoozedUntil).toBe(T0 + 60 * MINUTE);
+    expect(engine.active('tablet')[0]?.snoozedUntil).toBeNull();
     const [resolved] = engine.observe(sample(MINUTE));
-    expect(resolved).toMatchObject({ type: 'resolved', notify: false });
+    expect(resolved).toMatchObject({ type: 'resolved', notify: true });
+    expect([...(resolved?.snoozedFor ?? [])]).toEqual(['phone']);
     expect(engine.history()[0]?.snoozedUntil).toBeNull();
     engine.observe(sample(30 * MINUTE, { undervoltage: true }));
-    engine.snooze('undervoltage', T0 + 90 * MINUTE);
-    expect(engine.snooze('undervoltage', 0)?.snoozedUntil).toBeNull();
-    expect(engine.snooze('undervoltage', T0 + 29 * MINUTE)?.snoozedUntil).toBeNull(); // past
-    expect(engine.observe(sample(31 * MINUTE))[0]?.notify).toBe(true);
+    engine.snooze('undervoltage', 'phone', T0 + 90 * MINUTE);
+    expect(engine.snooze('undervoltage', 'phone', 0)?.snoozedUntil).toBeNull();
+    expect(engine.snooze('undervoltage', 'phone', T0 + 29 * MINUTE)?.snoozedUntil).toBeNull(); // past
+    expect(engine.observe(sample(31 * MINUTE))[0]).toMatchObject({
+      notify: true,
+      snoozedFor: new Set(),
+    });
+  });
+
+  it('keeps one device snooze from another: ending one leaves the other', () => {
+    const engine = engineWith({ undervoltageClearSeconds: 0 });
+    engine.observe(sample(0, { undervoltage: true }));
+    engine.snooze('undervoltage', 'phone', T0 + 60 * MINUTE);
+    engine.snooze('undervoltage', 'tablet', T0 + 30 * MINUTE);
+    engine.snooze('undervoltage', 'phone', 0);
+    expect(engine.active('phone')[0]?.snoozedUntil).toBeNull();
+    expect(engine.active('tablet')[0]?.snoozedUntil).toBe(T0 + 30 * MINUTE);
+    expect(engine.active()[0]?.snoozedUntil).toBeNull();
+    expect([...(engine.observe(sample(MINUTE))[0]?.snoozedFor ?? [])]).toEqual(['tablet']);
   });
 
   it('forgets a snooze that has ended, and notifies again after it', () => {
     const engine = engineWith({ undervoltageClearSeconds: 0 });
     engine.observe(sample(0, { undervoltage: true }));
-    engine.snooze('undervoltage', T0 + 5 * MINUTE);
+    engine.snooze('undervoltage', 'phone', T0 + 5 * MINUTE);
     expect(engine.observe(sample(5 * MINUTE, { undervoltage: true }))).toEqual([]);
-    expect(engine.active()[0]?.snoozedUntil).toBeNull();
-    expect(engine.observe(sample(6 * MINUTE))[0]?.notify).toBe(true);
+    expect(engine.active('phone')[0]?.snoozedUntil).toBeNull();
+    expect(engine.observe(sample(6 * MINUTE))[0]).toMatchObject({
+      notify: true,
+      snoozedFor: new Set(),
+    });
   });
 
   it('notifies the same event kind at most once a minute, and records every one', () => {
@@ -85,9 +108,17 @@ describe('AlertEngine notify flags', () => {
     expect(first.alert.body).toContain('(4 tries left before a wait)');
     expect(engine.event('unlock-failed', { value: 3 }, 59_999, T0 + 59_999).notify).toBe(false);
     expect(engine.event('device-paired', { name: 'Ana’s phone' }, 59_999, T0).notify).toBe(true);
+    expect(engine.event('role-changed', { name: 'Kid', role: 'admin' }, 59_999, T0).notify).toBe(
+      true,
+    );
+    expect(engine.event('role-changed', { name: 'Tom', role: 'admin' }, 59_999, T0).notify).toBe(
+      true,
+    );
     expect(engine.event('unlock-failed', { value: 2 }, 60_000, T0 + 60_000).notify).toBe(true);
     expect(engine.history().map((a) => a.id)).toEqual([
       'unlock-failed',
+      'role-changed',
+      'role-changed',
       'device-paired',
       'unlock-failed',
       'unlock-failed',
@@ -157,11 +188,13 @@ describe('AlertEngine memory', () => {
     engine.observe(sample(0, { drive: 'locked', disks: [] }));
     engine.event('device-paired', { name: 'Phone' }, 0, T0);
     engine.observe(sample(MINUTE, { drive: 'locked', disks: [], undervoltage: true }));
-    engine.snooze('undervoltage', T0 + 60 * MINUTE);
+    engine.snooze('undervoltage', 'phone', T0 + 60 * MINUTE);
     const json = JSON.parse(JSON.stringify(engine.toJSON()));
     const memory = v.parse(AlertMemory, json);
     expect(memory.lockedAfterBootFor).toBe('boot-a');
-    expect(memory.snoozes).toEqual([{ id: 'undervoltage', until: T0 + 60 * MINUTE }]);
+    expect(memory.snoozes).toEqual([
+      { id: 'undervoltage', deviceId: 'phone', until: T0 + 60 * MINUTE },
+    ]);
 
     const restarted = new AlertEngine(DEFAULT_THRESHOLDS, memory);
     expect(restarted.active()).toEqual([]);
@@ -171,9 +204,14 @@ describe('AlertEngine memory', () => {
       sample(5, { drive: 'locked', disks: [], undervoltage: true }),
     );
     expect(changes).toMatchObject([
-      { type: 'raised', notify: false, alert: { id: 'undervoltage' } },
+      {
+        type: 'raised',
+        notify: true,
+        snoozedFor: new Set(['phone']),
+        alert: { id: 'undervoltage' },
+      },
     ]);
-    expect(restarted.active()[0]?.snoozedUntil).toBe(T0 + 60 * MINUTE);
+    expect(restarted.active('phone')[0]?.snoozedUntil).toBe(T0 + 60 * MINUTE);
     expect(restarted.observe(sample(10, { drive: 'locked', bootId: 'boot-b' }))).toMatchObject([
       { type: 'raised', notify: true, alert: { id: 'locked-after-boot' } },
     ]);
@@ -188,5 +226,38 @@ describe('AlertEngine memory', () => {
     const restarted = new AlertEngine({ ...DEFAULT_THRESHOLDS, historyLimit: 1 }, memory);
     expect(restarted.history().map((a) => a.raisedAt)).toEqual([T0 + 1]);
     expect(restarted.toJSON().snoozes).toEqual([]);
+  });
+
+  it('keeps at most 1000 snoozes, the latest-ending, so alerts.json always loads again', () => {
+    const engine = engineWith();
+    engine.observe(sample(0, { undervoltage: true }));
+    for (let i = 0; i <= 1000; i++)
+      engine.snooze('undervoltage', `device-${i}`, T0 + (i + 1) * MINUTE);
+    const { snoozes } = v.parse(AlertMemory, JSON.parse(JSON.stringify(engine.toJSON())));
+    expect(snoozes).toHaveLength(1000);
+    expect(snoozes.map((s) => s.deviceId)).not.toContain('device-0');
+  });
+
+  it('gives a snooze saved before snoozes were per device to every device paired at start', () => {
+    const memory = v.parse(AlertMemory, {
+      history: [],
+      lockedAfterBootFor: null,
+      snoozes: [{ id: 'undervoltage', until: T0 + 60 * MINUTE }],
+    });
+    const thresholds = { ...DEFAULT_THRESHOLDS, undervoltageClearSeconds: 0 };
+    const restarted = new AlertEngine(thresholds, memory, ['phone', 'tablet']);
+    const [raised] = restarted.observe(sample(0, { undervoltage: true }));
+    expect([...(raised?.snoozedFor ?? [])]).toEqual(['phone', 'tablet']);
+    expect(restarted.active('tablet')[0]?.snoozedUntil).toBe(T0 + 60 * MINUTE);
+    // Each device can end its own copy, and alerts.json then says whose each snooze is.
+    restarted.snooze('undervoltage', 'phone', 0);
+    expect(restarted.toJSON().snoozes).toEqual([
+      { id: 'undervoltage', deviceId: 'tablet', until: T0 + 60 * MINUTE },
+    ]);
+    // The clear is silent for both: neither got the raise.
+    expect([...(restarted.observe(sample(MINUTE))[0]?.snoozedFor ?? [])].sort()).toEqual([
+      'phone',
+      'tablet',
+    ]);
   });
 });

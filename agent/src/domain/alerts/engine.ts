@@ -22,16 +22,25 @@ import {
 
 export { type AlertThresholds, DEFAULT_THRESHOLDS, type Observation } from './rules.ts';
 
+// Snoozes are per device and per alert: past this many the latest-ending are kept, so
+// alerts.json always loads again.
+const MAX_SNOOZES = 1000;
+
 /**
  * AlertMemory is what survives a restart: the history, the boot whose locked-after-boot is
- * settled, and the snoozes of active alerts (re-applied when they are raised again from the next
- * samples). Active alerts are not kept: their monotonic holds mean nothing in a new process.
+ * settled, and each device's snoozes of active alerts (re-applied when they are raised again
+ * from the next samples). Active alerts are not kept: their monotonic holds mean nothing in a
+ * new process. A snooze without `deviceId` was saved before snoozes were per device (issue 12):
+ * it held every device's pushes, so it is given to every device paired at start.
  */
 export const AlertMemory = v.object({
   history: v.pipe(v.array(Alert), v.maxLength(10_000)),
   lockedAfterBootFor: v.nullable(v.string()),
   snoozes: v.optional(
-    v.pipe(v.array(v.object({ id: v.string(), until: v.number() })), v.maxLength(1000)),
+    v.pipe(
+      v.array(v.object({ id: v.string(), until: v.number(), deviceId: v.optional(v.string()) })),
+      v.maxLength(MAX_SNOOZES),
+    ),
     [],
   ),
 });
@@ -44,33 +53,61 @@ export const emptyAlertMemory = (): AlertMemory => ({
   snoozes: [],
 });
 
-export type AlertChange = { type: 'raised' | 'resolved' | 'event'; alert: Alert; notify: boolean };
+/**
+ * AlertChange is one raise, clear or event. `notify` says whether it deserves a push at all;
+ * `snoozedFor` names the devices whose own snooze holds its push back.
+ */
+export type AlertChange = {
+  type: 'raised' | 'resolved' | 'event';
+  alert: Alert;
+  notify: boolean;
+  snoozedFor: ReadonlySet<string>;
+};
+
+/** Snoozes maps a device id to the wall time its snooze of one alert ends. */
+type Snoozes = Map<string, number>;
 
 interface ActiveEntry {
   alert: Alert;
   subject: AlertSubject;
   /** Whether the raise was pushed: a silent raise gets a silent clear too. */
   notified: boolean;
+  snoozes: Snoozes;
+  /** Devices a snooze kept the raise from: their clear is silent too. */
+  heldAtRaise: ReadonlySet<string>;
 }
+
+const NOBODY: ReadonlySet<string> = new Set();
+
+/** Events pushed every time, whatever eventMinIntervalSeconds says: each names another device. */
+const EACH_TOLD: ReadonlySet<EventKind> = new Set(['device-paired', 'role-changed']);
 
 /** AlertEngine keeps the active alerts and the history; see ARCHITECTURE §10 for its rules. */
 export class AlertEngine {
   private readonly current = new Map<string, ActiveEntry>();
   private readonly resolvedAtMono = new Map<string, number>();
   private readonly eventNotifiedAt = new Map<AlertKind, number>();
-  private readonly pendingSnoozes = new Map<string, number>();
+  private readonly pendingSnoozes = new Map<string, Snoozes>();
   private readonly holds: RuleHolds;
   private entries: Alert[];
   /** The latest wall time seen, for telling a snooze that already ended. */
   private lastWall = 0;
 
+  /** `deviceIds` are the paired devices, given the snoozes saved before they were per device. */
   constructor(
     private readonly thresholds: AlertThresholds,
     persisted?: AlertMemory,
+    deviceIds: readonly string[] = [],
   ) {
     this.holds = freshHolds(persisted?.lockedAfterBootFor ?? null);
     this.entries = (persisted?.history ?? []).slice(0, thresholds.historyLimit);
-    for (const { id, until } of persisted?.snoozes ?? []) this.pendingSnoozes.set(id, until);
+    for (const { id, until, deviceId } of persisted?.snoozes ?? []) {
+      const snoozes = this.pendingSnoozes.get(id) ?? new Map<string, number>();
+      for (const device of deviceId === undefined ? deviceIds : [deviceId]) {
+        snoozes.set(device, Math.max(until, snoozes.get(device) ?? 0));
+      }
+      if (snoozes.size > 0) this.pendingSnoozes.set(id, snoozes);
+    }
   }
 
   /** observe feeds one sample and answers the changes it caused (a steady state causes none). */
@@ -103,20 +140,20 @@ export class AlertEngine {
 
   /**
    * event records one event kind; it notifies at most once per eventMinIntervalSeconds, except
-   * a pairing: each new device is told, or a second one paired right after the owner's would
-   * go unnoticed.
+   * a pairing or a role change: each device is told, or a second one paired (or made an admin)
+   * right after the first would go unnoticed.
    */
   event(kind: EventKind, subject: AlertSubject, mono: number, wall: number): AlertChange {
     this.lastWall = Math.max(this.lastWall, wall);
     const last = this.eventNotifiedAt.get(kind);
     const notify =
-      kind === 'device-paired' ||
+      EACH_TOLD.has(kind) ||
       last === undefined ||
       mono - last >= this.thresholds.eventMinIntervalSeconds * 1000;
     if (notify) this.eventNotifiedAt.set(kind, mono);
     const alert = { ...this.makeAlert(kind, kind, subject, wall), state: 'event' as const };
     this.remember(alert);
-    return { type: 'event', alert, notify };
+    return { type: 'event', alert, notify, snoozedFor: NOBODY };
   }
 
   /**
@@ -144,22 +181,26 @@ export class AlertEngine {
   }
 
   /**
-   * snooze holds the pushes of an active alert until untilWall; 0 or a time not after nowWall
-   * (by default the latest wall time the engine saw) ends the snooze. Answers the alert, or null
-   * when no active alert has that id.
+   * snooze holds one device's pushes of an active alert until untilWall; 0 or a time not after
+   * nowWall (by default the latest wall time the engine saw) ends that device's snooze. Other
+   * devices are not affected. Answers the alert as that device sees it, or null when no active
+   * alert has that id.
    */
-  snooze(id: string, untilWall: number, nowWall = this.lastWall): Alert | null {
+  snooze(id: string, deviceId: string, untilWall: number, nowWall = this.lastWall): Alert | null {
     const entry = this.current.get(id);
     if (!entry) return null;
-    const snoozedUntil = untilWall > 0 && untilWall > nowWall ? untilWall : null;
-    entry.alert = { ...entry.alert, snoozedUntil };
-    return { ...entry.alert };
+    if (untilWall > 0 && untilWall > nowWall) entry.snoozes.set(deviceId, untilWall);
+    else entry.snoozes.delete(deviceId);
+    return this.seenBy(entry, deviceId);
   }
 
-  /** active answers the raised alerts, most urgent first: critical ones, then newest. */
-  active(): Alert[] {
+  /**
+   * active answers the raised alerts, most urgent first: critical ones, then newest, each with
+   * the asking device's snooze (none without a device).
+   */
+  active(deviceId?: string): Alert[] {
     return [...this.current.values()]
-      .map((entry) => ({ ...entry.alert }))
+      .map((entry) => this.seenBy(entry, deviceId))
       .reverse()
       .sort((a, b) => Number(b.critical) - Number(a.critical) || b.raisedAt - a.raisedAt);
   }
@@ -172,13 +213,16 @@ export class AlertEngine {
   /** toJSON answers what survives a restart (see AlertMemory). */
   toJSON(): AlertMemory {
     const snoozes = new Map(this.pendingSnoozes);
-    for (const [id, { alert }] of this.current) {
-      if (alert.snoozedUntil !== null) snoozes.set(id, alert.snoozedUntil);
-    }
+    for (const [id, entry] of this.current) snoozes.set(id, entry.snoozes);
     return {
       history: this.history(),
       lockedAfterBootFor: this.holds.bootDecided,
-      snoozes: [...snoozes].map(([id, until]) => ({ id, until })),
+      snoozes: [...snoozes]
+        .flatMap(([id, byDevice]) =>
+          [...byDevice].map(([deviceId, until]) => ({ id, deviceId, until })),
+        )
+        .sort((a, b) => b.until - a.until)
+        .slice(0, MAX_SNOOZES),
     };
   }
 
@@ -191,15 +235,15 @@ export class AlertEngine {
   ): AlertChange | null {
     if (this.current.has(id)) return null;
     const alert = this.makeAlert(id, kind, subject, wall);
-    const snoozedUntil = this.pendingSnoozes.get(id);
+    const snoozes = holding(this.pendingSnoozes.get(id), wall);
     this.pendingSnoozes.delete(id);
-    if (snoozedUntil !== undefined && snoozedUntil > wall) alert.snoozedUntil = snoozedUntil;
     const resolvedAt = this.resolvedAtMono.get(id);
     const flapping =
       resolvedAt !== undefined && mono - resolvedAt < this.thresholds.renotifyMinutes * 60_000;
-    const notify = !flapping && alert.snoozedUntil === null;
-    this.current.set(id, { alert, subject, notified: notify });
-    return { type: 'raised', alert: { ...alert }, notify };
+    const notify = !flapping;
+    const snoozedFor = new Set(snoozes.keys());
+    this.current.set(id, { alert, subject, notified: notify, snoozes, heldAtRaise: snoozedFor });
+    return { type: 'raised', alert: { ...alert }, notify, snoozedFor };
   }
 
   // The history keeps the raised words; the change carries the resolved words for the push.
@@ -208,20 +252,21 @@ export class AlertEngine {
     if (!entry) return null;
     this.current.delete(id);
     this.resolvedAtMono.set(id, mono);
-    const snoozed = entry.alert.snoozedUntil !== null && entry.alert.snoozedUntil > wall;
-    const resolved: Alert = {
-      ...entry.alert,
-      state: 'resolved',
-      resolvedAt: wall,
-      snoozedUntil: null,
-    };
+    const resolved: Alert = { ...entry.alert, state: 'resolved', resolvedAt: wall };
     this.remember(resolved);
     const words = alertWords(resolved.kind, entry.subject, true);
     return {
       type: 'resolved',
       alert: { ...resolved, ...words },
-      notify: entry.notified && !silent && !snoozed,
+      notify: entry.notified && !silent,
+      snoozedFor: new Set([...holding(entry.snoozes, wall).keys(), ...entry.heldAtRaise]),
     };
+  }
+
+  /** seenBy answers an active alert with one device's snooze. */
+  private seenBy(entry: ActiveEntry, deviceId: string | undefined): Alert {
+    const until = deviceId === undefined ? undefined : entry.snoozes.get(deviceId);
+    return { ...entry.alert, snoozedUntil: until ?? null };
   }
 
   private makeAlert(id: string, kind: AlertKind, subject: AlertSubject, wall: number): Alert {
@@ -244,11 +289,16 @@ export class AlertEngine {
 
   // A snooze that has ended shows as none, so the app never offers to end it.
   private dropEndedSnoozes(wall: number): void {
-    for (const entry of this.current.values()) {
-      const until = entry.alert.snoozedUntil;
-      if (until !== null && until <= wall) entry.alert = { ...entry.alert, snoozedUntil: null };
+    for (const entry of this.current.values()) entry.snoozes = holding(entry.snoozes, wall);
+    for (const [id, snoozes] of this.pendingSnoozes) {
+      const left = holding(snoozes, wall);
+      if (left.size === 0) this.pendingSnoozes.delete(id);
+      else this.pendingSnoozes.set(id, left);
     }
-    for (const [id, until] of this.pendingSnoozes)
-      if (until <= wall) this.pendingSnoozes.delete(id);
   }
+}
+
+/** holding answers the snoozes that have not ended by `wall`. */
+function holding(snoozes: Snoozes | undefined, wall: number): Snoozes {
+  return new Map([...(snoozes ?? [])].filter(([, until]) => until > wall));
 }

@@ -1,10 +1,13 @@
-// Alerts end to end (ARCHITECTURE §10): observations and events go into the engine, its changes
-// become pushes planned per device (quiet hours, snooze, rate limits) and queued; nothing here
-// ever waits on a push service, so no request path does either.
+// Alerts end to end (ARCHITECTURE §10, §14): observations and events go into the engine, its
+// changes become pushes planned per device (role, quiet hours, snooze, rate limits) and queued;
+// nothing here ever waits on a push service, so no request path does either.
 import { createHash } from 'node:crypto';
 import {
   type Alert,
   type AlertSubject,
+  type AlertsResponse,
+  alertForRole,
+  alertIsFor,
   DECLARATIVE_PUSH_MAGIC,
   type EventKind,
   MAX_PUSH_PAYLOAD_BYTES,
@@ -15,6 +18,7 @@ import type {
   PushSubscriptionRequest,
   PushSubscriptionResponse,
 } from '../../../../shared/push.ts';
+import type { Role } from '../../../../shared/roles.ts';
 import { checkPushEndpoint } from '../../adapters/push/endpoint-policy.ts';
 import type { PushQueue, PushQueueOptions } from '../../adapters/push/queue.ts';
 import type { SendOutcome } from '../../adapters/push/send.ts';
@@ -46,6 +50,8 @@ export interface AlertServiceOptions {
   extraOrigins: readonly string[];
   /** False without a VAPID subject: alerts are still kept and shown, nothing is pushed. */
   pushEnabled: boolean;
+  /** A paired device's role, null for one no longer paired (it gets no pushes). */
+  roleOf: (deviceId: string) => Role | null;
   log: Logger;
 }
 
@@ -81,10 +87,14 @@ export class AlertService {
     });
   }
 
-  /** followDevices pushes a newly paired phone's name, and forgets a revoked one's subscription. */
+  /**
+   * followDevices pushes a newly paired phone's name and role, and a role change, to the admins,
+   * and forgets a revoked device's subscription.
+   */
   followDevices(devices: Pick<DeviceRegistry, 'listen'>): void {
     devices.listen({
-      paired: (device) => this.event('device-paired', { name: device.name }),
+      paired: (device) => this.event('device-paired', { name: device.name, role: device.role }),
+      roleChanged: (device) => this.event('role-changed', { name: device.name, role: device.role }),
       revoked: (device) => void this.unsubscribe(device.id),
     });
   }
@@ -137,10 +147,7 @@ export class AlertService {
   /** tick sends the summaries of quiet hours that have just ended. */
   tick(): void {
     if (!this.options.pushEnabled) return;
-    const policies = new Map<string, DeliveryPolicy>();
-    for (const [deviceId, stored] of this.options.push.all()) {
-      policies.set(deviceId, { quietHours: stored.quietHours, timeZone: stored.timeZone });
-    }
+    const policies = new Map(this.recipients());
     for (const { deviceId, message } of this.options.planner.due(
       policies,
       this.options.clock.wall(),
@@ -149,21 +156,43 @@ export class AlertService {
     }
   }
 
+  /** active answers every raised alert, as the agent keeps it (no device's view). */
   active(): Alert[] {
     return this.options.engine.active();
   }
 
+  /** history answers every past alert, as the agent keeps it (no device's view). */
   history(): Alert[] {
     return this.options.engine.history();
   }
 
-  /** snooze holds an active alert's pushes for `minutes` (0 ends the snooze). */
-  snooze(id: string, minutes: number): Alert {
+  /**
+   * activeFor answers the raised alerts a device may see, in its role's words and with its own
+   * snoozes: the security alerts are admins' only.
+   */
+  activeFor(deviceId: string): Alert[] {
+    return this.seenBy(deviceId, this.options.engine.active(deviceId));
+  }
+
+  /** listFor answers a device's active and past alerts, as activeFor does. */
+  listFor(deviceId: string): AlertsResponse {
+    return {
+      active: this.activeFor(deviceId),
+      history: this.seenBy(deviceId, this.options.engine.history()),
+    };
+  }
+
+  /**
+   * snooze holds an active alert's pushes to the asking device for `minutes` (0 ends its
+   * snooze); other devices still get them. An alert the device may not see is not found.
+   */
+  snooze(id: string, deviceId: string, minutes: number): Alert {
     const until = minutes === 0 ? 0 : this.options.clock.wall() + minutes * 60_000;
-    const alert = this.options.engine.snooze(id, until);
+    const visible = this.activeFor(deviceId).some((alert) => alert.id === id);
+    const alert = visible ? this.options.engine.snooze(id, deviceId, until) : null;
     if (!alert) throw new ApiError('alert-not-found', 'No active alert has that id.');
     this.persistMemory();
-    return alert;
+    return alertForRole(alert, this.roleOf(deviceId));
   }
 
   /** subscription answers what a device needs to (re)subscribe, and its current subscription. */
@@ -219,13 +248,35 @@ export class AlertService {
     const wall = this.options.clock.wall();
     for (const change of changes) {
       if (!change.notify) continue;
-      for (const [deviceId, stored] of this.options.push.all()) {
-        const policy = { quietHours: stored.quietHours, timeZone: stored.timeZone };
+      for (const [deviceId, policy] of this.recipients()) {
         for (const message of this.options.planner.plan(deviceId, policy, change, wall)) {
           this.send(deviceId, message);
         }
       }
     }
+  }
+
+  /** recipients answers each subscribed, still paired device with what decides its pushes. */
+  private recipients(): [deviceId: string, policy: DeliveryPolicy][] {
+    return this.options.push.all().flatMap(([deviceId, stored]) => {
+      const role = this.options.roleOf(deviceId);
+      return role === null
+        ? []
+        : [[deviceId, { quietHours: stored.quietHours, timeZone: stored.timeZone, role }]];
+    });
+  }
+
+  /** roleOf answers a device's role; one not (or no longer) paired sees what a viewer sees. */
+  private roleOf(deviceId: string): Role {
+    return this.options.roleOf(deviceId) ?? 'viewer';
+  }
+
+  /** seenBy keeps the alerts a device's role may see, in that role's words. */
+  private seenBy(deviceId: string, alerts: Alert[]): Alert[] {
+    const role = this.roleOf(deviceId);
+    return alerts
+      .filter((alert) => alertIsFor(role, alert.kind))
+      .map((alert) => alertForRole(alert, role));
   }
 
   private send(deviceId: string, message: PushMessage): void {
