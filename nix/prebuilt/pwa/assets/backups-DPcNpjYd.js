@@ -1,1 +1,0 @@
-import{U as e,k as t}from"./shell-CewV4lEn.js";import{n,r,t as i}from"./backups-BDb3KK4G.js";function a(a){let{signed:o}=a;return{backups:(n={})=>o(`GET`,e.backups,r,t(n)),backupRun:async t=>(await o(`GET`,e.backupRun(t),i)).run,startBackup:()=>o(`POST`,e.backups,n)}}export{a as backupCalls};

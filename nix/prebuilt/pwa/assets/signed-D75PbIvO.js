@@ -1,0 +1,1 @@
+function e(e){let t=new URLSearchParams;e.limit!==void 0&&t.set(`limit`,String(e.limit)),e.before!==void 0&&e.before!==null&&t.set(`before`,String(e.before));let n=t.toString();return n?`?${n}`:``}export{e as t};
