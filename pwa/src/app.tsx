@@ -1,5 +1,5 @@
 // Which screen shows: pairing state and the hard stop decide before the address bar does.
-import { useEffect } from 'preact/hooks';
+import { useEffect, useLayoutEffect } from 'preact/hooks';
 import { screenFor, toAppPath } from './router.ts';
 import { type Store, StoreContext, useStore } from './store.ts';
 import { lazyScreen } from './ui/Lazy.tsx';
@@ -43,8 +43,9 @@ function Screens() {
   const asked = store.router.path.value;
   const shown = device === undefined ? asked : screenFor(asked, device !== null);
   usePushUpkeep(store, Boolean(device));
-  // Keep the address bar honest about the screen shown.
-  useEffect(() => {
+  // Keep the address bar honest about the screen shown, in the same commit as the screen: an
+  // effect after paint let the first-run screen show while the bar still said "/".
+  useLayoutEffect(() => {
     if (shown !== asked) store.router.navigate(shown, { replace: true });
   }, [shown, asked, store]);
 

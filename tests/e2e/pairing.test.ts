@@ -47,12 +47,27 @@ describe('pairing a phone in Chromium', () => {
     const minted = await mintPairingCode(sandbox.configPath);
     expect(minted.code).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}$/);
 
+    // The address bar must change in the same commit as the screen, not after a paint: a
+    // MutationObserver's callback (a microtask right after the commit) notes the path the first
+    // screen heading appeared with.
+    await page.addInitScript(() => {
+      const seen = window as unknown as { pathAtFirstHeading?: string };
+      new MutationObserver((_, observer) => {
+        if (!document.querySelector('h1')) return;
+        seen.pathAtFirstHeading = location.pathname;
+        observer.disconnect();
+      }).observe(document, { childList: true, subtree: true });
+    });
     const response = await page.goto(agent.url);
     expect(response?.headers()['content-security-policy']).toContain(
       "require-trusted-types-for 'script'",
     );
     await page.getByRole('heading', { name: 'Welcome to immich-pi' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/welcome');
+    const pathAtFirstHeading = await page.evaluate(
+      () => (window as unknown as { pathAtFirstHeading?: string }).pathAtFirstHeading,
+    );
+    expect(pathAtFirstHeading).toBe('/welcome');
     expect(await page.getByText('Install app').count()).toBeGreaterThan(0);
     await screenshot(page, 'first-run');
 

@@ -1,1 +1,0 @@
-import{tt as e}from"./shell-BDs4DbSN.js";import{n as t,r as n,t as r}from"./backups-9hcF47gF.js";import{t as i}from"./signed-D75PbIvO.js";function a(a){let{signed:o}=a;return{backups:(t={})=>o(`GET`,e.backups,n,i(t)),backupRun:async t=>(await o(`GET`,e.backupRun(t),r)).run,startBackup:()=>o(`POST`,e.backups,t)}}export{a as backupCalls};
