@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import * as v from 'valibot';
+import { DEFAULT_HEAVY_QUEUES } from '../../shared/immich.ts';
 import { checkVapidSubject } from './adapters/push/vapid.ts';
 import {
   AbsolutePath,
@@ -11,6 +12,9 @@ import {
   UnitName,
 } from './config-primitives.ts';
 import { firstIssue } from './parse-json.ts';
+
+/** The Immich units the guard may cap: the server and machine learning, never Postgres. */
+export const DEFAULT_CAP_UNITS = ['immich-server.service', 'immich-machine-learning.service'];
 
 const Seconds = v.pipe(v.number(), v.minValue(0));
 
@@ -102,8 +106,43 @@ export const ConfigSchema = v.strictObject({
     }),
     {},
   ),
-  /** Where Immich answers GET /api/server/ping. */
+  /** Where Immich answers GET /api/server/ping, and its API on loopback (ARCHITECTURE §16). */
   immichUrl: v.optional(v.pipe(v.string(), v.url()), 'http://127.0.0.1:2283'),
+  immich: v.optional(
+    v.strictObject({
+      /**
+       * An Immich admin API key with the queue and job permissions, in a file on the encrypted
+       * drive (mode 0640, group of the agent): read after each unlock, never copied elsewhere.
+       */
+      apiKeyFile: v.optional(AbsolutePath, '/mnt/immich_drive/secrets/immich-pi-api-key'),
+      /** Seconds between looks at Immich's queues while the Pi is cool (hot: every sample). */
+      pollSeconds: v.optional(v.pipe(v.number(), v.minValue(1)), 30),
+    }),
+    {},
+  ),
+  /** The thermal guard (ARCHITECTURE §16): pauses Immich's heavy queues when the Pi is hot. */
+  guard: v.optional(
+    v.strictObject({
+      enabled: v.optional(v.boolean(), true),
+      pauseC: v.optional(v.pipe(v.number(), v.minValue(30), v.maxValue(100)), 75),
+      pauseHoldSeconds: v.optional(v.pipe(Seconds, v.integer(), v.maxValue(86_400)), 60),
+      resumeC: v.optional(v.pipe(v.number(), v.minValue(30), v.maxValue(100)), 65),
+      resumeHoldSeconds: v.optional(v.pipe(Seconds, v.integer(), v.maxValue(86_400)), 300),
+      /** Immich's queue names the guard pauses. */
+      queues: v.optional(
+        v.pipe(
+          v.array(v.pipe(v.string(), v.regex(/^[A-Za-z][A-Za-z0-9]{0,63}$/))),
+          v.minLength(1),
+          v.maxLength(32),
+        ),
+        () => [...DEFAULT_HEAVY_QUEUES],
+      ),
+      /** Without a key, or while a pause fails: the units capped, and to what share of one core. */
+      capUnits: v.optional(v.array(UnitName), () => [...DEFAULT_CAP_UNITS]),
+      capPercent: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(400)), 100),
+    }),
+    {},
+  ),
   /** systemctl, for the read-only `systemctl show` of the units (start and stop go to the helper). */
   systemctl: v.optional(AbsolutePath, '/run/current-system/sw/bin/systemctl'),
   /** Step time limits of unlock and lock (ARCHITECTURE §7). */
@@ -241,6 +280,17 @@ export function parseConfig(raw: unknown): Config {
     const { tempHighC, tempClearC, diskFullPercent, diskClearPercent } = result.output.alerts;
     if (tempClearC >= tempHighC || diskClearPercent >= diskFullPercent) {
       throw new ConfigError('config alerts: a clear threshold must be below its raise threshold');
+    }
+    const { guard, units } = result.output;
+    if (guard.resumeC >= guard.pauseC) {
+      throw new ConfigError('config guard: resumeC must be below pauseC');
+    }
+    const given = (raw as { guard?: { capUnits?: unknown } } | null)?.guard?.capUnits;
+    // The default names Immich's units; a config whose units name others caps those it has.
+    if (given === undefined) guard.capUnits = guard.capUnits.filter((u) => units.includes(u));
+    const stray = guard.capUnits.find((unit) => !units.includes(unit));
+    if (stray !== undefined) {
+      throw new ConfigError(`config guard.capUnits: ${stray} is not one of units`);
     }
     return result.output;
   }
