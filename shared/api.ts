@@ -26,6 +26,8 @@ export const ROUTES = {
   temperatureHistory: `${API_PREFIX}/history/temperature`,
   backups: `${API_PREFIX}/backups`,
   backupRun: (id: string) => `${API_PREFIX}/backups/${encodeURIComponent(id)}`,
+  immichJobs: `${API_PREFIX}/immich/jobs`,
+  immichGuard: `${API_PREFIX}/immich/guard`,
 } as const;
 
 /** Unpadded base64url text. */

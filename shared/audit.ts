@@ -18,6 +18,9 @@ export const AUDIT_KINDS = [
   'locked',
   'lock-failed',
   'backup-started',
+  'immich-jobs-paused',
+  'immich-jobs-resumed',
+  'guard-settings-changed',
 ] as const;
 export const AuditKind = v.picklist(AUDIT_KINDS);
 export type AuditKind = v.InferOutput<typeof AuditKind>;

@@ -52,6 +52,8 @@ export const ROUTE_ACCESS = {
   'GET /backups': 'viewer',
   'POST /backups': 'admin',
   'GET /backups/:id': 'viewer',
+  'POST /immich/jobs': 'admin',
+  'PUT /immich/guard': 'admin',
 } as const satisfies Record<string, Access>;
 
 export type RouteKey = keyof typeof ROUTE_ACCESS;

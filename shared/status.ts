@@ -2,6 +2,7 @@
 import * as v from 'valibot';
 import { Alert } from './alerts.ts';
 import { BackupSummary } from './backup-summary.ts';
+import { ImmichStatus } from './immich.ts';
 import { PushHealth } from './push.ts';
 import { Role } from './roles.ts';
 
@@ -74,6 +75,8 @@ export const StatusResponse = v.object({
   push: v.optional(v.nullable(PushHealth), null),
   /** Backups at a glance: last good one, next run, one running now. */
   backup: v.optional(v.nullable(BackupSummary), null),
+  /** Immich's version and queues, and the thermal guard; null from an agent without the guard. */
+  immich: v.optional(v.nullable(ImmichStatus), null),
   /**
    * The asking device's role, and the admins' names (whom a viewer asks to unlock). An older
    * agent sends none: all its devices were admins.

@@ -15,6 +15,7 @@ export function statusRoutes(deps: Pick<Deps, 'status' | 'alerts' | 'backups' | 
       alerts: deps.alerts.activeFor(me),
       push: deps.alerts.health(me),
       backup: deps.backups.summary(),
+      immich: null,
       // What this device may do, and whom a viewer asks to unlock (no role only when it was
       // revoked since the roles middleware let it in: then the lesser one).
       access: { role: deps.devices.roleOf(me) ?? 'viewer', adminNames: admins.map((d) => d.name) },

@@ -5,8 +5,8 @@ import type { DriveProbe } from '../domain/drive-state.ts';
 import type { Clock } from '../ports.ts';
 import type { DriveReport } from './drive-control/index.ts';
 
-/** SystemStatus is the status every device sees; the route adds the alerts and its own push health. */
-export type SystemStatus = Omit<StatusResponse, 'alerts' | 'push' | 'backup' | 'access'>;
+/** SystemStatus is the status every device sees; the route adds the alerts, push health, backups and Immich. */
+export type SystemStatus = Omit<StatusResponse, 'alerts' | 'push' | 'backup' | 'access' | 'immich'>;
 
 export interface StatusSource {
   /** current answers the latest status, sampling the system when the last sample is stale. */

@@ -29,6 +29,9 @@ const KIND_WORDS: Record<AuditKind, string> = {
   locked: 'Drive locked',
   'lock-failed': 'Lock failed',
   'backup-started': 'Backup started',
+  'immich-jobs-paused': 'Immich jobs paused',
+  'immich-jobs-resumed': 'Immich jobs resumed',
+  'guard-settings-changed': 'Thermal guard changed',
 };
 const SECURITY_KINDS = new Set<AuditKind>([
   'pairing-failed',
