@@ -4,8 +4,9 @@ import { DeviceName, ROUTES } from './api.ts';
 import { AuditQuery, AuditResponse } from './audit.ts';
 import { DevicesResponse, UpdateDeviceRequest } from './devices.ts';
 import { ERROR_STATUS, type ErrorCode, isErrorCode, OPERATION_ERROR_CODES } from './errors.ts';
+import { StatusResponse } from './immich.ts';
 import { HelloResponse, PairingCodeRequest, PairRequest, PairResponse } from './pairing.ts';
-import { StatusResponse } from './status.ts';
+import type { StatusResponse as StatusResponseType } from './status.ts';
 import {
   MAX_PASSPHRASE_BYTES,
   OperationResponse,
@@ -204,6 +205,8 @@ describe('API schemas', () => {
   });
 
   it('keep the wire types the code relies on', () => {
+    // The agent builds the status type; tests and the Immich tile check with the schema.
+    expectTypeOf<v.InferOutput<typeof StatusResponse>>().toEqualTypeOf<StatusResponseType>();
     expectTypeOf<v.InferOutput<typeof StatusResponse>['drive']['state']>().toEqualTypeOf<
       'missing' | 'locked' | 'unlocking' | 'running' | 'degraded' | 'failed' | 'locking'
     >();

@@ -1,5 +1,6 @@
 // Immich at a glance and the thermal guard (ARCHITECTURE §16) on the wire (docs/api.md).
 import * as v from 'valibot';
+import { statusEntries } from './status.ts';
 
 /** Immich's two ways to see and pause its queues: the current queues API and the older jobs API. */
 export const IMMICH_APIS = ['queues', 'jobs'] as const;
@@ -141,3 +142,9 @@ export type GuardSettingsRequest = v.InferOutput<typeof GuardSettingsRequest>;
 /** The answer of both: Immich and the guard after the change. */
 export const ImmichResponse = v.object({ immich: ImmichStatus });
 export type ImmichResponse = v.InferOutput<typeof ImmichResponse>;
+
+/** StatusResponse checks GET /status whole, its Immich part too (the type is in status.ts). */
+export const StatusResponse = v.object({
+  ...statusEntries,
+  immich: v.optional(v.nullable(ImmichStatus), null),
+});

@@ -2,7 +2,7 @@
 import * as v from 'valibot';
 import { Alert } from './alerts.ts';
 import { BackupSummary } from './backup-summary.ts';
-import { ImmichStatus } from './immich.ts';
+import type { ImmichStatus } from './immich.ts';
 import { PushHealth } from './push.ts';
 import { Role } from './roles.ts';
 
@@ -48,7 +48,11 @@ export const UnitStatus = v.object({
 });
 export type UnitStatus = v.InferOutput<typeof UnitStatus>;
 
-export const StatusResponse = v.object({
+/**
+ * The parts of GET /status but Immich's. Its Immich part is checked apart (ImmichStatus in
+ * immich.ts), so that the app's first load does not carry the Immich schemas (pwa budget).
+ */
+export const statusEntries = {
   /** Agent wall clock when the answer was made, ms. */
   time: v.number(),
   /** When the system was last sampled, ms (agent clock). */
@@ -75,8 +79,6 @@ export const StatusResponse = v.object({
   push: v.optional(v.nullable(PushHealth), null),
   /** Backups at a glance: last good one, next run, one running now. */
   backup: v.optional(v.nullable(BackupSummary), null),
-  /** Immich's version and queues, and the thermal guard; null from an agent without the guard. */
-  immich: v.optional(v.nullable(ImmichStatus), null),
   /**
    * The asking device's role, and the admins' names (whom a viewer asks to unlock). An older
    * agent sends none: all its devices were admins.
@@ -85,8 +87,26 @@ export const StatusResponse = v.object({
     role: 'admin',
     adminNames: [],
   }),
+};
+
+/**
+ * AppStatusResponse is how the app's first load checks GET /status: Immich's part not at all;
+ * the Immich tile, a lazy chunk, checks it with ImmichStatus before it draws it.
+ */
+export const AppStatusResponse = v.object({
+  ...statusEntries,
+  immich: v.optional(v.unknown(), null),
 });
-export type StatusResponse = v.InferOutput<typeof StatusResponse>;
+export type AppStatusResponse = v.InferOutput<typeof AppStatusResponse>;
+
+/**
+ * StatusResponse is GET /status as the agent sends it, `immich` being Immich's version and queues,
+ * and the thermal guard (null from an agent without the guard). Its schema, every part checked,
+ * is StatusResponse in immich.ts.
+ */
+export type StatusResponse = {
+  [K in keyof AppStatusResponse]: K extends 'immich' ? ImmichStatus | null : AppStatusResponse[K];
+};
 
 /** One chart point: the temperatures sampled in one bucket. */
 export const TemperaturePoint = v.object({

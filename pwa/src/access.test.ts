@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { ROUTES } from '../../shared/api.ts';
 import type { Role } from '../../shared/roles.ts';
-import { type DriveState, StatusResponse } from '../../shared/status.ts';
+import { AppStatusResponse, type DriveState } from '../../shared/status.ts';
 import { accessOf, askToUnlock, driveAction } from './access.ts';
 
 const ME = 'my-key-id';
@@ -11,9 +11,9 @@ const ME = 'my-key-id';
 function statusWith(
   drive: DriveState,
   access?: { role: Role; adminNames: string[] },
-  operation: StatusResponse['operation'] = null,
-): StatusResponse {
-  return v.parse(StatusResponse, {
+  operation: AppStatusResponse['operation'] = null,
+): AppStatusResponse {
+  return v.parse(AppStatusResponse, {
     time: 0,
     sampledAt: 0,
     bootId: 'boot',
@@ -30,11 +30,11 @@ function statusWith(
   });
 }
 
-const viewer = (drive: DriveState, operation: StatusResponse['operation'] = null) => {
+const viewer = (drive: DriveState, operation: AppStatusResponse['operation'] = null) => {
   const status = statusWith(drive, { role: 'viewer', adminNames: ['Anna’s phone'] }, operation);
   return { status, access: accessOf(status, ME) };
 };
-const admin = (drive: DriveState, operation: StatusResponse['operation'] = null) => {
+const admin = (drive: DriveState, operation: AppStatusResponse['operation'] = null) => {
   const status = statusWith(drive, { role: 'admin', adminNames: ['Anna’s phone'] }, operation);
   return { status, access: accessOf(status, ME) };
 };
@@ -60,7 +60,7 @@ describe('accessOf', () => {
 
   it('counts a status without access (an older agent or app) as an admin’s, as those were', () => {
     const status = statusWith('locked');
-    delete (status as Partial<StatusResponse>).access;
+    delete (status as Partial<AppStatusResponse>).access;
     expect(accessOf(status, ME).role).toBe('admin');
     expect(accessOf(undefined, undefined).role).toBe('admin');
   });

@@ -1,7 +1,7 @@
 // What this device may do (ARCHITECTURE §14): its role from the last status, asked of shared/roles.ts.
 import { ROUTES } from '../../shared/api.ts';
 import { mayCall, type Role } from '../../shared/roles.ts';
-import type { StatusResponse } from '../../shared/status.ts';
+import type { AppStatusResponse } from '../../shared/status.ts';
 import { useStore } from './store.ts';
 
 /** Access is this device's role, whom to ask when it may not act, and the one test of a call. */
@@ -18,7 +18,7 @@ export interface Access {
  * The app only decides what to show; the agent refuses what a role may not do, whatever is shown.
  */
 export function accessOf(
-  status: Pick<StatusResponse, 'access'> | undefined,
+  status: Pick<AppStatusResponse, 'access'> | undefined,
   deviceId: string | undefined,
 ): Access {
   const role = status?.access?.role ?? 'admin';
@@ -53,7 +53,7 @@ export type DriveAction = 'unlock' | 'lock' | 'progress' | 'ask' | null;
  * driveAction picks the drive tile's one action for this device. A viewer sees no Unlock, Lock
  * or progress (operations are admin only) and, where Unlock would be, whom to ask.
  */
-export function driveAction(status: StatusResponse, access: Access): DriveAction {
+export function driveAction(status: AppStatusResponse, access: Access): DriveAction {
   // A status saved by an older version has no operation field.
   const running = status.operation ?? null;
   if (running) return access.may('GET', ROUTES.operation(running.id)) ? 'progress' : null;

@@ -1,12 +1,12 @@
 // The last status the agent answered, kept so the app has something true to show offline.
-import type { StatusResponse } from '../../shared/status.ts';
+import type { AppStatusResponse } from '../../shared/status.ts';
 import { dbGet, dbSet } from './db.ts';
 
 const LAST_STATUS = 'lastStatus';
 
 /** SeenStatus is a status with the local time it arrived (its age is measured on this clock). */
 export interface SeenStatus {
-  status: StatusResponse;
+  status: AppStatusResponse;
   fetchedAt: number;
 }
 

@@ -13,7 +13,7 @@ import {
   toBase64url,
   utf8Encode,
 } from '../../../shared/protocol/index.ts';
-import { StatusResponse } from '../../../shared/status.ts';
+import { AppStatusResponse } from '../../../shared/status.ts';
 import { hmacSha256, randomBytes, sha256 } from '../web-crypto.ts';
 import {
   AgentKeyChangedError,
@@ -217,7 +217,7 @@ export function createApi(options: ApiOptions = {}) {
     },
     /** clockOffsetMs is the agent clock minus the local clock, null before hello answered. */
     clockOffsetMs: () => offsetMs,
-    status: () => signed('GET', ROUTES.status, StatusResponse),
+    status: () => signed('GET', ROUTES.status, AppStatusResponse),
   };
 }
 

@@ -3,7 +3,7 @@ import type { ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { Alert } from '../../../shared/alerts.ts';
 import { ROUTES } from '../../../shared/api.ts';
-import type { DiskUsage, StatusResponse } from '../../../shared/status.ts';
+import type { AppStatusResponse, DiskUsage } from '../../../shared/status.ts';
 import { useAccess } from '../access.ts';
 import { describeError, needsNewPairing } from '../errors.ts';
 import {
@@ -91,7 +91,7 @@ function connectionWords(offline: boolean, fetchedAt: number | undefined, now: n
 }
 
 /** ActiveAlerts lists what is wrong now, each a link to Alerts, and warns when pushes fail. */
-function ActiveAlerts({ status }: { status: StatusResponse }) {
+function ActiveAlerts({ status }: { status: AppStatusResponse }) {
   // A status saved by an older version has neither field.
   const alerts: Alert[] = status.alerts ?? [];
   const failingSince = status.push?.failingSince ?? null;
@@ -138,7 +138,7 @@ function LazyChart() {
   return View ? <View /> : null;
 }
 
-function Status({ status }: { status: StatusResponse }) {
+function Status({ status }: { status: AppStatusResponse }) {
   return (
     <div class="tiles" data-testid="status">
       <DriveTile status={status} />

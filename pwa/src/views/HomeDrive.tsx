@@ -1,6 +1,6 @@
 // Home's drive and services: the state, the one action it calls for (by role), and Lock's confirmation.
 import { useState } from 'preact/hooks';
-import type { StatusResponse } from '../../../shared/status.ts';
+import type { AppStatusResponse } from '../../../shared/status.ts';
 import { askToUnlock, driveAction, useAccess } from '../access.ts';
 import { DRIVE_WORDS, UNIT_WORDS } from '../format.ts';
 import { useAction } from '../hooks/useAction.ts';
@@ -12,7 +12,7 @@ import { Link } from '../ui/Link.tsx';
  * DriveTile shows the drive's state and the one action it calls for, if this device may take it:
  * Unlock, Lock or the progress; a viewer is told whom to ask where Unlock would be.
  */
-export function DriveTile({ status }: { status: StatusResponse }) {
+export function DriveTile({ status }: { status: AppStatusResponse }) {
   const access = useAccess();
   const state = status.drive.state;
   const drive = DRIVE_WORDS[state];
@@ -41,7 +41,7 @@ export function DriveTile({ status }: { status: StatusResponse }) {
 }
 
 /** ServicesTile lists Postgres, Immich and machine learning once the drive is open. */
-export function ServicesTile({ status }: { status: StatusResponse }) {
+export function ServicesTile({ status }: { status: AppStatusResponse }) {
   const units = status.units ?? [];
   if (units.length === 0 || status.drive.state === 'locked' || status.drive.state === 'missing')
     return null;
