@@ -102,6 +102,7 @@ export class FakePi {
     return {
       temperatureC: 48.5,
       undervoltage: false,
+      throttled: false,
       uptimeSeconds: 100,
       bootId: 'boot-1',
       drive: {

@@ -14,6 +14,8 @@ export function hostPaths(root: string, drive: DriveConfig) {
     root,
     thermalTemp: at('sys/class/thermal/thermal_zone0/temp'),
     hwmonDir: at('sys/class/hwmon'),
+    /** The Raspberry Pi firmware's throttle flags (its kernel's; mainline has none). */
+    getThrottled: at('sys/devices/platform/soc/soc:firmware/get_throttled'),
     sysBlock: at('sys/block'),
     procUptime: at('proc/uptime'),
     procMeminfo: at('proc/meminfo'),

@@ -8,6 +8,8 @@ import type { FsUsage } from '../ports.ts';
 import { readText } from './files.ts';
 import { createSystemReader } from './system.ts';
 
+const THROTTLED = 'sys/devices/platform/soc/soc:firmware/get_throttled';
+
 const UUID = '0b2c7c1e-5d2a-4c4e-9a51-3f6f2f0d9e11';
 const ROOT_LINE = '22 1 179:2 / / rw,noatime shared:1 - ext4 /dev/mmcblk0p2 rw';
 const driveLine = (point: string, options = 'rw,relatime', superOptions = 'rw') =>
@@ -50,6 +52,7 @@ beforeEach(() => {
   put('sys/class/hwmon/hwmon0/name', 'cpu_thermal\n');
   put('sys/class/hwmon/hwmon1/name', 'rpi_volt\n');
   put('sys/class/hwmon/hwmon1/in0_lcrit_alarm', '0\n');
+  put(THROTTLED, '0x0\n');
   put('proc/uptime', '3605.71 7000.12\n');
   put('proc/sys/kernel/random/boot_id', 'f1e2d3c4-0000-4000-8000-000000000001\n');
   put('proc/self/mountinfo', `${ROOT_LINE}\n`);
@@ -66,6 +69,21 @@ describe('createSystemReader sensors', () => {
     expect(sample.undervoltage).toBe(false);
     expect(sample.uptimeSeconds).toBe(3605);
     expect(sample.bootId).toBe('f1e2d3c4-0000-4000-8000-000000000001');
+  });
+
+  it('reads the firmware throttle flags: throttled now or the soft limit, not past events', async () => {
+    const system = reader();
+    expect((await system.sample()).throttled).toBe(false);
+    put(THROTTLED, '50005\n'); // under-voltage now and since boot, throttled now
+    expect((await system.sample()).throttled).toBe(true);
+    put(THROTTLED, '0x8\n'); // soft temperature limit active
+    expect((await system.sample()).throttled).toBe(true);
+    put(THROTTLED, '0xe0000\n'); // capped, throttled and soft limit since boot, none now
+    expect((await system.sample()).throttled).toBe(false);
+    put(THROTTLED, 'nope\n');
+    expect((await system.sample()).throttled).toBeNull();
+    rmSync(join(root, THROTTLED));
+    expect((await system.sample()).throttled).toBeNull();
   });
 
   it('follows changes between samples', async () => {

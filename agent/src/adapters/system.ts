@@ -18,6 +18,8 @@ export interface SystemSample {
   temperatureC: number | null;
   /** hwmon rpi_volt's under-voltage alarm, null when there is no such sensor. */
   undervoltage: boolean | null;
+  /** The firmware throttles the SoC now, or holds its soft temperature limit; null where untold. */
+  throttled: boolean | null;
   uptimeSeconds: number | null;
   /** The kernel's boot id, '' when unreadable. */
   bootId: string;
@@ -100,9 +102,10 @@ export function createSystemReader(options: SystemReaderOptions): SystemReader {
 
   return {
     async sample() {
-      const [temperature, undervoltage, uptime, bootId, drive] = await Promise.all([
+      const [temperature, undervoltage, throttled, uptime, bootId, drive] = await Promise.all([
         readSensor(paths.thermalTemp),
         readUndervoltage(),
+        readSensor(paths.getThrottled),
         readSensor(paths.procUptime),
         readSensor(paths.bootId),
         probeDrive(),
@@ -110,6 +113,7 @@ export function createSystemReader(options: SystemReaderOptions): SystemReader {
       return {
         temperatureC: parseMillidegrees(temperature),
         undervoltage,
+        throttled: parseThrottled(throttled),
         uptimeSeconds: parseUptime(uptime),
         bootId: bootId?.trim() ?? '',
         drive,
@@ -190,6 +194,18 @@ function parseMillidegrees(text: string | null): number | null {
   const trimmed = text?.trim() ?? '';
   if (!/^-?\d{1,7}$/.test(trimmed)) return null;
   return Math.round(Number(trimmed) / 100) / 10;
+}
+
+/**
+ * parseThrottled reads get_throttled, the firmware's flags in hex ("50005" or "0x50005"): bit 2
+ * is "throttled now", bit 3 "soft temperature limit active" (the SoC slows itself from 80 °C, or
+ * the firmware's temp_soft_limit). The other bits (under-voltage, and everything "has occurred
+ * since boot") are the under-voltage alert's business or history, not a reason to act now.
+ */
+function parseThrottled(text: string | null): boolean | null {
+  const trimmed = text?.trim() ?? '';
+  if (!/^(0x)?[0-9a-f]{1,8}$/i.test(trimmed)) return null;
+  return (Number.parseInt(trimmed.replace(/^0x/i, ''), 16) & 0b1100) !== 0;
 }
 
 function parseUptime(text: string | null): number | null {
