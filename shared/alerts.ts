@@ -19,6 +19,8 @@ export const ALERT_KINDS = [
   'pairing-locked',
   'bad-signatures',
   'role-changed',
+  'immich-jobs-paused',
+  'guard-cannot-act',
 ] as const;
 export const AlertKind = v.picklist(ALERT_KINDS);
 export type AlertKind = v.InferOutput<typeof AlertKind>;
@@ -84,6 +86,8 @@ export const ALERT_SCREEN: Record<AlertKind, AlertScreen> = {
   'pairing-locked': '/devices',
   'bad-signatures': '/activity',
   'role-changed': '/devices',
+  'immich-jobs-paused': '/',
+  'guard-cannot-act': '/',
 };
 
 export const Alert = v.object({
@@ -112,13 +116,18 @@ export interface AlertSubject {
   /** device-paired: the new device's role; role-changed: its new role. */
   role?: Role;
   /**
-   * temp-high: °C; disk-full: percent used; unlock-failed: tries left; backup-stale: hours;
+   * temp-high, immich-jobs-paused, guard-cannot-act: °C; disk-full: percent used; unlock-failed: tries left; backup-stale: hours;
    * bad-signatures: how many refused requests sounded it.
    */
   value?: number;
-  /** backup-failed: why the run failed, from its report (system text). */
+  /**
+   * backup-failed: why the run failed, from its report (system text); guard-cannot-act: what
+   * the guard could not do; immich-jobs-paused: 'cpu' when it capped Immich's CPU instead.
+   */
   detail?: string;
 }
+
+const celsius = (s: AlertSubject) => (s.value === undefined ? '' : ` (${s.value} °C)`);
 
 const diskName = (name = '') => (name === 'sd' ? 'The SD card' : 'The photo drive');
 
@@ -201,6 +210,21 @@ export const TEMPLATES: Record<
   'immich-back': {
     title: () => 'Immich is back',
     body: () => 'The drive is unlocked and Immich answers. Your photos are available.',
+  },
+  'immich-jobs-paused': {
+    title: (s) =>
+      `Pi is hot${celsius(s)}: ${s.detail === 'cpu' ? 'capped Immich’s CPU' : 'paused Immich’s heavy jobs'}`,
+    body: (s) =>
+      s.detail === 'cpu'
+        ? 'Immich runs slower until the Pi has cooled down; then the cap is lifted. Add an Immich API key so that only its heavy jobs wait.'
+        : 'Thumbnails, video and machine learning wait until the Pi has cooled down; then they resume on their own.',
+    resolved: 'The Pi has cooled down: Immich’s heavy jobs run again.',
+  },
+  'guard-cannot-act': {
+    title: (s) => `Pi is hot${celsius(s)} and the thermal guard cannot slow Immich`,
+    body: (s) =>
+      `${s.detail ? `${s.detail}${/[.!?…]$/.test(s.detail) ? '' : '.'} ` : ''}Pause Immich’s jobs in its Administration > Jobs page, and check the Pi’s fan.`,
+    resolved: 'The thermal guard can act again, or the Pi has cooled down.',
   },
   'pairing-locked': {
     title: () => 'Pairing locked after 5 wrong tries',

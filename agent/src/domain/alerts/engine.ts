@@ -22,6 +22,13 @@ import {
 
 export { type AlertThresholds, DEFAULT_THRESHOLDS, type Observation } from './rules.ts';
 
+/** ConditionKind are the state alerts other services decide: the backups and the thermal guard. */
+export type ConditionKind =
+  | 'backup-failed'
+  | 'backup-stale'
+  | 'immich-jobs-paused'
+  | 'guard-cannot-act';
+
 // Snoozes are per device and per alert: past this many the latest-ending are kept, so
 // alerts.json always loads again.
 const MAX_SNOOZES = 1000;
@@ -157,12 +164,12 @@ export class AlertEngine {
   }
 
   /**
-   * setCondition raises or clears a state alert decided elsewhere (the backup rules).
+   * setCondition raises or clears a state alert decided elsewhere (the backup rules, the guard).
    * `alreadyNotified` raises one that was pushed before a restart without pushing it again,
    * while its clear still notifies.
    */
   setCondition(
-    kind: 'backup-failed' | 'backup-stale',
+    kind: ConditionKind,
     active: boolean,
     subject: AlertSubject,
     mono: number,

@@ -28,6 +28,7 @@ import type {
   AlertChange,
   AlertEngine,
   AlertMemory,
+  ConditionKind,
   Observation,
 } from '../../domain/alerts/engine.ts';
 import { ApiError } from '../../errors.ts';
@@ -125,9 +126,9 @@ export class AlertService {
     this.dispatch([engine.event(kind, subject, clock.monotonic(), clock.wall())]);
   }
 
-  /** condition raises or clears backup-failed or backup-stale, decided by the backup service. */
+  /** condition raises or clears an alert decided by the backup service or the thermal guard. */
   condition(
-    kind: 'backup-failed' | 'backup-stale',
+    kind: ConditionKind,
     active: boolean,
     subject: AlertSubject,
     options: { alreadyNotified?: boolean } = {},
