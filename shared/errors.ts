@@ -65,6 +65,11 @@ export const ERROR_STATUS = {
   'backup-running': 409,
   'backup-drive-locked': 409,
   'backup-run-not-found': 404,
+  // Immich and the thermal guard (ARCHITECTURE §16)
+  /** No Immich API key on the drive (or the drive is locked): the guard can only cap the CPU. */
+  'immich-no-key': 409,
+  /** Immich does not answer, refused the key, or answered what the agent cannot read. */
+  'immich-unavailable': 503,
   // Never expected: a bug. The agent logs it and keeps running.
   internal: 500,
 } as const;

@@ -27,6 +27,7 @@ import { emptyAudit } from './services/audit.ts';
 import { emptyBackups } from './services/backups/history.ts';
 import { emptyDevices } from './services/devices.ts';
 import type { DriveControlEvent } from './services/drive-control/index.ts';
+import { emptyGuardFile } from './services/immich-guard.ts';
 import { buildServices } from './wiring.ts';
 
 /** SentPush is one push the fake push service took: where, what (JSON text), how urgent. */
@@ -96,6 +97,7 @@ export function makeAgent(options: AgentOptions = {}) {
       alerts: memoryFile(emptyAlertMemory()),
       push: memoryFile(emptyPushState()),
       backups: memoryFile(emptyBackups()),
+      guard: memoryFile(emptyGuardFile()),
     },
     system: { sample: async () => pi.sample() },
     readUnitStates: async (units) => {
@@ -104,6 +106,8 @@ export function makeAgent(options: AgentOptions = {}) {
     },
     callHelper: pi.callHelper,
     pingImmich: async () => pi.immichAnswers && pi.units.get('immich-server.service') === 'active',
+    immichJobs: pi.immich.client,
+    readImmichKey: pi.immich.readKey,
     readNextRun: async () => clock.wallMs + 3600_000,
     spool: {
       list: async () =>

@@ -20,6 +20,7 @@ import { backupRoutes } from './routes/backups.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import type { AppEnv } from './routes/env.ts';
 import { helloRoutes } from './routes/hello.ts';
+import { immichRoutes } from './routes/immich.ts';
 import { operationRoutes } from './routes/operations.ts';
 import { pairRoutes } from './routes/pair.ts';
 import { pushRoutes } from './routes/push.ts';
@@ -124,7 +125,8 @@ export function createApp(deps: Deps) {
     .route('/push', pushRoutes(routeDeps))
     .route('/alerts', alertRoutes(routeDeps))
     .route('/history', historyRoutes(routeDeps))
-    .route('/backups', backupRoutes(routeDeps));
+    .route('/backups', backupRoutes(routeDeps))
+    .route('/immich', immichRoutes(routeDeps));
 
   const app = new Hono<AppEnv>();
   app.use(securityHeaders());

@@ -1,5 +1,11 @@
 // A fake Pi for the app's tests: a helper that records every request and changes the host the way
 // the real verbs would, a drive probe and unit states that report that host.
+import {
+  ImmichCallError,
+  type ImmichJobsClient,
+  type ImmichQueueState,
+} from './adapters/immich-jobs.ts';
+import type { ImmichKey } from './adapters/immich-key.ts';
 import type { SystemSample } from './adapters/system.ts';
 import type { UnitState } from './adapters/units.ts';
 import type { HelperAnswer } from './helper/answers.ts';
@@ -15,6 +21,54 @@ export const RIGHT_PASSPHRASE = 'correct horse battery ✓';
 const requestText = (r: HelperRequest) =>
   r.verb === 'start' || r.verb === 'stop' ? `${r.verb} ${r.unit}` : r.verb;
 
+/** FakeImmich is Immich's queues as the guard sees them: queues to pause, a key it takes. */
+export class FakeImmich {
+  /** The key file's content; null: no key file. */
+  key: string | null = 'fake-immich-key';
+  answers = true;
+  readonly queues = new Map<string, ImmichQueueState>(
+    [
+      ['thumbnailGeneration', 1204],
+      ['videoConversion', 12],
+      ['smartSearch', 300],
+      ['backgroundTask', 0],
+    ].map(([name, waiting]) => [
+      name as string,
+      { name: name as string, waiting: waiting as number, active: 0, paused: false },
+    ]),
+  );
+  /** Every pause and resume, in order: "pause videoConversion". */
+  readonly calls: string[] = [];
+
+  readonly client: ImmichJobsClient = {
+    version: async (key) => {
+      this.check(key);
+      return { version: 'v1.135.3', api: 'queues' };
+    },
+    queues: async (_api, key) => {
+      this.check(key);
+      return [...this.queues.values()].map((queue) => ({ ...queue }));
+    },
+    setPaused: async (_api, name, paused, key) => {
+      this.check(key);
+      this.calls.push(`${paused ? 'pause' : 'resume'} ${name}`);
+      const queue = this.queues.get(name);
+      if (queue) queue.paused = paused;
+    },
+  };
+
+  readonly readKey = async (): Promise<ImmichKey> =>
+    this.key === null
+      ? { ok: false, code: 'no-key', message: 'There is no Immich API key on the drive.' }
+      : { ok: true, key: this.key };
+
+  private check(key: string): void {
+    if (!this.answers) throw new ImmichCallError('unreachable', 'Immich does not answer.');
+    if (key !== 'fake-immich-key')
+      throw new ImmichCallError('key-refused', 'Immich refused the key.');
+  }
+}
+
 /**
  * FakePi is the host behind the fake helper: the helper's verbs change it the way the real ones
  * change a Pi, and the probe and unit reader report it. `hold` keeps a request from answering.
@@ -24,6 +78,9 @@ export class FakePi {
   mapperOpen = false;
   mounted = false;
   immichAnswers = true;
+  temperatureC: number | null = 48.5;
+  throttled: boolean | null = false;
+  readonly immich = new FakeImmich();
   readonly units = new Map<string, UnitState>();
   /** Every helper request, in order: "open", "start postgresql.service", "close"... */
   readonly requests: string[] = [];
@@ -100,9 +157,9 @@ export class FakePi {
   sample(): SystemSample {
     const open = this.mapperOpen;
     return {
-      temperatureC: 48.5,
+      temperatureC: this.temperatureC,
       undervoltage: false,
-      throttled: false,
+      throttled: this.throttled,
       uptimeSeconds: 100,
       bootId: 'boot-1',
       drive: {

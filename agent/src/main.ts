@@ -14,6 +14,8 @@ import { createHelperClient } from './adapters/helper-client.ts';
 import { closeServer, listenHttp } from './adapters/http-server.ts';
 import { IdentityState, loadIdentity, newIdentity } from './adapters/identity.ts';
 import { createImmichPing } from './adapters/immich.ts';
+import { createImmichJobsClient } from './adapters/immich-jobs.ts';
+import { readImmichKey } from './adapters/immich-key.ts';
 import { sha256 } from './adapters/node-crypto.ts';
 import { sendPush } from './adapters/push/send.ts';
 import { runCommand } from './adapters/run-command.ts';
@@ -33,6 +35,7 @@ import { AuditState, emptyAudit } from './services/audit.ts';
 import { BackupsState, emptyBackups } from './services/backups/history.ts';
 import { DevicesState, emptyDevices } from './services/devices.ts';
 import type { DriveControlEvent } from './services/drive-control/index.ts';
+import { emptyGuardFile, GuardFile } from './services/immich-guard.ts';
 import { buildServices, type Services } from './wiring.ts';
 
 export interface RunningAgent {
@@ -72,7 +75,7 @@ export async function createDeps(config: Config, log: Logger = stderrLogger): Pr
 
   let identityIsNew = false;
   let pushIsNew = false;
-  const [identityFile, devices, audit, alerts, push, backups] = await Promise.all([
+  const [identityFile, devices, audit, alerts, push, backups, guard] = await Promise.all([
     open('identity.json', IdentityState, () => {
       identityIsNew = true;
       return newIdentity();
@@ -85,6 +88,7 @@ export async function createDeps(config: Config, log: Logger = stderrLogger): Pr
       return emptyPushState();
     }),
     open('backups.json', BackupsState, emptyBackups),
+    open('guard.json', GuardFile, emptyGuardFile),
   ]);
   if (identityIsNew) await identityFile.update((made) => made);
   // The VAPID keys are made once: every subscription is bound to them.
@@ -124,11 +128,15 @@ export async function createDeps(config: Config, log: Logger = stderrLogger): Pr
       fingerprint: await fingerprintFor(identity.publicKey, sha256),
       sign: identity.sign,
     },
-    state: { devices, audit, alerts, push, backups },
+    state: { devices, audit, alerts, push, backups, guard },
     system: createSystemReader({ paths, readText, statFs }),
     readUnitStates,
     callHelper: createHelperClient(config.helper, { log: (line) => log.error(line) }),
     pingImmich: createImmichPing({ immichUrl: config.immichUrl }),
+    immichJobs: createImmichJobsClient({ baseUrl: config.immichUrl }),
+    // The key file lies on the drive; the root prefix moves both in the sandbox.
+    readImmichKey: () =>
+      readImmichKey(join(config.root, config.immich.apiKeyFile), paths.driveMountPath),
     readNextRun: createNextRunReader({
       systemctl: config.systemctl,
       timer: config.backup.timer,

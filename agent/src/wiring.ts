@@ -5,6 +5,8 @@ import { toBase64url } from '../../shared/protocol/index.ts';
 import type { Warning } from '../../shared/status.ts';
 import type { CallHelper } from './adapters/helper-client.ts';
 import type { PingImmich } from './adapters/immich.ts';
+import type { ImmichJobsClient } from './adapters/immich-jobs.ts';
+import type { ImmichKey } from './adapters/immich-key.ts';
 import { hmacSha256 } from './adapters/node-crypto.ts';
 import { PushQueue, type QueuedSendOptions } from './adapters/push/queue.ts';
 import type { PushTarget, SendOutcome } from './adapters/push/send.ts';
@@ -29,6 +31,7 @@ import { BackupService, type BackupSpool } from './services/backups/backup-servi
 import type { BackupsState } from './services/backups/history.ts';
 import { DeviceRegistry, type DevicesState } from './services/devices.ts';
 import { createDriveControl } from './services/drive-control/index.ts';
+import { type GuardFile, ImmichGuardService } from './services/immich-guard.ts';
 import { type Monitor, startMonitor } from './services/monitor.ts';
 import { cacheSystem, createStatusSource } from './services/status.ts';
 
@@ -50,6 +53,7 @@ export interface ServicePorts {
     alerts: StateFile<AlertMemory>;
     push: StateFile<PushState>;
     backups: StateFile<BackupsState>;
+    guard: StateFile<GuardFile>;
   };
   /** Reads the host once (temperature, drive, disks). */
   system: SystemReader;
@@ -57,6 +61,10 @@ export interface ServicePorts {
   /** The root helper; `warm` readies a helper process for an unlock about to come. */
   callHelper: CallHelper & { warm?: () => void };
   pingImmich: PingImmich;
+  /** Immich's API: its version, its queues, pause and resume (ARCHITECTURE §16). */
+  immichJobs: ImmichJobsClient;
+  /** Reads the Immich API key file on the drive. */
+  readImmichKey(): Promise<ImmichKey>;
   /** The backup timer's next run, wall ms; null when not scheduled. */
   readNextRun(): Promise<number | null>;
   spool: BackupSpool;
@@ -162,8 +170,20 @@ export function buildServices(config: Config, ports: ServicePorts) {
     log,
     timerRefreshDelayMs: tuning.timerRefreshDelayMs,
   });
+  const immich = new ImmichGuardService({
+    config: { guard: config.guard, pollSeconds: config.immich.pollSeconds },
+    state: state.guard,
+    client: ports.immichJobs,
+    readKey: ports.readImmichKey,
+    callHelper: ports.callHelper,
+    clock,
+    alerts,
+    audit,
+    log,
+  });
   const temperatureHistory = new TemperatureHistory();
   alerts.followDrive(driveControl);
+  immich.followDrive(driveControl);
   alerts.followDevices(devices);
   backups.followDrive(driveControl);
 
@@ -196,6 +216,7 @@ export function buildServices(config: Config, ports: ServicePorts) {
     driveControl,
     alerts,
     backups,
+    immich,
     temperatureHistory,
     log,
   } satisfies Deps;
@@ -211,6 +232,7 @@ export function buildServices(config: Config, ports: ServicePorts) {
         history: temperatureHistory,
         alerts,
         backups,
+        guard: immich,
         log,
       }),
   };

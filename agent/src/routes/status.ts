@@ -4,8 +4,10 @@ import type { StatusResponse } from '../../../shared/status.ts';
 import type { Deps } from '../deps.ts';
 import type { AppEnv } from './env.ts';
 
-/** statusRoutes answers the latest sample of drive, temperature, power, disks, uptime, alerts and backups. */
-export function statusRoutes(deps: Pick<Deps, 'status' | 'alerts' | 'backups' | 'devices'>) {
+/** statusRoutes answers the latest sample of drive, temperature, power, disks, uptime, alerts, backups and Immich. */
+export function statusRoutes(
+  deps: Pick<Deps, 'status' | 'alerts' | 'backups' | 'devices' | 'immich'>,
+) {
   return new Hono<AppEnv>().get('/', async (c) => {
     const status = await deps.status.current();
     const me = c.get('deviceId');
@@ -15,7 +17,7 @@ export function statusRoutes(deps: Pick<Deps, 'status' | 'alerts' | 'backups' | 
       alerts: deps.alerts.activeFor(me),
       push: deps.alerts.health(me),
       backup: deps.backups.summary(),
-      immich: null,
+      immich: deps.immich.status(),
       // What this device may do, and whom a viewer asks to unlock (no role only when it was
       // revoked since the roles middleware let it in: then the lesser one).
       access: { role: deps.devices.roleOf(me) ?? 'viewer', adminNames: admins.map((d) => d.name) },

@@ -8,6 +8,7 @@ import type { Clock, Logger } from '../ports.ts';
 import type { TemperatureHistory } from './alerts/temperature-history.ts';
 import type { BackupObservation } from './backups/backup-service.ts';
 import type { DriveReport } from './drive-control/index.ts';
+import type { GuardSample } from './immich-guard.ts';
 import type { CachedSystem } from './status.ts';
 
 export interface MonitorOptions {
@@ -19,6 +20,8 @@ export interface MonitorOptions {
   alerts: { observe(observation: Observation): void; tick(): void };
   /** New backup reports, staleness and the timer, on the same beat. */
   backups: { tick(observation: BackupObservation): Promise<void> };
+  /** The thermal guard, on the same beat (ARCHITECTURE §16). */
+  guard: { tick(sample: GuardSample): Promise<void> };
   log: Logger;
 }
 
@@ -33,7 +36,7 @@ export interface Monitor {
  * instead of piling up. A failed sample is logged and the loop goes on.
  */
 export function startMonitor(options: MonitorOptions): Monitor {
-  const { intervalMs, system, drive, clock, history, alerts, backups, log } = options;
+  const { intervalMs, system, drive, clock, history, alerts, backups, guard, log } = options;
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
 
@@ -57,6 +60,12 @@ export function startMonitor(options: MonitorOptions): Monitor {
     });
     alerts.tick();
     await backups.tick({ unitState: report.backupUnit, drive: report.state });
+    await guard.tick({
+      temperatureC: sample.temperatureC,
+      throttled: sample.throttled,
+      // Degraded counts: a crashed machine-learning unit on a hot Pi still leaves work to slow.
+      driveUp: report.state === 'running' || report.state === 'degraded',
+    });
   }
 
   const loop = async () => {
