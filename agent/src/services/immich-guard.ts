@@ -69,7 +69,14 @@ export interface ImmichGuardOptions {
   readKey: () => Promise<ImmichKey>;
   callHelper: CallHelper;
   clock: Clock;
-  alerts: { condition(kind: ConditionKind, active: boolean, subject: AlertSubject): void };
+  alerts: {
+    condition(
+      kind: ConditionKind,
+      active: boolean,
+      subject: AlertSubject,
+      options?: { alreadyNotified?: boolean },
+    ): void;
+  };
   audit: Pick<AuditLog, 'record'>;
   log: Logger;
 }
@@ -99,10 +106,17 @@ export class ImmichGuardService {
   private settleAfterUnlock = false;
   private sample: GuardSample = { temperatureC: null, throttled: null, driveUp: false };
   private chain: Promise<unknown> = Promise.resolve();
+  /**
+   * It held something when the agent started: its alert was pushed before the restart (active
+   * alerts are not kept), so it is raised again without a second push.
+   */
+  private restored: boolean;
 
   constructor(private readonly options: ImmichGuardOptions) {
     const { config, state } = options;
-    this.guard = new ThermalGuard(this.settings(), config.guard.queues, state.value.record);
+    const { record } = state.value;
+    this.guard = new ThermalGuard(this.settings(), config.guard.queues, record);
+    this.restored = record.paused.length > 0 || record.capped;
   }
 
   /** followDrive forgets Immich at a lock (its queues are out of reach until the next unlock). */
@@ -112,6 +126,8 @@ export class ImmichGuardService {
         void this.serial(async () => this.forgetImmich());
       } else if (event.type === 'immich-back') {
         void this.serial(async () => {
+          // Immich answers: an admin may pause before the next sample says so.
+          this.sample = { ...this.sample, driveUp: true };
           this.settleAfterUnlock = true;
           this.lastPollMono = Number.NEGATIVE_INFINITY;
         });
@@ -346,6 +362,9 @@ export class ImmichGuardService {
     const api = this.version?.api;
     if (!api) throw new Error('no Immich version');
     await this.options.client.setPaused(api, name, paused, key);
+    // Until the next read, the tile and the guard see what was just done.
+    const queue = this.queues.find((q) => q.name === name);
+    if (queue) queue.paused = paused;
   }
 
   /** carryOut does one step of the guard and tells it how it went. */
@@ -418,10 +437,13 @@ export class ImmichGuardService {
     const record = this.guard.record;
     const value = this.sample.temperatureC ?? undefined;
     const holds = record.paused.length > 0 || record.capped;
-    alerts.condition('immich-jobs-paused', holds, {
-      value,
-      detail: record.paused.length > 0 ? undefined : 'cpu',
-    });
+    alerts.condition(
+      'immich-jobs-paused',
+      holds,
+      { value, detail: record.paused.length > 0 ? undefined : 'cpu' },
+      { alreadyNotified: this.restored },
+    );
+    this.restored = false;
     alerts.condition('guard-cannot-act', this.guard.hot && this.capFailed && !holds, {
       value,
       detail: this.lastError ?? undefined,
