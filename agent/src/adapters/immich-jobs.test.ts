@@ -215,6 +215,7 @@ describe('createImmichJobsClient', () => {
     ['a 500', { status: 500, body: '{}' }],
     ['the wrong shape', { status: 200, body: '{"queues":1}' }],
     ['a version without numbers', { status: 200, body: '{"major":"2"}' }],
+    ['queues none of which can be read', { status: 200, body: '[{"name":1},"x"]' }],
   ])('is bad-answer for %s', async (_what, answer) => {
     const immich = await serve(() => answer);
     const client = createImmichJobsClient({ baseUrl: immich.url });
@@ -222,6 +223,22 @@ describe('createImmichJobsClient', () => {
       ? () => client.version(KEY)
       : () => client.queues('queues', KEY);
     expect((await failure(call)).code).toBe('bad-answer');
+  });
+
+  it('is bad-answer for a jobs answer that is an array or holds no readable queue', async () => {
+    for (const body of ['[]', JSON.stringify(QUEUES_FIXTURE), '{"a":1}']) {
+      const immich = await serve(() => ({ status: 200, body }));
+      const client = createImmichJobsClient({ baseUrl: immich.url });
+      expect((await failure(() => client.queues('jobs', KEY))).code).toBe('bad-answer');
+      server?.closeAllConnections();
+      await new Promise((resolve) => server?.close(resolve));
+    }
+    server = null;
+  });
+
+  it('answers no queues for an Immich with none', async () => {
+    const immich = await serve(() => json([]));
+    expect(await createImmichJobsClient({ baseUrl: immich.url }).queues('queues', KEY)).toEqual([]);
   });
 
   it('is bad-answer for an answer over the size limit, declared or streamed', async () => {

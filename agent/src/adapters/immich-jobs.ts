@@ -151,7 +151,7 @@ export function createImmichJobsClient(options: ImmichJobsOptions): ImmichJobsCl
         const parsed = v.safeParse(QueuesAnswer, await call('GET', '/api/queues', apiKey));
         if (!parsed.success) throw oddAnswer('GET /api/queues');
         // One queue we cannot read is left out, not fatal: the others still show.
-        return parsed.output.flatMap((entry) => {
+        const read = parsed.output.flatMap((entry) => {
           const q = v.safeParse(QueueEntry, entry);
           if (!q.success) return [];
           const { name, isPaused, statistics } = q.output;
@@ -159,10 +159,14 @@ export function createImmichJobsClient(options: ImmichJobsOptions): ImmichJobsCl
             { name, waiting: waitingOf(statistics), active: statistics.active, paused: isPaused },
           ];
         });
+        return someRead(read, parsed.output.length, 'GET /api/queues');
       }
-      const parsed = v.safeParse(JobsAnswer, await call('GET', '/api/jobs', apiKey));
+      const body = await call('GET', '/api/jobs', apiKey);
+      // valibot's record takes an array as an object of indexes: the queues API's answer is not this.
+      const parsed = v.safeParse(JobsAnswer, Array.isArray(body) ? null : body);
       if (!parsed.success) throw oddAnswer('GET /api/jobs');
-      return Object.entries(parsed.output).flatMap(([name, entry]) => {
+      const entries = Object.entries(parsed.output);
+      const read = entries.flatMap(([name, entry]) => {
         const q = v.safeParse(JobsEntry, entry);
         if (!q.success) return [];
         const { jobCounts, queueStatus } = q.output;
@@ -175,6 +179,7 @@ export function createImmichJobsClient(options: ImmichJobsOptions): ImmichJobsCl
           },
         ];
       });
+      return someRead(read, entries.length, 'GET /api/jobs');
     },
 
     async setPaused(api, name, paused, apiKey) {
@@ -201,6 +206,12 @@ export function createImmichJobsClient(options: ImmichJobsOptions): ImmichJobsCl
  * `paused` count, so both count as waiting; delayed jobs (retries) wait too.
  */
 const waitingOf = (c: v.InferOutput<typeof Counts>) => c.waiting + c.paused + c.delayed;
+
+/** someRead answers the queues read, unless there were some and not one could be read. */
+function someRead(read: ImmichQueueState[], seen: number, what: string): ImmichQueueState[] {
+  if (seen > 0 && read.length === 0) throw oddAnswer(what);
+  return read;
+}
 
 const oddAnswer = (what: string) =>
   new ImmichCallError('bad-answer', `Immich answered ${what} with a shape we cannot read`);
