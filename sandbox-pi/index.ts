@@ -18,7 +18,17 @@ import {
   ROOT_MOUNT,
   SLAVE,
 } from './host-files.ts';
-import { freeLoopbackPort, IMMICH_UNIT, stopImmichStub } from './immich-stub.ts';
+import {
+  freeLoopbackPort,
+  IMMICH_UNIT,
+  layImmichKey,
+  layStubImmichApi,
+  readStubImmichRequests,
+  type StubImmichApi,
+  type StubImmichRequest,
+  setStubImmichApi,
+  stopImmichStub,
+} from './immich-stub.ts';
 import { DEMO_PASSPHRASE, findCryptsetup, isLuksImage, makeDriveImage } from './luks.ts';
 import { repoRoot, unitFileName, writeStubs } from './stubs.ts';
 
@@ -76,6 +86,12 @@ export interface SandboxPi extends BackupControls {
   /** Loopback port of the stub Immich (agent.json's immichUrl) while immich-server is started. */
   immichPort: number;
   immichUrl: string;
+  /** The Immich API key in the sandbox drive's key file, the one the stub Immich accepts. */
+  immichApiKey: string;
+  /** setImmichApi chooses the stub Immich's API style and version (immich-api.json). */
+  setImmichApi(api: StubImmichApi): Promise<void>;
+  /** readImmichRequests answers the pause and resume requests the stub Immich saw. */
+  readImmichRequests(): Promise<StubImmichRequest[]>;
   setTemperature(celsius: number): Promise<void>;
   setUndervoltage(on: boolean): Promise<void>;
   setBootId(id?: string): Promise<void>;
@@ -198,6 +214,10 @@ export async function createSandboxPi(options: SandboxPiOptions = {}): Promise<S
   const cryptsetupAvailable = cryptsetupPath !== null && isLuksImage(image);
   const host = new HostFiles(join(dir, 'root'), image, uuid);
   await host.lay(!reusing);
+  // The agent reads its key where its config says, under the root prefix as every host path.
+  const immichKeyFile = join(host.root, config.immich.apiKeyFile);
+  const immichApiKey = await layImmichKey(immichKeyFile, !reusing);
+  await layStubImmichApi(dir, !reusing);
   const paths = hostPaths(host.root, config.drive);
   await writeStubs(dir, {
     root: host.root,
@@ -207,7 +227,7 @@ export async function createSandboxPi(options: SandboxPiOptions = {}): Promise<S
     slave: SLAVE,
     mountUnit: mountUnitFor(MOUNT_POINT),
     mountinfo: { base: ROOT_MOUNT, drive: driveMountLine() },
-    immich: { unit: IMMICH_UNIT, port: immichPort },
+    immich: { unit: IMMICH_UNIT, port: immichPort, keyFile: immichKeyFile },
     backup: {
       unit: config.backupUnit,
       timer: config.backup.timer,
@@ -246,6 +266,9 @@ export async function createSandboxPi(options: SandboxPiOptions = {}): Promise<S
     imagePath: image,
     immichPort,
     immichUrl,
+    immichApiKey,
+    setImmichApi: (api) => setStubImmichApi(dir, api),
+    readImmichRequests: () => readStubImmichRequests(dir),
     ...backupControls(dir, config),
     setTemperature: (celsius) => host.setTemperature(celsius),
     setUndervoltage: (on) => host.setUndervoltage(on),

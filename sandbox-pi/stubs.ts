@@ -26,7 +26,8 @@ export interface StubSettings {
   slave: string;
   mountUnit: string;
   mountinfo: { base: string; drive: string };
-  immich: { unit: string; port: number };
+  /** The stub Immich's unit and port, and the key file (host path) it checks x-api-key against. */
+  immich: { unit: string; port: number; keyFile: string };
   /**
    * The backup unit (stubs/backup-unit.cjs): its name, its timer, the mount point its condition
    * checks, and the built report-backup program and agent.json its report steps run with.
