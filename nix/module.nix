@@ -108,6 +108,21 @@ in
         assertion = cfg.tailscaleServe.allowedLogins ++ userLogins != [ ] -> cfg.tailscaleServe.enable;
         message = "services.immich-pi-agent.tailscaleServe.allowedLogins checks a header only `tailscale serve` sets.";
       }
+      {
+        # The guard's hysteresis: resuming at or above the pause threshold would flap.
+        assertion = cfg.settings.guard.resumeC < cfg.settings.guard.pauseC;
+        message = "services.immich-pi-agent.settings.guard.resumeC (${toString cfg.settings.guard.resumeC}) must be below guard.pauseC (${toString cfg.settings.guard.pauseC}).";
+      }
+      {
+        # The helper caps only services it already starts and stops (its capUnits, settings.nix).
+        assertion = lib.all (unit: lib.elem unit cfg.settings.units) cfg.settings.guard.capUnits;
+        message = "services.immich-pi-agent.settings.guard.capUnits must name only units of settings.units.";
+      }
+      {
+        # The agent refuses a key file off the drive: the key must never sit on the SD card or in the store.
+        assertion = lib.hasPrefix "${cfg.settings.drive.mountPoint}/" cfg.settings.immich.apiKeyFile;
+        message = "services.immich-pi-agent.settings.immich.apiKeyFile must be a file on the encrypted drive (under ${cfg.settings.drive.mountPoint}/).";
+      }
     ]
     ++ map (name: {
       assertion = isDefinedService name;

@@ -1,8 +1,14 @@
 # The options of services.immich-pi-agent: a free-form `settings` (the agent's JSON config) with
 # typed, documented keys for what a seed user must or may well change. module.nix implements them.
-{ lib, pkgs, ... }:
+{
+  config,
+  lib,
+  pkgs,
+  ...
+}:
 let
   inherit (lib) mkOption types;
+  settings = config.services.immich-pi-agent.settings;
   format = pkgs.formats.json { };
   # A settings section: typed keys, and any other key of the agent's schema passed through as is.
   section =
@@ -16,6 +22,25 @@ let
       description = "See the options below; other keys go to the agent's config as they are.";
     };
   unitName = types.strMatching "[A-Za-z0-9][A-Za-z0-9:_.@-]{0,99}";
+  # The agent's bounds (agent/src/config.ts), so a value it would refuse fails at evaluation.
+  celsius = types.numbers.between 30 100;
+  holdSeconds = types.ints.between 0 86400;
+  queueName = types.strMatching "[A-Za-z][A-Za-z0-9]{0,63}";
+  queueList =
+    types.addCheck (types.listOf queueName) (queues: queues != [ ] && builtins.length queues <= 32)
+    // {
+      description = "list of 1-32 Immich queue names";
+    };
+  atLeastOne =
+    types.addCheck types.number (n: n >= 1)
+    // {
+      description = "number, at least 1";
+    };
+  # Immich's units the guard may cap (agent/src/config-primitives.ts DEFAULT_CAP_UNITS).
+  immichUnits = [
+    "immich-server.service"
+    "immich-machine-learning.service"
+  ];
 in
 {
   options.services.immich-pi-agent = {
@@ -102,7 +127,7 @@ in
           immichUrl = mkOption {
             type = types.str;
             default = "http://127.0.0.1:2283";
-            description = "Where Immich answers GET /api/server/ping once unlocked.";
+            description = "Where Immich answers GET /api/server/ping once unlocked, and its API on loopback.";
           };
           backupUnit = mkOption {
             type = unitName;
@@ -126,6 +151,83 @@ in
               default = null;
               example = "mailto:you@example.org";
               description = "VAPID contact: a mailto: you read or an https: URL of yours. Required.";
+            };
+          };
+          immich = section {
+            apiKeyFile = mkOption {
+              type = types.strMatching "/.*";
+              default = "${settings.drive.mountPoint}/secrets/immich-pi-api-key";
+              defaultText = lib.literalExpression ''"''${settings.drive.mountPoint}/secrets/immich-pi-api-key"'';
+              description = ''
+                An Immich admin API key with the queue and job permissions, in a file on the
+                encrypted drive (mode 0640, group immich-pi-agent), read after each unlock. A path
+                as a string: the key must never be copied into the Nix store.
+              '';
+            };
+            pollSeconds = mkOption {
+              type = atLeastOne;
+              default = 30;
+              description = "Seconds between looks at Immich's queues while the Pi is cool.";
+            };
+          };
+          guard = section {
+            enabled = mkOption {
+              type = types.bool;
+              default = true;
+              description = ''
+                The thermal guard: pauses Immich's heavy queues when the Pi is hot and resumes
+                them when it has cooled (the app can change this and the values below).
+              '';
+            };
+            pauseC = mkOption {
+              type = celsius;
+              default = 75;
+              description = "Temperature that pauses the heavy queues once held pauseHoldSeconds.";
+            };
+            pauseHoldSeconds = mkOption {
+              type = holdSeconds;
+              default = 60;
+              description = "How long pauseC must hold before the guard pauses.";
+            };
+            resumeC = mkOption {
+              type = celsius;
+              default = 65;
+              description = "Temperature below which the guard resumes, once held resumeHoldSeconds; below pauseC.";
+            };
+            resumeHoldSeconds = mkOption {
+              type = holdSeconds;
+              default = 300;
+              description = "How long the Pi must stay below resumeC before the guard resumes.";
+            };
+            queues = mkOption {
+              type = queueList;
+              default = [
+                "thumbnailGeneration"
+                "videoConversion"
+                "smartSearch"
+                "faceDetection"
+                "facialRecognition"
+                "ocr"
+              ];
+              description = "Immich's queues the guard pauses (those this Immich lacks are skipped).";
+            };
+            capUnits = mkOption {
+              type = types.listOf unitName;
+              default = builtins.filter (unit: builtins.elem unit settings.units) immichUnits;
+              defaultText = lib.literalExpression ''
+                builtins.filter (unit: builtins.elem unit settings.units)
+                  [ "immich-server.service" "immich-machine-learning.service" ]
+              '';
+              description = ''
+                Units (of `units`) whose CPU the guard caps through the root helper
+                (`systemctl set-property --runtime`, gone at reboot) when it cannot pause Immich's
+                queues: no API key, or Immich not answering.
+              '';
+            };
+            capPercent = mkOption {
+              type = types.ints.between 1 400;
+              default = 100;
+              description = "The cap, in percent of one core (400 is all four of a Pi 4).";
             };
           };
           alerts = section {

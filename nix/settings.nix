@@ -84,7 +84,8 @@ in
 
   /**
     helperConfig: the root helper's config. Everything it may touch is named here by absolute
-    path, and its unit list is the agent's: the helper refuses any other unit.
+    path, and its unit lists are the agent's: the helper refuses any other unit. It may cap the
+    guard's capUnits even while settings.guard.enabled is false, as the app can turn the guard on.
   */
   helperConfig =
     {
@@ -99,6 +100,7 @@ in
       mapperName = settings.drive.mapperName;
       units = settings.units;
       backupUnit = settings.backupUnit;
+      capUnits = settings.guard.capUnits;
       stateDir = paths.helperStateDir;
       timeouts = withoutNulls (
         builtins.intersectAttrs (builtins.listToAttrs (

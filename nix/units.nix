@@ -141,7 +141,10 @@ in
         RuntimeMaxSec = "20min";
 
         # cryptsetup: device-mapper ioctls (SYS_ADMIN), locked memory for keys (IPC_LOCK).
-        # systemctl and journalctl need no capability as root.
+        # systemctl and journalctl need no capability as root. `systemctl set-property --runtime`
+        # (the guard's CPU cap) is one call to PID 1 over the same socket as start and stop, under
+        # the same manage-units check; PID 1 writes the drop-in under /run and the cgroup, so
+        # ProtectSystem and ProtectControlGroups here do not stand in its way.
         CapabilityBoundingSet = [
           "CAP_SYS_ADMIN"
           "CAP_IPC_LOCK"

@@ -15,6 +15,8 @@ export interface HelperConfigInput {
   dir: string;
   paths: HostPaths;
   units: string[];
+  /** The units set-cpu-quota may cap (the agent's guard.capUnits); unset: the helper's default. */
+  capUnits?: string[];
   timeouts?: Partial<Config['timeouts']>;
 }
 
@@ -24,7 +26,7 @@ export interface HelperConfigInput {
  * a KDF lock in a directory others can enter. The lock lives in it, so each sandbox has its own.
  */
 export async function writeHelperConfig(file: string, input: HelperConfigInput): Promise<void> {
-  const { dir, paths, units, timeouts } = input;
+  const { dir, paths, units, capUnits, timeouts } = input;
   const bin = join(dir, 'bin');
   const raw = {
     cryptsetup: join(bin, 'cryptsetup'),
@@ -35,13 +37,15 @@ export async function writeHelperConfig(file: string, input: HelperConfigInput):
     mountUnit: mountUnitFor(MOUNT_POINT),
     units,
     backupUnit: 'immich-backup.service',
+    ...(capUnits ? { capUnits } : {}),
     stateDir: join(dir, 'helper-state'),
     meminfo: paths.procMeminfo,
     uptime: paths.procUptime,
     bootId: paths.bootId,
     ...(timeouts ? { timeouts: helperTimeouts(timeouts) } : {}),
   };
-  parseHelperConfig(raw);
+  // Written out as parsed: helper.json names the units it may cap even when they are the default.
+  const parsed = parseHelperConfig(raw);
   // The helper would refuse to open (in its log); say it here, where the directory is chosen.
   if (beaconPathBytes(kdfLockDir(raw.stateDir)) > MAX_SOCKET_PATH_BYTES) {
     throw new Error(
@@ -50,7 +54,7 @@ export async function writeHelperConfig(file: string, input: HelperConfigInput):
   }
   await mkdir(raw.stateDir, { recursive: true, mode: 0o700 });
   await chmod(raw.stateDir, 0o700); // a reused sandbox's may be older than this rule
-  await writeFile(file, `${JSON.stringify(raw, null, 2)}\n`);
+  await writeFile(file, `${JSON.stringify({ ...raw, capUnits: parsed.capUnits }, null, 2)}\n`);
 }
 
 /** helperTimeouts keeps the steps the helper runs itself (the Immich wait is the agent's). */

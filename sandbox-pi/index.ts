@@ -115,8 +115,8 @@ export interface SandboxPi extends BackupControls {
   stopImmichStub(): Promise<void>;
   /**
    * reboot makes the sandbox look freshly booted, as after a power cut: the mapping closed, the
-   * drive unmounted, every unit inactive (a stub backup run killed unreported), the backup timer
-   * waiting, the stub Immich gone and a new boot id.
+   * drive unmounted, every unit inactive and uncapped (a stub backup run killed unreported), the
+   * backup timer waiting, the stub Immich gone and a new boot id.
    */
   reboot(): Promise<void>;
   /** readCommandLog answers every stub call so far, each as its argv (program name first). */
@@ -240,10 +240,11 @@ export async function createSandboxPi(options: SandboxPiOptions = {}): Promise<S
     dir,
     paths,
     units: UNITS,
+    capUnits: config.guard.capUnits,
     timeouts: options.timeouts,
   });
 
-  const unitFile = (unit: string, kind: 'state' | 'fail' | 'slow' | 'log') =>
+  const unitFile = (unit: string, kind: 'state' | 'fail' | 'slow' | 'log' | 'cpu-quota') =>
     join(dir, 'units', `${unitFileName(unit)}.${kind}`);
   // The timer is enabled on the Pi: it waits from boot on, whether the drive is unlocked or not.
   const timerWaits = () => writeFile(unitFile(config.backup.timer, 'state'), 'active\n');
@@ -292,6 +293,7 @@ export async function createSandboxPi(options: SandboxPiOptions = {}): Promise<S
       await host.setMapperOpen(false);
       for (const unit of [mountUnitFor(MOUNT_POINT), ...UNITS, config.backupUnit]) {
         await writeFile(unitFile(unit, 'state'), 'inactive\n');
+        await rm(unitFile(unit, 'cpu-quota'), { force: true }); // set with --runtime: gone at boot
       }
       await timerWaits();
       await host.setBootId();

@@ -23,5 +23,11 @@ export const DEFAULT_UNITS: readonly string[] = [
   'immich-machine-learning.service',
 ];
 
+/** The Immich units the guard may cap: the server and machine learning, never Postgres. */
+export const DEFAULT_CAP_UNITS: readonly string[] = [
+  'immich-server.service',
+  'immich-machine-learning.service',
+];
+
 /** The backup service: lock stops a running backup before anything else. */
 export const DEFAULT_BACKUP_UNIT = 'immich-backup.service';

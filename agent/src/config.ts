@@ -7,14 +7,15 @@ import { checkVapidSubject } from './adapters/push/vapid.ts';
 import {
   AbsolutePath,
   DEFAULT_BACKUP_UNIT,
+  DEFAULT_CAP_UNITS,
   DEFAULT_UNITS,
   StepSeconds,
   UnitName,
 } from './config-primitives.ts';
 import { firstIssue } from './parse-json.ts';
 
-/** The Immich units the guard may cap: the server and machine learning, never Postgres. */
-export const DEFAULT_CAP_UNITS = ['immich-server.service', 'immich-machine-learning.service'];
+// Defined with the helper's config primitives: the helper's default allows the same units.
+export { DEFAULT_CAP_UNITS };
 
 const Seconds = v.pipe(v.number(), v.minValue(0));
 

@@ -86,6 +86,7 @@ describe('the example system (UUID filled in), against nixpkgs modules', () => {
     expect(helper.mountUnit).toBe(mountUnitFor(agent.drive.mountPoint));
     expect(helper.units).toEqual(agent.units);
     expect(helper.backupUnit).toBe(agent.backupUnit);
+    expect(helper.capUnits).toEqual(agent.guard.capUnits);
     for (const tool of [helper.cryptsetup, helper.systemctl, helper.journalctl]) {
       expect(tool).toMatch(/^\/nix\/store\/[0-9a-z]{32}-[^/]+\/bin\/[a-z]+$/);
     }
@@ -156,6 +157,26 @@ describe('every assertion of the module', () => {
       /leave stateDir, adminSocket and helper unset/,
     ],
     [
+      'a guard resuming at its pause temperature',
+      `{ ${serve}.settings.guard = { pauseC = 70; resumeC = 70; }; }`,
+      /guard\.resumeC \(70\) must be below guard\.pauseC \(70\)/,
+    ],
+    [
+      'a guard resuming above its pause temperature',
+      `{ ${serve}.settings.guard.resumeC = 80; }`,
+      /guard\.resumeC \(80\) must be below guard\.pauseC \(75\)/,
+    ],
+    [
+      'a cap unit outside settings.units',
+      `{ ${serve}.settings.guard.capUnits = [ "postgresql.service" "sshd.service" ]; }`,
+      /guard\.capUnits must name only units of settings\.units/,
+    ],
+    [
+      'an API key file off the drive',
+      `{ ${serve}.settings.immich.apiKeyFile = "/etc/immich-pi-api-key"; }`,
+      /immich\.apiKeyFile must be a file on the encrypted drive \(under \/mnt\/immich_drive\/\)/,
+    ],
+    [
       'a drive UUID that is not one',
       `{ lib, ... }: { ${serve}.settings.drive.uuid = lib.mkOverride 10 "sda1"; }`,
       /drive\.uuid must be the drive's LUKS UUID/,
@@ -164,6 +185,53 @@ describe('every assertion of the module', () => {
     const failed = await failedWith(module);
     expect(failed).toHaveLength(1);
     expect(failed[0]).toMatch(message);
+  });
+
+  it('writes the guard and Immich settings the agent accepts, and lets the helper cap the same units', async () => {
+    const { failed, agent, helper } = await nix.evalJson<Configs>(
+      evalWith(
+        `{ ${serve}.settings = {
+          drive.mountPoint = "/srv/photos";
+          units = [ "postgresql.service" "immich-server.service" ];
+          guard = { pauseC = 80; resumeC = 70.5; pauseHoldSeconds = 0; capPercent = 50; queues = [ "thumbnailGeneration" ]; };
+          immich.pollSeconds = 10;
+        }; }`,
+        CONFIGS,
+      ),
+    );
+    expect(failed).toEqual([]);
+    const config = parseConfig(agent);
+    expect(config.guard).toEqual({
+      enabled: true,
+      pauseC: 80,
+      pauseHoldSeconds: 0,
+      resumeC: 70.5,
+      resumeHoldSeconds: 300,
+      queues: ['thumbnailGeneration'],
+      // The default follows settings.units: machine learning is not among them here.
+      capUnits: ['immich-server.service'],
+      capPercent: 50,
+    });
+    // The key's default follows the drive's mount point.
+    expect(config.immich).toEqual({
+      apiKeyFile: '/srv/photos/secrets/immich-pi-api-key',
+      pollSeconds: 10,
+    });
+    expect(parseHelperConfig(helper).capUnits).toEqual(['immich-server.service']);
+  });
+
+  it.each([
+    ['a pause temperature above 100', 'guard.pauseC = 101'],
+    ['a fractional hold', 'guard.pauseHoldSeconds = 1.5'],
+    ['a cap over four cores', 'guard.capPercent = 401'],
+    ['no queue at all', 'guard.queues = [ ]'],
+    ['a queue name with a dash', 'guard.queues = [ "face-detection" ]'],
+    ['a poll under a second', 'immich.pollSeconds = 0.5'],
+    ['a relative key file', 'immich.apiKeyFile = "secrets/key"'],
+  ])('refuses %s by its type', async (_, setting) => {
+    await expect(
+      nix.evalJson(evalWith(`{ ${serve}.settings.${setting}; }`, CONFIGS)),
+    ).rejects.toThrow(/is not of type/);
   });
 
   it('writes settings.listen whole (without serve), and the agent accepts it', async () => {

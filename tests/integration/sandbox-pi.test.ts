@@ -146,6 +146,54 @@ describe('sandbox Pi stub systemctl', () => {
   });
 });
 
+describe('sandbox Pi stub systemctl set-property', () => {
+  const quotaFile = (unit: string) => join(pi.dir, 'units', `${unit}.cpu-quota`);
+  const quota = (unit: string) => readFile(quotaFile(unit), 'utf8').catch(() => null);
+  const refusal = (...args: string[]) => systemctl(...args).catch((error: unknown) => error);
+
+  it('caps a unit for this boot, lifts the cap, logs every call and refuses what systemd would', async () => {
+    const logged = (await pi.readCommandLog()).length;
+    await systemctl('set-property', '--runtime', 'immich-server.service', 'CPUQuota=80%');
+    expect(await quota('immich-server.service')).toBe('80%\n');
+    await systemctl('set-property', '--runtime', 'immich-machine-learning', 'CPUQuota=400%');
+    expect(await quota('immich-machine-learning.service')).toBe('400%\n');
+    await systemctl('set-property', '--runtime', 'immich-server.service', 'CPUQuota=');
+    expect(await quota('immich-server.service')).toBeNull();
+
+    for (const args of [
+      ['set-property', 'immich-server.service', 'CPUQuota=50%'], // would persist
+      ['set-property', '--runtime', 'immich-server.service'],
+      ['set-property', '--runtime', 'immich-server.service', 'CPUQuota=fast'],
+      ['set-property', '--runtime', 'immich-server.service', 'CPUQuota=0%'],
+      ['set-property', '--runtime', 'immich-server.service', 'MemoryMax=1G'],
+    ]) {
+      const failed = await refusal(...args);
+      expect(failed).toBeInstanceOf(CommandError);
+      expect((failed as CommandError).exitCode).toBe(1);
+    }
+    expect(await quota('immich-server.service')).toBeNull();
+
+    expect((await pi.readCommandLog()).slice(logged, logged + 3)).toEqual([
+      ['systemctl', 'set-property', '--runtime', 'immich-server.service', 'CPUQuota=80%'],
+      ['systemctl', 'set-property', '--runtime', 'immich-machine-learning', 'CPUQuota=400%'],
+      ['systemctl', 'set-property', '--runtime', 'immich-server.service', 'CPUQuota='],
+    ]);
+    expect((await pi.readCommandLog()).length).toBe(logged + 8);
+  });
+
+  it('forgets a cap at reboot, as a runtime property is', async () => {
+    await systemctl('set-property', '--runtime', 'immich-server.service', 'CPUQuota=50%');
+    await pi.reboot();
+    expect(await quota('immich-server.service')).toBeNull();
+  });
+
+  it("writes a helper.json that may cap the agent's guard.capUnits and nothing else", async () => {
+    const helper = JSON.parse(await readFile(pi.helperConfigPath, 'utf8'));
+    expect(helper.capUnits).toEqual(pi.config.guard.capUnits);
+    expect(helper.capUnits).toEqual(['immich-server.service', 'immich-machine-learning.service']);
+  });
+});
+
 describe('sandbox Pi drive image', () => {
   it('is a real LUKS2 image that accepts the demo passphrase and refuses another', async () => {
     expect(pi.cryptsetupAvailable).toBe(true);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { config, fakeHost } from '../helper/helper.fixtures.ts';
 import { runHelper } from '../helper/run.ts';
-import { createHelperClient } from './helper-client.ts';
+import { createHelperClient, setCpuQuota } from './helper-client.ts';
 
 /** Spares open in the background: a test waits for them up to 5 s, looking every 20 ms. */
 const SPARE_WAIT = { timeout: 5_000, interval: 20 };
@@ -52,6 +52,36 @@ describe('createHelperClient over a unix socket', () => {
     expect(await call({ verb: 'start', unit: 'sshd.service' })).toMatchObject({
       code: 'unit-not-allowed',
     });
+  });
+
+  it('caps and uncaps a unit through setCpuQuota, refusing a bad percent without calling', async () => {
+    const call = createHelperClient({ socket: join(dir, 'helper.sock') });
+    host.outcomes.delete('systemctl');
+    host.calls.length = 0;
+    expect(await call.setCpuQuota('immich-server.service', 60)).toEqual({ ok: true });
+    expect(await setCpuQuota(call, 'immich-server.service', null)).toEqual({ ok: true });
+    expect(await call.setCpuQuota('postgresql.service', 60)).toMatchObject({
+      code: 'unit-not-allowed',
+    });
+    expect(host.argvs()).toEqual([
+      ['/bin/systemctl', 'set-property', '--runtime', 'immich-server.service', 'CPUQuota=60%'],
+      ['/bin/systemctl', 'set-property', '--runtime', 'immich-server.service', 'CPUQuota='],
+    ]);
+    const asked: unknown[] = [];
+    const fake = async (request: unknown) => {
+      asked.push(request);
+      return { ok: true } as const;
+    };
+    for (const percent of [0, 401, 33.3]) {
+      expect(await setCpuQuota(fake, 'immich-server.service', percent)).toMatchObject({
+        code: 'bad-frame',
+      });
+      expect(await call.setCpuQuota('immich-server.service', percent)).toMatchObject({
+        code: 'bad-frame',
+      });
+    }
+    expect(asked).toEqual([]);
+    expect(host.argvs()).toHaveLength(2);
   });
 
   it('keeps one spare connection open ahead of the next call, and uses it', async () => {

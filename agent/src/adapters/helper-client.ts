@@ -5,7 +5,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { type HelperAnswer, parseAnswerLine, refuse } from '../helper/answers.ts';
-import { encodeRequest, type HelperRequest, IDLE_TIMEOUT_MS } from '../helper/protocol.ts';
+import {
+  encodeRequest,
+  type HelperRequest,
+  IDLE_TIMEOUT_MS,
+  isCpuQuota,
+} from '../helper/protocol.ts';
 
 export type { HelperAnswer, HelperRefusal } from '../helper/answers.ts';
 export type { HelperRequest } from '../helper/protocol.ts';
@@ -20,6 +25,22 @@ export type CallHelper = (request: HelperRequest) => Promise<HelperAnswer>;
 export interface HelperClient extends CallHelper {
   /** warm opens the spare now if there is none alive (say, when an unlock is about to come). */
   warm(): void;
+  /** setCpuQuota is setCpuQuota(this, unit, percent). */
+  setCpuQuota(unit: string, percent: number | null): Promise<HelperAnswer>;
+}
+
+/**
+ * setCpuQuota asks the helper to cap a unit's CPU at `percent` of one core (an integer 1-400)
+ * until the next reboot, or to lift the cap (null). Any CallHelper will do, a test's fake too.
+ * It never throws: a percent out of range answers bad-frame without calling the helper.
+ */
+export function setCpuQuota(
+  callHelper: CallHelper,
+  unit: string,
+  percent: number | null,
+): Promise<HelperAnswer> {
+  if (!isCpuQuota(percent)) return Promise.resolve(refuse('bad-frame'));
+  return callHelper({ verb: 'set-cpu-quota', unit, percent });
 }
 
 export interface HelperClientOptions {
@@ -123,7 +144,10 @@ export function createHelperClient(
       frame.fill(0);
     }
   };
-  return Object.assign(call, { warm });
+  return Object.assign(call, {
+    warm,
+    setCpuQuota: (unit: string, percent: number | null) => setCpuQuota(call, unit, percent),
+  });
 }
 
 /** AnswerReader collects output up to the first newline (the answer line) within a byte cap. */

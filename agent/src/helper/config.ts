@@ -1,17 +1,19 @@
-// The helper's config (ARCHITECTURE §8): every program and file it touches, by absolute path, and
-// the only units it may start or stop. The NixOS module writes it; the sandbox Pi writes one too.
+// The helper's config (ARCHITECTURE §8): every program and file it touches, by absolute path, the
+// only units it may start or stop, and those of them whose CPU it may cap (§16). The NixOS module
+// writes it; the sandbox Pi writes one too.
 import { readFile } from 'node:fs/promises';
 import * as v from 'valibot';
 import {
   AbsolutePath,
   DEFAULT_BACKUP_UNIT,
+  DEFAULT_CAP_UNITS,
   DEFAULT_UNITS,
   StepSeconds as Seconds,
   UnitName,
 } from '../config-primitives.ts';
 import { firstIssue } from '../parse-json.ts';
 
-export const HelperConfigSchema = v.strictObject({
+const HelperConfigFields = v.strictObject({
   cryptsetup: AbsolutePath,
   systemctl: AbsolutePath,
   journalctl: AbsolutePath,
@@ -23,6 +25,11 @@ export const HelperConfigSchema = v.strictObject({
   /** Services started after the mount, in order; the agent decides the order, the helper the set. */
   units: v.optional(v.array(UnitName), () => [...DEFAULT_UNITS]),
   backupUnit: v.optional(UnitName, DEFAULT_BACKUP_UNIT),
+  /**
+   * The units of `units` whose CPU `set-cpu-quota` may cap (the thermal guard's, without an Immich
+   * key). Unset: Immich's server and machine learning, those of them that `units` names.
+   */
+  capUnits: v.optional(v.array(UnitName)),
   /** The wrong-passphrase record and the KDF lock: 0700, the helper's uid only (kdf-lock.ts). */
   stateDir: AbsolutePath,
   meminfo: v.optional(AbsolutePath, '/proc/meminfo'),
@@ -37,6 +44,22 @@ export const HelperConfigSchema = v.strictObject({
     {},
   ),
 });
+
+export const HelperConfigSchema = v.pipe(
+  HelperConfigFields,
+  v.transform(({ capUnits, ...config }) => ({
+    ...config,
+    capUnits: capUnits ?? DEFAULT_CAP_UNITS.filter((unit) => config.units.includes(unit)),
+  })),
+  // A cap is for a service the helper already runs: never the mount, never a foreign unit.
+  v.forward(
+    v.check(
+      (config) => config.capUnits.every((unit) => config.units.includes(unit)),
+      'must name only units of units',
+    ),
+    ['capUnits'],
+  ),
+);
 
 export type HelperConfig = v.InferOutput<typeof HelperConfigSchema>;
 
@@ -72,4 +95,9 @@ export async function loadHelperConfig(file: string): Promise<HelperConfig> {
 /** allowedUnits is every unit the helper may start or stop. */
 export function allowedUnits(config: HelperConfig): ReadonlySet<string> {
   return new Set([config.mountUnit, ...config.units, config.backupUnit]);
+}
+
+/** cappableUnits is every unit whose CPU the helper may cap: a subset of allowedUnits. */
+export function cappableUnits(config: HelperConfig): ReadonlySet<string> {
+  return new Set(config.capUnits);
 }

@@ -21,9 +21,12 @@ Requests:
   stop <unit>\\n              stop a unit from the helper config
   start-backup\\n             start the backup unit without waiting for it
   tries\\n                    the wrong-passphrase record: how long ago each recent failure was
+  set-cpu-quota <unit> <percent>|off\\n
+                             cap a capUnits unit's CPU at 1-400 % of one core until the next
+                             boot (systemctl set-property --runtime), or lift the cap
 
 Options:
-  --config FILE  the helper's JSON config (programs, device, units, state dir)
+  --config FILE  the helper's JSON config (programs, device, units, cap units, state dir)
 
 It exits 0 once it has answered, refusals included; 2 for bad flags, 1 for a bad config.
 `;

@@ -24,6 +24,24 @@ describe('parseFrame', () => {
     expect(parse('clo', false)).toEqual({ kind: 'incomplete' });
   });
 
+  it('reads set-cpu-quota with a percent of 1-400, or off for no cap', () => {
+    for (const [word, percent] of [
+      ['1', 1],
+      ['75', 75],
+      ['100', 100],
+      ['400', 400],
+      ['off', null],
+    ] as const) {
+      expect(parse(`set-cpu-quota immich-server.service ${word}\n`)).toEqual({
+        kind: 'request',
+        request: { verb: 'set-cpu-quota', unit: 'immich-server.service', percent },
+      });
+    }
+    expect(parse('set-cpu-quota immich-server.service 50\n', false)).toEqual({
+      kind: 'incomplete',
+    });
+  });
+
   it('takes any 1-512 bytes after open, as a view into the buffer', () => {
     const passphrase = Uint8Array.from({ length: 512 }, (_, i) => i % 256); // NUL and \n included
     const frame = new Uint8Array([...bytes('open\n512\n'), ...passphrase]);
@@ -62,6 +80,24 @@ describe('parseFrame', () => {
     ['a tab', 'start\ta.service\n'],
     ['non-ASCII', 'clöse\n'],
     ['a verb line of 128 bytes', `start ${'a'.repeat(121)}\n`],
+    ['set-cpu-quota without a percent', 'set-cpu-quota immich-server.service\n'],
+    ['set-cpu-quota without a unit', 'set-cpu-quota 50\n'],
+    ['set-cpu-quota with an extra field', 'set-cpu-quota immich-server.service 50 x\n'],
+    ['set-cpu-quota with two units', 'set-cpu-quota a.service b.service 50\n'],
+    ['set-cpu-quota of a path', 'set-cpu-quota ../a.service 50\n'],
+    ['set-cpu-quota of an option', 'set-cpu-quota --now 50\n'],
+    ['a quota of 0', 'set-cpu-quota a.service 0\n'],
+    ['a quota of 401', 'set-cpu-quota a.service 401\n'],
+    ['a quota of 1000', 'set-cpu-quota a.service 1000\n'],
+    ['a negative quota', 'set-cpu-quota a.service -5\n'],
+    ['a fractional quota', 'set-cpu-quota a.service 50.5\n'],
+    ['a quota with a leading zero', 'set-cpu-quota a.service 050\n'],
+    ['a quota with a sign', 'set-cpu-quota a.service +50\n'],
+    ['a quota with a percent sign', 'set-cpu-quota a.service 50%\n'],
+    ['a quota in exponent form', 'set-cpu-quota a.service 1e2\n'],
+    ['an empty quota', 'set-cpu-quota a.service \n'],
+    ['OFF in capitals', 'set-cpu-quota a.service OFF\n'],
+    ['trailing bytes after set-cpu-quota', 'set-cpu-quota a.service 50\nx'],
   ])('refuses %s as bad-frame', (_, frame) => {
     expect(refusedAs(parse(frame))).toBe('bad-frame');
   });
@@ -95,6 +131,8 @@ describe('encodeRequest', () => {
       { verb: 'start-backup' },
       { verb: 'tries' },
       { verb: 'stop', unit: 'immich-server.service' },
+      { verb: 'set-cpu-quota', unit: 'immich-server.service', percent: 80 },
+      { verb: 'set-cpu-quota', unit: 'immich-machine-learning.service', percent: null },
     ] as const) {
       expect(parse(encodeRequest(request))).toEqual({ kind: 'request', request });
     }
@@ -106,6 +144,19 @@ describe('encodeRequest', () => {
       /^a passphrase must be 1-512 bytes$/,
     );
     expect(() => encodeRequest({ verb: 'start', unit: 'a b' })).toThrow(TypeError);
+    expect(
+      new TextDecoder().decode(
+        encodeRequest({ verb: 'set-cpu-quota', unit: 'a.service', percent: null }),
+      ),
+    ).toBe('set-cpu-quota a.service off\n');
+    for (const percent of [0, 401, 50.5, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => encodeRequest({ verb: 'set-cpu-quota', unit: 'a.service', percent })).toThrow(
+        /^the request is not a valid frame$/,
+      );
+    }
+    expect(() => encodeRequest({ verb: 'set-cpu-quota', unit: '-x', percent: 50 })).toThrow(
+      TypeError,
+    );
   });
 });
 

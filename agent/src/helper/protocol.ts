@@ -26,6 +26,13 @@ const PRINTABLE_LINE = /^[\x20-\x7e]+$/;
 /** systemd unit names, escapes (\x2d) included; the helper config's allow list decides the rest. */
 const UNIT_NAME = /^[A-Za-z0-9:_.@\\][A-Za-z0-9:_.@\\-]{0,99}$/;
 const LENGTH = /^[1-9][0-9]*$/;
+/** A CPU quota in percent of one core: no sign, no leading zero, one spelling per value. */
+const PERCENT = /^[1-9][0-9]{0,2}$/;
+/** The word that lifts a CPU cap (systemd's empty `CPUQuota=`). */
+const NO_QUOTA = 'off';
+
+/** The largest CPU quota the helper sets: four cores (a Pi 4's all), in percent of one. */
+export const MAX_CPU_QUOTA_PERCENT = 400;
 
 export type HelperRequest =
   | { verb: 'open'; passphrase: Uint8Array }
@@ -34,7 +41,12 @@ export type HelperRequest =
   | { verb: 'close' }
   | { verb: 'start' | 'stop'; unit: string }
   | { verb: 'start-backup' }
-  | { verb: 'tries' };
+  | { verb: 'tries' }
+  /**
+   * Caps a unit's CPU at `percent` of one core (1-400) until the next reboot; null lifts the cap.
+   * The line reads `set-cpu-quota <unit> <percent>` or `set-cpu-quota <unit> off`.
+   */
+  | { verb: 'set-cpu-quota'; unit: string; percent: number | null };
 
 /** FrameParse: wait for more bytes, a whole request, or a refusal that needs no more bytes. */
 export type FrameParse =
@@ -69,6 +81,13 @@ export function parseFrame(bytes: Uint8Array, ended: boolean): FrameParse {
       if (args.length !== 1 || unit === undefined || !UNIT_NAME.test(unit)) return badFrame();
       return whole({ verb, unit }, rest, ended);
     }
+    case 'set-cpu-quota': {
+      const [unit, quota] = args;
+      if (args.length !== 2 || unit === undefined || !UNIT_NAME.test(unit)) return badFrame();
+      const percent = parsePercent(quota ?? '');
+      if (percent === undefined) return badFrame();
+      return whole({ verb, unit, percent }, rest, ended);
+    }
     case 'open':
     case 'check':
       return args.length === 0 ? parsePassphraseBody(verb, rest, ended) : badFrame();
@@ -76,6 +95,22 @@ export function parseFrame(bytes: Uint8Array, ended: boolean): FrameParse {
       if (verb.length === 0) return badFrame();
       return { kind: 'refused', answer: refuse('unknown-verb') };
   }
+}
+
+/** parsePercent reads a quota word: 1-400, or null for `off`; undefined for anything else. */
+function parsePercent(word: string): number | null | undefined {
+  if (word === NO_QUOTA) return null;
+  if (!PERCENT.test(word)) return undefined;
+  const percent = Number(word);
+  return percent <= MAX_CPU_QUOTA_PERCENT ? percent : undefined;
+}
+
+/** isCpuQuota says a request's percent is one the helper takes: an integer 1-400, or null. */
+export function isCpuQuota(percent: number | null): boolean {
+  return (
+    percent === null ||
+    (Number.isInteger(percent) && percent >= 1 && percent <= MAX_CPU_QUOTA_PERCENT)
+  );
 }
 
 /** parsePassphraseBody reads "<len>\n" and exactly len bytes after the `open` or `check` line. */
@@ -126,6 +161,13 @@ export function encodeRequest(request: HelperRequest): Uint8Array {
     case 'stop':
       if (!UNIT_NAME.test(request.unit)) throw new TypeError(HELPER_MESSAGES['bad-frame']);
       return new TextEncoder().encode(`${request.verb} ${request.unit}\n`);
+    case 'set-cpu-quota': {
+      if (!UNIT_NAME.test(request.unit) || !isCpuQuota(request.percent)) {
+        throw new TypeError(HELPER_MESSAGES['bad-frame']);
+      }
+      const quota = request.percent === null ? NO_QUOTA : String(request.percent);
+      return new TextEncoder().encode(`${request.verb} ${request.unit} ${quota}\n`);
+    }
     case 'close':
     case 'start-backup':
     case 'tries':

@@ -281,6 +281,76 @@ describe('helper close, start, stop, start-backup', () => {
   });
 });
 
+describe('helper set-cpu-quota', () => {
+  const quota = (unit: string, percent: number | null) =>
+    ({ verb: 'set-cpu-quota', unit, percent }) as const;
+
+  it('caps and uncaps a cap unit for this boot only, with fixed argv', async () => {
+    const { host, deps } = setup();
+    expect(await runVerb(quota('immich-server.service', 80), config, deps)).toEqual({ ok: true });
+    expect(await runVerb(quota('immich-machine-learning.service', 400), config, deps)).toEqual({
+      ok: true,
+    });
+    expect(await runVerb(quota('immich-server.service', null), config, deps)).toEqual({ ok: true });
+    expect(host.argvs()).toEqual([
+      ['/bin/systemctl', 'set-property', '--runtime', 'immich-server.service', 'CPUQuota=80%'],
+      [
+        '/bin/systemctl',
+        'set-property',
+        '--runtime',
+        'immich-machine-learning.service',
+        'CPUQuota=400%',
+      ],
+      ['/bin/systemctl', 'set-property', '--runtime', 'immich-server.service', 'CPUQuota='],
+    ]);
+  });
+
+  it('refuses a unit it may start but not cap, or one outside its config, running nothing', async () => {
+    const { host, deps } = setup();
+    for (const unit of [
+      'postgresql.service',
+      'mnt-immich_drive.mount',
+      'immich-backup.service',
+      'sshd.service',
+      'immich-server',
+    ]) {
+      expect(await runVerb(quota(unit, 50), config, deps)).toEqual({
+        ok: false,
+        code: 'unit-not-allowed',
+        message: 'that unit is not in the helper config',
+      });
+    }
+    expect(host.argvs()).toEqual([]);
+  });
+
+  it('refuses a percent that no frame carries, should a caller skip parseFrame', async () => {
+    const { host, deps } = setup();
+    for (const percent of [0, 401, 12.5, -1, Number.NaN]) {
+      expect(await runVerb(quota('immich-server.service', percent), config, deps)).toMatchObject({
+        code: 'bad-frame',
+      });
+    }
+    expect(host.argvs()).toEqual([]);
+  });
+
+  it('answers command-failed or timeout when systemctl fails, in fixed words', async () => {
+    const { host, deps } = setup();
+    host.outcomes.set('systemctl', { code: 1 });
+    expect(await runVerb(quota('immich-server.service', 50), config, deps)).toEqual({
+      ok: false,
+      code: 'command-failed',
+      message: 'systemctl set-property failed',
+    });
+    host.outcomes.set('systemctl', { timedOut: true });
+    expect(await runVerb(quota('immich-server.service', 50), config, deps)).toMatchObject({
+      ok: false,
+      code: 'timeout',
+    });
+    // No journal read: a refused property change is systemd's answer, not the unit's log.
+    expect(host.argvs().map((argv) => argv[0])).toEqual(['/bin/systemctl', '/bin/systemctl']);
+  });
+});
+
 describe('kdfMemoryKiB', () => {
   it('takes the largest Argon2 cost, PBKDF2 costing none, and refuses what is not a dump', () => {
     expect(kdfMemoryKiB(luksDumpJson(8192, 1_048_576))).toBe(1_048_576);

@@ -1,5 +1,5 @@
 // The helper's verbs (ARCHITECTURE §8): each runs fixed argv with absolute paths from its config,
-// and a unit outside the config's list is refused before anything runs.
+// and a unit outside the config's lists is refused before anything runs.
 import { journalTail } from '../adapters/journal.ts';
 import { CommandError } from '../adapters/run-command.ts';
 import {
@@ -10,9 +10,9 @@ import {
   OK,
   refuse,
 } from './answers.ts';
-import { allowedUnits, type HelperConfig } from './config.ts';
+import { allowedUnits, cappableUnits, type HelperConfig } from './config.ts';
 import { checkPassphrase, type OpenDriveDeps, openDrive, readTries } from './open-drive.ts';
-import type { HelperRequest } from './protocol.ts';
+import { type HelperRequest, isCpuQuota } from './protocol.ts';
 
 /** HelperDeps are the helper's ports: commands, file reads, the KDF lock, the failure record. */
 export type HelperDeps = OpenDriveDeps;
@@ -44,6 +44,35 @@ export async function runVerb(
       return runUnit('start', config.backupUnit, config, deps, ['--no-block']);
     case 'tries':
       return readTries(config, deps);
+    case 'set-cpu-quota':
+      // parseFrame took only such percents; checked again as it goes into an argv as root.
+      if (!isCpuQuota(request.percent)) return refuse('bad-frame');
+      if (!cappableUnits(config).has(request.unit)) return refuse('unit-not-allowed');
+      return setCpuQuota(request.unit, request.percent, config, deps);
+  }
+}
+
+/**
+ * setCpuQuota caps a unit's CPU, or lifts the cap (null: systemd's empty `CPUQuota=`). Only
+ * `--runtime`: the cap lives under /run and is gone at the next boot, so a guard that is never
+ * told the Pi cooled cannot leave Immich slowed for good.
+ */
+async function setCpuQuota(
+  unit: string,
+  percent: number | null,
+  config: HelperConfig,
+  deps: HelperDeps,
+): Promise<HelperAnswer> {
+  const quota = percent === null ? 'CPUQuota=' : `CPUQuota=${percent}%`;
+  try {
+    await deps.runCommand([config.systemctl, 'set-property', '--runtime', unit, quota], {
+      timeoutMs: QUICK_COMMAND_MS,
+    });
+    return OK;
+  } catch (error) {
+    if (!(error instanceof CommandError)) throw error;
+    if (error.timedOut) return refuse('timeout');
+    return refuse('command-failed', 'systemctl set-property failed');
   }
 }
 
