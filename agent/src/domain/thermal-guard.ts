@@ -96,11 +96,19 @@ export class ThermalGuard {
     return this.isHot;
   }
 
-  /** setSettings takes new thresholds; the holds start again, as they were timed against others. */
+  /** setSettings takes new settings; new thresholds start the holds again (timed against others). */
   setSettings(settings: GuardSettings): void {
+    const before = this.settings;
     this.settings = settings;
-    this.highSince = null;
-    this.lowSince = null;
+    const same =
+      before.pauseC === settings.pauseC &&
+      before.resumeC === settings.resumeC &&
+      before.pauseHoldSeconds === settings.pauseHoldSeconds &&
+      before.resumeHoldSeconds === settings.resumeHoldSeconds;
+    if (!same) {
+      this.highSince = null;
+      this.lowSince = null;
+    }
     if (!settings.enabled) this.pauseFailed = false;
   }
 
