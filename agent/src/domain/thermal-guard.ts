@@ -1,9 +1,10 @@
 // The thermal guard's decisions (ARCHITECTURE §16), pure: from the temperature, the SoC's throttle
 // flag and Immich's queues, on the monotonic clock, which heavy queues to pause or resume and
 // when to cap Immich's CPU. The service carries the steps out and tells the outcome back.
-import type { GuardSettings, GuardState, GuardStatus } from '../../../shared/immich.ts';
+import type { GuardSettings } from '../../../shared/immich.ts';
 
 export type { GuardSettings } from '../../../shared/immich.ts';
+export { guardStatusPart } from './thermal-guard-status.ts';
 
 /** GuardRecord is what survives a restart (the service keeps it in guard.json). */
 export interface GuardRecord {
@@ -100,12 +101,8 @@ export class ThermalGuard {
   setSettings(settings: GuardSettings): void {
     const before = this.settings;
     this.settings = settings;
-    const same =
-      before.pauseC === settings.pauseC &&
-      before.resumeC === settings.resumeC &&
-      before.pauseHoldSeconds === settings.pauseHoldSeconds &&
-      before.resumeHoldSeconds === settings.resumeHoldSeconds;
-    if (!same) {
+    const timing = ['pauseC', 'resumeC', 'pauseHoldSeconds', 'resumeHoldSeconds'] as const;
+    if (timing.some((key) => before[key] !== settings[key])) {
       this.highSince = null;
       this.lowSince = null;
     }
@@ -298,27 +295,3 @@ export class ThermalGuard {
 const holds = (r: GuardRecord): boolean => r.paused.length > 0 || r.capped || r.overridden;
 
 const copyRecord = (r: GuardRecord): GuardRecord => ({ ...r, paused: [...r.paused] });
-
-/**
- * guardStatusPart is the record as the tile shows it: the GuardStatus fields the guard knows
- * (the service adds lastError and the settings). A cap outranks a pause, as it says the guard
- * could not act as it wanted.
- */
-export function guardStatusPart(
-  record: GuardRecord,
-  enabled: boolean,
-): Pick<GuardStatus, 'state' | 'reason' | 'since' | 'pausedQueues' | 'capped'> {
-  let state: GuardState = 'idle';
-  if (!enabled) state = 'off';
-  else if (record.overridden) state = 'overridden';
-  else if (record.capped) state = 'capped';
-  else if (record.paused.length > 0) state = 'paused';
-  const held = holds(record);
-  return {
-    state,
-    reason: held ? record.reason : null,
-    since: held ? record.since : null,
-    pausedQueues: [...record.paused],
-    capped: record.capped,
-  };
-}
