@@ -19,7 +19,11 @@ export const RIGHT_PASSPHRASE = 'correct horse battery ✓';
 
 /** requestText names a helper request as a log line would, never with its passphrase. */
 const requestText = (r: HelperRequest) =>
-  r.verb === 'start' || r.verb === 'stop' ? `${r.verb} ${r.unit}` : r.verb;
+  r.verb === 'start' || r.verb === 'stop'
+    ? `${r.verb} ${r.unit}`
+    : r.verb === 'set-cpu-quota'
+      ? `${r.verb} ${r.unit} ${r.percent ?? 'off'}`
+      : r.verb;
 
 /** FakeImmich is Immich's queues as the guard sees them: queues to pause, a key it takes. */
 export class FakeImmich {

@@ -32,7 +32,8 @@ describe('the thermal guard', () => {
   it('pauses the heavy queues after the hold, and resumes exactly those after the cool-down', async () => {
     const { agent, phone } = await unlockedAgent();
     // The person paused smart search before it got hot: never the guard's to resume.
-    agent.pi.immich.queues.get('smartSearch')!.paused = true;
+    const smartSearch = agent.pi.immich.queues.get('smartSearch');
+    if (smartSearch) smartSearch.paused = true;
     await hold(agent, 48, 30);
     expect((await status(agent, phone)).immich?.state).toBe('ok');
 
@@ -69,7 +70,11 @@ describe('the thermal guard', () => {
   it('acts at once when the SoC says it throttles', async () => {
     const { agent } = await unlockedAgent();
     await hold(agent, 70, 10, true);
-    expect(pausedQueues(agent).sort()).toEqual(['thumbnailGeneration', 'videoConversion'].sort());
+    expect(pausedQueues(agent).sort()).toEqual([
+      'smartSearch',
+      'thumbnailGeneration',
+      'videoConversion',
+    ]);
     expect(agent.deps.immich.status().guard.reason).toBe('throttled');
   });
 
@@ -118,7 +123,7 @@ describe('the thermal guard', () => {
   it('remembers what it paused across a restart, and resumes it after', async () => {
     const { agent } = await unlockedAgent();
     await hold(agent, 79, 70);
-    expect(pausedQueues(agent)).toHaveLength(2);
+    expect(pausedQueues(agent)).toHaveLength(3);
     const again = new ImmichGuardService({
       config: { guard: agent.deps.config.guard, pollSeconds: 30 },
       // biome-ignore lint/suspicious/noExplicitAny: the test reaches the state file the agent was built with
@@ -131,9 +136,11 @@ describe('the thermal guard', () => {
       audit: agent.deps.audit,
       log: { info: () => {}, error: () => {} },
     });
-    expect(again.status().guard.pausedQueues.sort()).toEqual(
-      ['thumbnailGeneration', 'videoConversion'].sort(),
-    );
+    expect(again.status().guard.pausedQueues.sort()).toEqual([
+      'smartSearch',
+      'thumbnailGeneration',
+      'videoConversion',
+    ]);
     for (let t = 0; t < 320; t += 10) {
       agent.clock.monoMs += 10_000;
       await again.tick({ temperatureC: 55, throttled: false, driveUp: true });
@@ -141,22 +148,49 @@ describe('the thermal guard', () => {
     expect(pausedQueues(agent)).toEqual([]);
   });
 
-  it('keeps its record over a lock, resumes after the next unlock, and drops what runs already', async () => {
+  it('keeps its record over a lock and resumes it after the next unlock, but for what runs already', async () => {
     const { agent, phone } = await unlockedAgent();
     await hold(agent, 79, 70);
+    expect(pausedQueues(agent)).toHaveLength(3);
     const lock = await call(agent, phone, 'POST', ROUTES.lock);
     expect(lock.status).toBe(202);
     await agent.deps.driveControl.idle();
-    await agent.deps.immich.tick({ temperatureC: 60, throttled: false, driveUp: false });
-    expect(agent.deps.immich.status().state).toBe('locked');
+    // The Pi cools down while the drive is locked: nothing to resume until Immich is back.
+    for (let t = 0; t < 320; t += 10) {
+      agent.clock.monoMs += 10_000;
+      await agent.deps.immich.tick({ temperatureC: 55, throttled: false, driveUp: false });
+    }
+    const locked = agent.deps.immich.status();
+    expect(locked.state).toBe('locked');
+    expect(locked.guard.pausedQueues).toHaveLength(3);
     // Immich lost one pause while stopped (its Redis was reset): nothing to resume there.
-    agent.pi.immich.queues.get('videoConversion')!.paused = false;
+    const video = agent.pi.immich.queues.get('videoConversion');
+    if (video) video.paused = false;
+    const before = agent.pi.immich.calls.length;
     await unlocked(agent, phone);
-    await hold(agent, 60, 10);
-    expect(agent.deps.immich.status().guard.pausedQueues).toEqual(['thumbnailGeneration']);
-    expect(agent.deps.immich.status().guard.state).toBe('paused');
-    await hold(agent, 60, 310);
+    await hold(agent, 55, 10);
     expect(pausedQueues(agent)).toEqual([]);
+    expect(agent.pi.immich.calls.slice(before).sort()).toEqual([
+      'resume smartSearch',
+      'resume thumbnailGeneration',
+    ]);
+    expect(agent.deps.immich.status().guard.state).toBe('idle');
+  });
+});
+
+describe('the thermal guard after an unlock', () => {
+  it('takes a pause Immich lost while locked for no person’s resume: still hot, it pauses again', async () => {
+    const { agent, phone } = await unlockedAgent();
+    await hold(agent, 79, 70);
+    await call(agent, phone, 'POST', ROUTES.lock);
+    await agent.deps.driveControl.idle();
+    await agent.deps.immich.tick({ temperatureC: 79, throttled: false, driveUp: false });
+    const video = agent.pi.immich.queues.get('videoConversion');
+    if (video) video.paused = false;
+    await unlocked(agent, phone);
+    await hold(agent, 79, 10);
+    expect(pausedQueues(agent)).toHaveLength(3);
+    expect(agent.deps.immich.status().guard.state).toBe('paused');
   });
 });
 
@@ -172,7 +206,7 @@ describe('POST /immich/jobs and PUT /immich/guard', () => {
 
     await call(agent, phone, 'POST', ROUTES.immichJobs, { action: 'resume' });
     await hold(agent, 79, 70);
-    expect(pausedQueues(agent)).toHaveLength(2);
+    expect(pausedQueues(agent)).toHaveLength(3);
     const resumed = await call(agent, phone, 'POST', ROUTES.immichJobs, { action: 'resume' });
     expect(resumed.status).toBe(200);
     expect(resumed.body.immich.guard.state).toBe('overridden');
@@ -211,7 +245,7 @@ describe('POST /immich/jobs and PUT /immich/guard', () => {
     expect(changed.status).toBe(200);
     expect(changed.body.immich.guard).toMatchObject({ settings, settingsFrom: 'app' });
     await hold(agent, 72, 20);
-    expect(pausedQueues(agent)).toHaveLength(2);
+    expect(pausedQueues(agent)).toHaveLength(3);
     expect(auditKinds(agent)).toContain('guard-settings-changed');
 
     const off = await call(agent, phone, 'PUT', ROUTES.immichGuard, {

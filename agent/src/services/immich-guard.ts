@@ -13,7 +13,7 @@ import {
   type ImmichStatus,
   queueLabel,
 } from '../../../shared/immich.ts';
-import type { CallHelper } from '../adapters/helper-client.ts';
+import { type CallHelper, setCpuQuota } from '../adapters/helper-client.ts';
 import {
   ImmichCallError,
   type ImmichJobsClient,
@@ -30,6 +30,7 @@ import {
   type GuardStep,
   ThermalGuard,
 } from '../domain/thermal-guard.ts';
+import { guardStatusPart } from '../domain/thermal-guard-status.ts';
 import { ApiError } from '../errors.ts';
 import type { Clock, Logger } from '../ports.ts';
 import type { AuditLog } from './audit.ts';
@@ -249,23 +250,9 @@ export class ImmichGuardService {
   }
 
   private guardStatus(): GuardStatus {
-    const record = this.guard.record;
     const settings = this.settings();
-    const state = !settings.enabled
-      ? 'off'
-      : record.overridden
-        ? 'overridden'
-        : record.paused.length > 0
-          ? 'paused'
-          : record.capped
-            ? 'capped'
-            : 'idle';
     return {
-      state,
-      reason: record.reason,
-      since: record.since,
-      pausedQueues: [...record.paused],
-      capped: record.capped,
+      ...guardStatusPart(this.guard.record, settings.enabled),
       lastError: this.lastError,
       settings,
       settingsFrom: this.options.state.value.settings === null ? 'config' : 'app',
@@ -405,7 +392,7 @@ export class ImmichGuardService {
     const percent = cap ? this.options.config.guard.capPercent : null;
     let refusal: string | null = null;
     for (const unit of this.options.config.guard.capUnits) {
-      const answer = await this.options.callHelper({ verb: 'set-cpu-quota', unit, percent });
+      const answer = await setCpuQuota(this.options.callHelper, unit, percent);
       if (!answer.ok) refusal ??= `${unit}: ${answer.message}`;
     }
     this.guard.done(step, refusal === null, wall);
