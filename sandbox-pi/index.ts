@@ -58,6 +58,8 @@ export interface SandboxPiOptions {
   alerts?: Partial<Config['alerts']>;
   /** Backup settings over the sandbox's (its spool, stub rustic and stub journalctl). */
   backup?: Partial<Config['backup']>;
+  /** Thermal guard settings over the sandbox's (holds of 10 s to pause, 30 s to resume). */
+  guard?: Partial<Config['guard']>;
 }
 
 /** SandboxPi is the handle; its backup members (stub backup unit, demo history) are BackupControls. */
@@ -94,6 +96,8 @@ export interface SandboxPi extends BackupControls {
   readImmichRequests(): Promise<StubImmichRequest[]>;
   setTemperature(celsius: number): Promise<void>;
   setUndervoltage(on: boolean): Promise<void>;
+  /** setThrottled writes the firmware's throttle flags (get_throttled), e.g. 0x4: throttled now. */
+  setThrottled(flags: number): Promise<void>;
   setBootId(id?: string): Promise<void>;
   unplugDrive(): Promise<void>;
   plugDrive(): Promise<void>;
@@ -190,6 +194,8 @@ export async function createSandboxPi(options: SandboxPiOptions = {}): Promise<S
     // A subject push services accept; the sandbox's pushes go where a test or a browser says.
     push: { subject: SANDBOX_PUSH_SUBJECT, ...options.push },
     ...(options.alerts ? { alerts: options.alerts } : {}),
+    // Holds short enough to watch the guard act in the demo; the Pi's are 60 s and 300 s.
+    guard: { pauseHoldSeconds: 10, resumeHoldSeconds: 30, ...options.guard },
     backup: {
       spoolDir: join(dir, 'spool'),
       rustic: join(bin, 'rustic'),
@@ -273,6 +279,7 @@ export async function createSandboxPi(options: SandboxPiOptions = {}): Promise<S
     ...backupControls(dir, config),
     setTemperature: (celsius) => host.setTemperature(celsius),
     setUndervoltage: (on) => host.setUndervoltage(on),
+    setThrottled: (flags) => host.setThrottled(flags),
     setBootId: (id) => host.setBootId(id),
     unplugDrive: () => host.unplugDrive(),
     plugDrive: () => host.plugDrive(),

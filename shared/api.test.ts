@@ -270,6 +270,7 @@ describe('error codes', () => {
         'replay-cache-full',
         'helper-unavailable',
         'insufficient-memory',
+        'immich-unavailable',
       ];
       if (serverSide.includes(code)) expect(status).toBeGreaterThanOrEqual(500);
       else expect(status, code).toBeLessThan(500);

@@ -7,11 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createImmichJobsClient } from '../../agent/src/adapters/immich-jobs.ts';
 import { readImmichKey } from '../../agent/src/adapters/immich-key.ts';
 import { runCommand } from '../../agent/src/adapters/run-command.ts';
+import { freeLoopbackPort } from '../../sandbox-pi/immich-stub.ts';
 import { createSandboxPi, type SandboxPi } from '../../sandbox-pi/index.ts';
 
 let pi: SandboxPi;
 beforeAll(async () => {
-  pi = await createSandboxPi({ port: 18493 });
+  pi = await createSandboxPi({ port: await freeLoopbackPort() });
   await runCommand([join(pi.dir, 'bin/systemctl'), 'start', 'immich-server']);
 });
 afterAll(() => pi?.remove());

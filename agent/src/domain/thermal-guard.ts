@@ -4,7 +4,6 @@
 import type { GuardSettings } from '../../../shared/immich.ts';
 
 export type { GuardSettings } from '../../../shared/immich.ts';
-export { guardStatusPart } from './thermal-guard-status.ts';
 
 /** GuardRecord is what survives a restart (the service keeps it in guard.json). */
 export interface GuardRecord {
