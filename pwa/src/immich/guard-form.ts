@@ -99,5 +99,7 @@ export function saveErrorWords(error: unknown): string {
     error.code === 'validation-failed' && error.message
       ? ` ${error.message.replace(/\.$/, '')}.`
       : '';
-  return `${words}${detail} (${error.code})`;
+  // A code of a newer agent reaches the app as 'unknown-code': its message says it all.
+  const known = error.code !== 'unknown-code' && error.code !== 'unexpected-answer';
+  return `${words}${detail}${known ? ` (${error.code})` : ''}`;
 }

@@ -1,7 +1,18 @@
 // Immich and the thermal guard in words for Home's Immich tile (ARCHITECTURE §16): pure, so tested alone.
-import type { GuardStatus, ImmichQueue, ImmichStatus } from '../../../shared/immich.ts';
+import * as v from 'valibot';
+import { type GuardStatus, type ImmichQueue, ImmichStatus } from '../../../shared/immich.ts';
 
-/** Where the agent reads the key unless its config names another file (agent config default). */
+/**
+ * readImmich checks status.immich, which the first load leaves unchecked (§12): null from an agent
+ * without the guard (no tile), 'unreadable' for one this app's schema refuses (a newer agent).
+ */
+export function readImmich(raw: unknown): ImmichStatus | 'unreadable' | null {
+  if (raw === null || raw === undefined) return null;
+  const parsed = v.safeParse(ImmichStatus, raw);
+  return parsed.success ? parsed.output : 'unreadable';
+}
+
+/** API_KEY_FILE is where the agent reads the key unless its config names another (its default). */
 export const API_KEY_FILE = '/mnt/immich_drive/secrets/immich-pi-api-key';
 
 /**

@@ -2,9 +2,8 @@
 // A lazy chunk: it checks status.immich with the Immich schemas the first load leaves out (§12).
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import * as v from 'valibot';
 import { ROUTES } from '../../../shared/api.ts';
-import { ImmichStatus } from '../../../shared/immich.ts';
+import type { ImmichStatus } from '../../../shared/immich.ts';
 import type { AppStatusResponse } from '../../../shared/status.ts';
 import { useAccess } from '../access.ts';
 import { describeError } from '../errors.ts';
@@ -20,6 +19,7 @@ import {
   localClock,
   queueLine,
   quietLine,
+  readImmich,
   tileKind,
 } from '../immich/words.ts';
 import { useStore } from '../store.ts';
@@ -43,9 +43,9 @@ export function ImmichTile({ status }: { status: AppStatusResponse }) {
   const access = useAccess();
   const { busy, error, run } = useAction();
   const [answer, setAnswer] = useState<Answer | null>(null);
-  if (status.immich === null || status.immich === undefined) return null;
-  const parsed = v.safeParse(ImmichStatus, status.immich);
-  if (!parsed.success)
+  const read = readImmich(status.immich);
+  if (read === null) return null;
+  if (read === 'unreadable')
     return (
       <ImmichFrame>
         <p class="hint">The Pi sent Immich’s state in a form this app does not know yet.</p>
@@ -59,7 +59,7 @@ export function ImmichTile({ status }: { status: AppStatusResponse }) {
       const immich = await calls.immichJobs(action);
       setAnswer({ immich, action, over: status.immich });
     });
-  const immich = fresh?.immich ?? parsed.output;
+  const immich = fresh?.immich ?? read;
   const mayAct = access.may('POST', ROUTES.immichJobs);
   return (
     <ImmichTileView

@@ -1,7 +1,6 @@
 // Settings' "Thermal guard" (§16), for admins: on or off, its thresholds and holds, or the Pi's defaults.
 import { useState } from 'preact/hooks';
-import * as v from 'valibot';
-import { type GuardSettingsRequest, ImmichStatus } from '../../../shared/immich.ts';
+import type { GuardSettingsRequest, ImmichStatus } from '../../../shared/immich.ts';
 import { useAction } from '../hooks/useAction.ts';
 import {
   formOf,
@@ -10,6 +9,7 @@ import {
   readGuardForm,
   saveErrorWords,
 } from '../immich/guard-form.ts';
+import { readImmich } from '../immich/words.ts';
 import { useStore } from '../store.ts';
 import { Notice } from '../ui/Notice.tsx';
 
@@ -25,9 +25,8 @@ interface Saved {
  * an agent without the guard.
  */
 export function ThermalGuardCard({ immich }: { immich: unknown }) {
-  const parsed = v.safeParse(ImmichStatus, immich);
-  if (!parsed.success) return null;
-  return <GuardCard immich={parsed.output} />;
+  const read = readImmich(immich);
+  return read === null || read === 'unreadable' ? null : <GuardCard immich={read} />;
 }
 
 function GuardCard(props: { immich: ImmichStatus }) {
