@@ -53,7 +53,7 @@ export interface ApiOptions {
   timeoutMs?: number;
 }
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** createApi builds the client; `connect` gives it the paired device's signer and pinned agent key. */
 export function createApi(options: ApiOptions = {}) {
@@ -208,6 +208,8 @@ export function createApi(options: ApiOptions = {}) {
     backupCalls: async () => (await import('./backups.ts')).backupCalls({ signed }),
     /** deviceCalls loads the Devices and Activity screens' calls on first use, likewise. */
     deviceCalls: async () => (await import('./devices.ts')).deviceCalls({ signed }),
+    /** immichCalls loads the Immich tile's and the guard settings' calls on first use, likewise. */
+    immichCalls: async () => (await import('./immich.ts')).immichCalls({ signed }),
     /** connect signs from now on with this device and stops at any agent key but this one. */
     connect(device: { signer: Signer; agentKey: Uint8Array } | null) {
       signer = device?.signer ?? null;

@@ -1,10 +1,10 @@
-// What the resource modules (unlock, push, backups, devices) build on: the signed request of api/index.ts,
+// What the resource modules (unlock, push, backups, devices, immich) build on: the signed request of api/index.ts,
 // and the paging query both history lists (audit, backups) send.
 import type { Schema } from './errors.ts';
 
 /** Signed is the signed request: clock learning, retries and the agent-key hard stop included. */
 export type Signed = <T>(
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   path: string,
   schema: Schema<T>,
   query?: string,

@@ -1,4 +1,4 @@
-// Settings: push notifications for this device (on from a tap, a test push), quiet hours (§10), quick unlock (§15).
+// Settings: this device's notifications and quiet hours (§10), quick unlock (§15), the thermal guard (§16).
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { ROUTES } from '../../../shared/api.ts';
 import type { PushHealth, PushSubscriptionResponse, QuietHours } from '../../../shared/push.ts';
@@ -20,6 +20,7 @@ import { useStore } from '../store.ts';
 import { Notice } from '../ui/Notice.tsx';
 import { Screen } from '../ui/Screen.tsx';
 import { QuickUnlockCard } from './QuickUnlockCard.tsx';
+import { ThermalGuardCard } from './ThermalGuardCard.tsx';
 
 const HOME = { to: '/', label: 'Home' } as const;
 const NIGHT: QuietHours = { start: '22:00', end: '07:00' };
@@ -83,6 +84,9 @@ export function Settings() {
     if (!seen) store.refreshStatus();
   }, [seen, store]);
   const mayUnlock = seen && access.may('POST', ROUTES.unlockCheck);
+  // The guard's settings are for admins; an agent without the guard sends no Immich part.
+  const immich = store.lastStatus.value?.status.immich ?? null;
+  const mayGuard = seen && immich !== null && access.may('PUT', ROUTES.immichGuard);
 
   const blocked = blockedWords(browser.permission());
   const health = known?.agent.subscription?.health ?? null;
@@ -138,6 +142,7 @@ export function Settings() {
         />
       )}
       {mayUnlock && <QuickUnlockCard />}
+      {mayGuard && <ThermalGuardCard immich={immich} />}
     </Screen>
   );
 }
