@@ -1,1 +1,0 @@
-import{tt as e}from"./shell-DBMy_z_9.js";import{n as t,r as n,t as r}from"./backups-scerZiXD.js";import{t as i}from"./signed-D75PbIvO.js";function a(a){let{signed:o}=a;return{backups:(t={})=>o(`GET`,e.backups,n,i(t)),backupRun:async t=>(await o(`GET`,e.backupRun(t),r)).run,startBackup:()=>o(`POST`,e.backups,t)}}export{a as backupCalls};
