@@ -87,7 +87,10 @@ describe('roles in Chromium', () => {
       .poll(() => testIdText(viewer, 'ask-admin'), { timeout: 10_000 })
       .toBe(`Ask ${ADMIN_NAME} to unlock.`);
     expect(await testIdText(viewer, 'drive-state')).toBe('locked');
-    expect(await testIdText(viewer, 'home-backup')).toMatch(/Last good backup/);
+    // The backup tile is a lazy chunk: it draws a moment after the first screen.
+    await expect
+      .poll(() => testIdText(viewer, 'home-backup'), { timeout: 10_000 })
+      .toMatch(/Last good backup/);
     for (const name of ['Unlock', 'Lock', 'Back up now'])
       expect(await viewer.getByRole('button', { name, exact: true }).count()).toBe(0);
     expect(await viewer.getByRole('link', { name: 'Unlock', exact: true }).count()).toBe(0);
