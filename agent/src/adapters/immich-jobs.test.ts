@@ -1,5 +1,6 @@
 // The Immich API client against a real HTTP server on loopback: both API shapes, the key header
 // only, and every failure as its code (key-refused, unreachable, bad-answer), never the key.
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -7,42 +8,13 @@ import { apiFor, createImmichJobsClient, ImmichCallError } from './immich-jobs.t
 
 const KEY = 'k3yS3cretVALUE0123456789abcdefABCDEF';
 
-/**
- * Constructed from the spec (immich-app/immich open-api, QueueResponseDto: name, isPaused,
- * statistics {active, completed, delayed, failed, paused, waiting}), with a queue name Immich
- * does not have yet, an unknown field, and a queue with its counts missing.
- */
-const QUEUES_FIXTURE = [
-  {
-    name: 'thumbnailGeneration',
-    isPaused: false,
-    statistics: { active: 2, completed: 0, delayed: 0, failed: 1, paused: 0, waiting: 1204 },
-  },
-  {
-    name: 'smartSearch',
-    isPaused: true,
-    statistics: { active: 0, completed: 0, delayed: 0, failed: 0, paused: 300, waiting: 0 },
-  },
-  { name: 'futureQueue', isPaused: false, statistics: { waiting: 7 }, shiny: true },
-  { name: 'videoConversion', isPaused: false },
-];
-
-/**
- * Constructed from the spec (QueuesResponseLegacyDto: one QueueResponseLegacyDto per queue name,
- * {jobCounts: QueueStatisticsDto, queueStatus: {isActive, isPaused}}).
- */
-const JOBS_FIXTURE = {
-  thumbnailGeneration: {
-    jobCounts: { active: 1, completed: 0, delayed: 0, failed: 0, paused: 0, waiting: 1204 },
-    queueStatus: { isActive: true, isPaused: false },
-  },
-  faceDetection: {
-    jobCounts: { active: 0, completed: 0, delayed: 0, failed: 0, paused: 80, waiting: 0 },
-    queueStatus: { isActive: false, isPaused: true },
-  },
-  someNewQueue: { jobCounts: {}, queueStatus: { isActive: false, isPaused: false } },
-  broken: 'not a queue',
-};
+/** fixture reads one of our Immich answers, constructed from the spec (immich-fixtures/README.md). */
+const fixture = (name: string) =>
+  JSON.parse(
+    readFileSync(new URL(`./immich-fixtures/${name}.constructed.json`, import.meta.url), 'utf8'),
+  );
+const QUEUES_FIXTURE = fixture('queues-v2.4');
+const JOBS_FIXTURE = fixture('jobs-legacy');
 
 interface Seen {
   method: string;
