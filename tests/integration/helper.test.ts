@@ -153,6 +153,30 @@ describe('the helper opening the drive', () => {
     await pi.failUnit('immich-machine-learning', false);
   });
 
+  it('caps and uncaps the CPU of a cap unit, runtime only, and refuses a unit that is not one', async () => {
+    const cap = await runHelper(pi, 'set-cpu-quota immich-server.service 100\n');
+    expect(cap.answer).toEqual({ ok: true });
+    expect((await pi.readCommandLog()).at(-1)?.join(' ')).toBe(
+      'systemctl set-property --runtime immich-server.service CPUQuota=100%',
+    );
+    expect((await runHelper(pi, 'set-cpu-quota immich-server.service off\n')).answer).toEqual({
+      ok: true,
+    });
+    expect((await pi.readCommandLog()).at(-1)?.join(' ')).toBe(
+      'systemctl set-property --runtime immich-server.service CPUQuota=',
+    );
+    const before = await pi.readCommandLog();
+    // Postgres is a unit the helper starts, but not one whose CPU it may cap.
+    for (const [frame, code] of [
+      ['set-cpu-quota postgresql.service 50\n', 'unit-not-allowed'],
+      ['set-cpu-quota immich-server.service 0\n', 'bad-frame'],
+      ['set-cpu-quota immich-server.service 50%\n', 'bad-frame'],
+    ]) {
+      expect((await runHelper(pi, frame as string)).answer).toMatchObject({ ok: false, code });
+    }
+    expect(await pi.readCommandLog()).toEqual(before);
+  });
+
   it('refuses bad frames, unknown verbs and units outside its config without running anything', async () => {
     const before = await pi.readCommandLog();
     const refused = [
