@@ -39,11 +39,28 @@ export async function injectPrecacheManifest(outDir, swFile) {
   return entries.length;
 }
 
-/** buildPwa builds dist/pwa and checks the initial JS+CSS size against the budget (it throws when over). */
-export async function buildPwa({ repoRoot, log = console.log } = {}) {
+/**
+ * buildPwa builds dist/pwa (or outDir) and checks the initial JS+CSS size against the budget (it
+ * throws when over).
+ */
+export async function buildPwa({ repoRoot, outDir: into, log = console.log } = {}) {
   const root = repoRoot ?? join(import.meta.dirname, '..');
-  const outDir = join(root, 'dist', 'pwa');
-  await viteBuild({ configFile: join(root, 'pwa', 'vite.config.ts'), logLevel: 'warn' });
+  const outDir = into ?? join(root, 'dist', 'pwa');
+  // Vite builds for whatever NODE_ENV says (vitest sets it to test; a shell may hold development),
+  // and a test build is larger and different: the app is always the production one.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await viteBuild({
+      configFile: join(root, 'pwa', 'vite.config.ts'),
+      mode: 'production',
+      build: { outDir, emptyOutDir: true },
+      logLevel: 'warn',
+    });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
 
   const swFile = join(outDir, 'sw.js');
   await esbuild({

@@ -1,6 +1,10 @@
 // The first-load budget is the build's verdict: over it, `npm run build` (and so `npm test` and
 // `npm run ship`) fails, naming the size, the budget and the largest asset.
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { BUDGET_BYTES, checkBudget, measureInitialSize } from '../../scripts/pwa-budget.mjs';
 import { REPO_ROOT } from '../fixtures/agent-process.ts';
@@ -25,5 +29,25 @@ describe('the PWA size budget', () => {
       `over budget by 1 bytes; the largest initial asset is ${largest?.url}`,
     );
     await expect(checkBudget(PWA_DIR, gzipBytes)).resolves.toMatchObject({ gzipBytes });
+  });
+
+  it('builds the same production app whatever NODE_ENV the shell holds', async () => {
+    // vitest runs with NODE_ENV=test; `npm start` rebuilding from such a shell once made a larger
+    // app that failed the budget. dist/pwa is npm test's own build, made with NODE_ENV unset.
+    const outDir = await mkdtemp(join(tmpdir(), 'ipi-pwa-'));
+    try {
+      const script = `import(${JSON.stringify(join(REPO_ROOT, 'scripts', 'build-pwa.mjs'))}).then((m) => m.buildPwa({ outDir: ${JSON.stringify(outDir)}, log: () => {} }))`;
+      for (const NODE_ENV of ['test', 'development']) {
+        await promisify(execFile)(process.execPath, ['-e', script], {
+          env: { ...process.env, NODE_ENV },
+          timeout: 60_000,
+        });
+        expect(await readFile(join(outDir, 'index.html'), 'utf8'), NODE_ENV).toBe(
+          await readFile(join(PWA_DIR, 'index.html'), 'utf8'),
+        );
+      }
+    } finally {
+      await rm(outDir, { recursive: true, force: true });
+    }
   });
 });
