@@ -21,6 +21,11 @@ export const ALERT_KINDS = [
   'role-changed',
   'immich-jobs-paused',
   'guard-cannot-act',
+  'restore-test-failed',
+  'restore-test-overdue',
+  'db-dump-stale',
+  'drive-health-failing',
+  'drive-sectors-growing',
 ] as const;
 export const AlertKind = v.picklist(ALERT_KINDS);
 export type AlertKind = v.InferOutput<typeof AlertKind>;
@@ -48,6 +53,7 @@ export const CRITICAL_KINDS: readonly AlertKind[] = [
   'device-paired',
   'pairing-locked',
   'role-changed',
+  'drive-health-failing',
 ];
 
 /**
@@ -88,6 +94,11 @@ export const ALERT_SCREEN: Record<AlertKind, AlertScreen> = {
   'role-changed': '/devices',
   'immich-jobs-paused': '/',
   'guard-cannot-act': '/',
+  'restore-test-failed': '/backups',
+  'restore-test-overdue': '/backups',
+  'db-dump-stale': '/backups',
+  'drive-health-failing': '/backups',
+  'drive-sectors-growing': '/backups',
 };
 
 export const Alert = v.object({
@@ -117,17 +128,23 @@ export interface AlertSubject {
   role?: Role;
   /**
    * temp-high, immich-jobs-paused, guard-cannot-act: °C; disk-full: percent used; unlock-failed: tries left; backup-stale: hours;
-   * bad-signatures: how many refused requests sounded it.
+   * bad-signatures: how many refused requests sounded it; restore-test-overdue: days since the last pass.
    */
   value?: number;
   /**
    * backup-failed: why the run failed, from its report (system text); guard-cannot-act: what
-   * the guard could not do; immich-jobs-paused: 'cpu' when it capped Immich's CPU instead.
+   * the guard could not do; immich-jobs-paused: 'cpu' when it capped Immich's CPU instead;
+   * restore-test-failed: what came back wrong; db-dump-stale: how old the newest dump is, or that
+   * backups leave it out; drive-sectors-growing: the counts before and now.
    */
   detail?: string;
 }
 
 const celsius = (s: AlertSubject) => (s.value === undefined ? '' : ` (${s.value} °C)`);
+
+/** sentence ends system text with a full stop unless it has one; undefined stays undefined. */
+const sentence = (text?: string) =>
+  text ? `${text}${/[.!?…]$/.test(text) ? '' : '.'}` : undefined;
 
 const diskName = (name = '') => (name === 'sd' ? 'The SD card' : 'The photo drive');
 
@@ -225,6 +242,37 @@ export const TEMPLATES: Record<
     body: (s) =>
       `${s.detail ? `${s.detail}${/[.!?…]$/.test(s.detail) ? '' : '.'} ` : ''}Pause Immich’s jobs in its Administration > Jobs page, and check the Pi’s fan.`,
     resolved: 'The thermal guard can act again, or the Pi has cooled down.',
+  },
+  'restore-test-failed': {
+    title: () => 'Restore test failed',
+    body: (s) =>
+      `${sentence(s.detail) ?? 'A test restore from your backup did not come back intact.'} Open Backups to see what came back wrong.`,
+    resolved: 'A restore test passed again.',
+  },
+  'restore-test-overdue': {
+    title: (s) =>
+      s.value === undefined ? 'No recent restore test' : `No restore test for ${s.value} days`,
+    body: () =>
+      'Nobody has checked lately that your backup can be read back. Open Backups and tap “Test a restore now”.',
+    resolved: 'A restore test passed again.',
+  },
+  'db-dump-stale': {
+    title: () => 'Backups have no recent database dump',
+    body: (s) =>
+      `A restore would lose albums, people and users.${s.detail ? ` ${sentence(s.detail)}` : ''} In Immich, turn on its automatic database dumps (Administration > Settings > Backup Settings), and keep immich_data/backups in the backup’s paths.`,
+    resolved: 'A fresh database dump is backed up again.',
+  },
+  'drive-health-failing': {
+    title: () => 'The photo drive is failing',
+    body: () =>
+      'Its SMART self-assessment says it is failing. Check that the last backup and restore test passed, then move your photos to a new drive soon.',
+    resolved: 'SMART says the photo drive is healthy again.',
+  },
+  'drive-sectors-growing': {
+    title: () => 'The photo drive has new bad sectors',
+    body: (s) =>
+      `${sentence(s.detail) ?? 'Its count of bad sectors grew.'} A drive that keeps losing sectors may fail soon: check that backups pass and plan a replacement.`,
+    resolved: 'The bad-sector counts have not grown for a week.',
   },
   'pairing-locked': {
     title: () => 'Pairing locked after 5 wrong tries',

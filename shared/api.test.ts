@@ -33,7 +33,7 @@ const samples = {
     sampledAt: 1,
     bootId: 'b',
     uptimeSeconds: 10,
-    drive: { state: 'locked' },
+    drive: { state: 'locked', health: null },
     temperatureC: 48.5,
     undervoltage: null,
     disks: [{ id: 'sd', mountPoint: '/', usedBytes: 1, totalBytes: 2, usedPercent: 50 }],
@@ -66,6 +66,7 @@ const samples = {
       stale: false,
       snapshots: 42,
       demo: false,
+      recoveryIssue: null,
     },
     immich: {
       state: 'ok',

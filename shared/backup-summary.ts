@@ -31,5 +31,21 @@ export const BackupSummary = v.object({
   snapshots: v.nullable(v.number()),
   /** Whether the history holds demo data from the sandbox Pi. */
   demo: v.boolean(),
+  /**
+   * The most urgent recovery alert standing (ARCHITECTURE §17), null when none: Home's backup
+   * tile warns with it. An older agent sends none.
+   */
+  recoveryIssue: v.optional(
+    v.nullable(
+      v.picklist([
+        'drive-health-failing',
+        'restore-test-failed',
+        'db-dump-stale',
+        'drive-sectors-growing',
+        'restore-test-overdue',
+      ]),
+    ),
+    null,
+  ),
 });
 export type BackupSummary = v.InferOutput<typeof BackupSummary>;

@@ -2,6 +2,7 @@
 // and the summary Home shows. Both the agent and the PWA validate against these schemas.
 import * as v from 'valibot';
 import { BackupResult, BackupSummary } from './backup-summary.ts';
+import { Recovery } from './recovery.ts';
 
 export {
   BACKUP_RESULTS,
@@ -90,6 +91,8 @@ export const BackupsResponse = v.object({
   next: v.nullable(v.string()),
   /** The first page only: one point per run of the last chartDays days, oldest first. */
   chart: v.nullable(v.array(BackupChartPoint)),
+  /** Restore drills, the database dump watch (recovery.ts); absent from an older agent. */
+  recovery: v.optional(v.nullable(Recovery), null),
 });
 export type BackupsResponse = v.InferOutput<typeof BackupsResponse>;
 

@@ -1,6 +1,7 @@
 // Immich at a glance and the thermal guard (ARCHITECTURE §16) on the wire (docs/api.md).
 import * as v from 'valibot';
-import { statusEntries } from './status.ts';
+import { DriveHealth } from './recovery.ts';
+import { DriveState, statusEntries } from './status.ts';
 
 /** Immich's two ways to see and pause its queues: the current queues API and the older jobs API. */
 export const IMMICH_APIS = ['queues', 'jobs'] as const;
@@ -146,5 +147,6 @@ export type ImmichResponse = v.InferOutput<typeof ImmichResponse>;
 /** StatusResponse checks GET /status whole, its Immich part too (the type is in status.ts). */
 export const StatusResponse = v.object({
   ...statusEntries,
+  drive: v.object({ state: DriveState, health: v.optional(v.nullable(DriveHealth), null) }),
   immich: v.optional(v.nullable(ImmichStatus), null),
 });

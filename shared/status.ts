@@ -4,6 +4,7 @@ import { Alert } from './alerts.ts';
 import { BackupSummary } from './backup-summary.ts';
 import type { ImmichStatus } from './immich.ts';
 import { PushHealth } from './push.ts';
+import type { DriveHealth } from './recovery.ts';
 import { Role } from './roles.ts';
 
 export const DRIVE_STATES = [
@@ -59,7 +60,11 @@ export const statusEntries = {
   sampledAt: v.number(),
   bootId: v.string(),
   uptimeSeconds: v.nullable(v.number()),
-  drive: v.object({ state: DriveState }),
+  /**
+   * The drive, and what SMART says about its disk (DriveHealth in recovery.ts; null before the
+   * first read or from an older agent). Checked by the lazy drive health card, not here.
+   */
+  drive: v.object({ state: DriveState, health: v.optional(v.unknown(), null) }),
   /** CPU temperature in °C, null when the thermal zone cannot be read. */
   temperatureC: v.nullable(v.number()),
   /** Under-voltage alarm from hwmon rpi_volt, null when there is no such sensor. */
@@ -105,7 +110,11 @@ export type AppStatusResponse = v.InferOutput<typeof AppStatusResponse>;
  * is StatusResponse in immich.ts.
  */
 export type StatusResponse = {
-  [K in keyof AppStatusResponse]: K extends 'immich' ? ImmichStatus | null : AppStatusResponse[K];
+  [K in keyof AppStatusResponse]: K extends 'immich'
+    ? ImmichStatus | null
+    : K extends 'drive'
+      ? { state: DriveState; health: DriveHealth | null }
+      : AppStatusResponse[K];
 };
 
 /** One chart point: the temperatures sampled in one bucket. */

@@ -107,6 +107,54 @@ export const ConfigSchema = v.strictObject({
     }),
     {},
   ),
+  /**
+   * Recoverability (ARCHITECTURE §17). The agent never runs rustic here either: the verify unit
+   * runs `immich-pi-verify-backup` as root and leaves one record per drill in spoolDir.
+   */
+  recovery: v.optional(
+    v.strictObject({
+      /** The unit that runs a restore drill, and its (monthly) timer. */
+      verifyUnit: v.optional(UnitName, 'immich-pi-verify-backup.service'),
+      verifyTimer: v.optional(UnitName, 'immich-pi-verify-backup.timer'),
+      /** Root-owned, readable by the agent's group only, like backup.spoolDir. */
+      spoolDir: v.optional(AbsolutePath, '/var/spool/immich-pi-agent/drills'),
+      /** Files of the latest snapshot a drill restores and compares. */
+      sampleFiles: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(500)), 20),
+      /** `rustic check --read-data-subset`: the share of packs read back ("5%", "1/12", "50M"). */
+      readDataSubset: v.optional(
+        v.pipe(
+          v.string(),
+          v.regex(
+            /^(?:[1-9][0-9]{0,2}(?:\.[0-9]{1,2})?%|[1-9][0-9]{0,3}\/[1-9][0-9]{0,3}|[1-9][0-9]{0,5}[kKmMgGtT]?)$/,
+          ),
+        ),
+        '5%',
+      ),
+      /** Immich's database dumps (`immich-db-backup-*.sql.gz`), on the drive. */
+      dumpsDir: v.optional(AbsolutePath, '/mnt/immich_drive/immich_data/backups'),
+      /** No dump newer than this raises db-dump-stale (Immich makes one a day by default). */
+      dumpMaxAgeHours: v.optional(v.pipe(v.number(), v.minValue(1)), 48),
+      /** No passed drill for this long raises restore-test-overdue (the timer runs monthly). */
+      drillOverdueDays: v.optional(v.pipe(v.number(), v.minValue(1)), 40),
+      /** A drill that has not ended by then is killed and recorded as failed. */
+      drillTimeoutMinutes: v.optional(
+        v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(24 * 60)),
+        120,
+      ),
+      /** The drill refuses to start unless the drive keeps this much free beside its scratch. */
+      scratchReserveBytes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0)), 1024 ** 3),
+      /** Backups and drills take turns through this file: never both at once. */
+      lockFile: v.optional(AbsolutePath, '/run/immich-pi-backup.lock'),
+      /** Hours between SMART reads of the drive (also read after each unlock). */
+      healthEveryHours: v.optional(v.pipe(v.number(), v.minValue(1)), 24),
+      /** Drills kept in the history. */
+      historyLimit: v.optional(
+        v.pipe(v.number(), v.integer(), v.minValue(10), v.maxValue(1000)),
+        100,
+      ),
+    }),
+    {},
+  ),
   /** Where Immich answers GET /api/server/ping, and its API on loopback (ARCHITECTURE §16). */
   immichUrl: v.optional(v.pipe(v.string(), v.url()), 'http://127.0.0.1:2283'),
   immich: v.optional(

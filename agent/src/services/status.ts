@@ -84,7 +84,7 @@ export function createStatusSource(options: {
         sampledAt: atWall,
         bootId: sample.bootId,
         uptimeSeconds: sample.uptimeSeconds,
-        drive: { state: report.state },
+        drive: { state: report.state, health: null },
         temperatureC: sample.temperatureC,
         undervoltage: sample.undervoltage,
         disks: sample.disks,

@@ -20,6 +20,7 @@ const SUMMARY: BackupSummary = {
   stale: false,
   snapshots: 12,
   demo: false,
+  recoveryIssue: null,
 };
 const RUN: BackupRunSummary = {
   id: '0123456789abcdef0123456789abcdef',
@@ -133,7 +134,7 @@ describe('api.backupCalls', () => {
             fingerprint: 'x',
             time: 5,
           });
-        return answer({ summary: SUMMARY, runs: [RUN], next: null, chart: null });
+        return answer({ summary: SUMMARY, runs: [RUN], next: null, chart: null, recovery: null });
       },
       origin: 'http://pi.test',
     });

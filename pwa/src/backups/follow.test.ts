@@ -18,6 +18,7 @@ const SUMMARY: BackupSummary = {
   stale: false,
   snapshots: 3,
   demo: false,
+  recoveryIssue: null,
 };
 const run = (seq: number, extra: Partial<BackupRunSummary> = {}): BackupRunSummary => ({
   id: `run-${seq}`,
@@ -37,7 +38,13 @@ const run = (seq: number, extra: Partial<BackupRunSummary> = {}): BackupRunSumma
   ...extra,
 });
 const page = (runs: BackupRunSummary[], running: BackupSummary['running'] = null) =>
-  ({ summary: { ...SUMMARY, running }, runs, next: null, chart: null }) satisfies BackupsResponse;
+  ({
+    summary: { ...SUMMARY, running },
+    runs,
+    next: null,
+    chart: null,
+    recovery: null,
+  }) satisfies BackupsResponse;
 
 describe('following "Back up now"', () => {
   const before = [run(2), run(1)];

@@ -11,6 +11,7 @@ const SUMMARY: BackupSummary = {
   stale: false,
   snapshots: null,
   demo: false,
+  recoveryIssue: null,
 };
 // Local dates, so "today" and "tomorrow" hold in whatever zone the tests run.
 const NOW = new Date(2025, 4, 12, 14, 30).getTime();

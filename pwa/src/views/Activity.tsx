@@ -29,6 +29,7 @@ const KIND_WORDS: Record<AuditKind, string> = {
   locked: 'Drive locked',
   'lock-failed': 'Lock failed',
   'backup-started': 'Backup started',
+  'restore-test-started': 'Restore test started',
   'immich-jobs-paused': 'Immich jobs paused',
   'immich-jobs-resumed': 'Immich jobs resumed',
   'guard-settings-changed': 'Thermal guard changed',

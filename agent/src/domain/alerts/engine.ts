@@ -22,12 +22,17 @@ import {
 
 export { type AlertThresholds, DEFAULT_THRESHOLDS, type Observation } from './rules.ts';
 
-/** ConditionKind are the state alerts other services decide: the backups and the thermal guard. */
+/** ConditionKind are the state alerts other services decide: backups, the guard, recovery. */
 export type ConditionKind =
   | 'backup-failed'
   | 'backup-stale'
   | 'immich-jobs-paused'
-  | 'guard-cannot-act';
+  | 'guard-cannot-act'
+  | 'restore-test-failed'
+  | 'restore-test-overdue'
+  | 'db-dump-stale'
+  | 'drive-health-failing'
+  | 'drive-sectors-growing';
 
 // Snoozes are per device and per alert: past this many the latest-ending are kept, so
 // alerts.json always loads again.

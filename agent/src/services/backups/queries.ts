@@ -35,6 +35,7 @@ export class BackupQueries {
       stale: this.options.stale(),
       snapshots: state.snapshots?.ids.length ?? null,
       demo,
+      recoveryIssue: null,
     };
   }
 
@@ -47,7 +48,7 @@ export class BackupQueries {
     const { runs } = this.options.state.value;
     const page = pageOf(runs, limit, before);
     const chart = before === undefined ? chartOf(runs, this.options.clock.wall()) : null;
-    return { summary: this.summary(), ...page, chart };
+    return { summary: this.summary(), ...page, chart, recovery: null };
   }
 
   run(id: string): BackupRun | null {
