@@ -26,6 +26,7 @@ export const ROUTES = {
   temperatureHistory: `${API_PREFIX}/history/temperature`,
   backups: `${API_PREFIX}/backups`,
   backupRun: (id: string) => `${API_PREFIX}/backups/${encodeURIComponent(id)}`,
+  restoreTests: `${API_PREFIX}/backups/restore-tests`,
   immichJobs: `${API_PREFIX}/immich/jobs`,
   immichGuard: `${API_PREFIX}/immich/guard`,
 } as const;

@@ -52,6 +52,7 @@ export const ROUTE_ACCESS = {
   'GET /backups': 'viewer',
   'POST /backups': 'admin',
   'GET /backups/:id': 'viewer',
+  'POST /backups/restore-tests': 'admin',
   'POST /immich/jobs': 'admin',
   'PUT /immich/guard': 'admin',
 } as const satisfies Record<string, Access>;

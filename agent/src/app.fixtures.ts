@@ -28,6 +28,7 @@ import { emptyBackups } from './services/backups/history.ts';
 import { emptyDevices } from './services/devices.ts';
 import type { DriveControlEvent } from './services/drive-control/index.ts';
 import { emptyGuardFile } from './services/immich-guard.ts';
+import { emptyDrills } from './services/recovery/drills-state.ts';
 import { buildServices } from './wiring.ts';
 
 /** SentPush is one push the fake push service took: where, what (JSON text), how urgent. */
@@ -77,6 +78,8 @@ export function makeAgent(options: AgentOptions = {}) {
   const pushAnswers: SendOutcome[] = [];
   // The spool as files by name.
   const spool = new Map<string, string>();
+  // The verify unit's drill records, by name.
+  const drillSpool = new Map<string, string>();
   const auditFile = memoryFile(emptyAudit());
   const silent = { info: () => {}, error: () => {} };
   const deps = buildServices(config, {
@@ -98,6 +101,7 @@ export function makeAgent(options: AgentOptions = {}) {
       push: memoryFile(emptyPushState()),
       backups: memoryFile(emptyBackups()),
       guard: memoryFile(emptyGuardFile()),
+      drills: memoryFile(emptyDrills()),
     },
     system: { sample: async () => pi.sample() },
     readUnitStates: async (units) => {
@@ -123,6 +127,15 @@ export function makeAgent(options: AgentOptions = {}) {
         return text;
       },
     },
+    drillSpool: {
+      list: async () => [...drillSpool.keys()],
+      read: async (name) => {
+        const text = drillSpool.get(name);
+        if (text === undefined) throw Object.assign(new Error('gone'), { code: 'ENOENT' });
+        return text;
+      },
+    },
+    readDrillNextRun: async () => clock.wallMs + 7 * 24 * 3600_000,
     // The push service at the edge: records the push, answers the next queued outcome.
     sendPush: async (target, payload, { urgency }) => {
       sent.push({ target, payload, urgency });
@@ -159,6 +172,7 @@ export function makeAgent(options: AgentOptions = {}) {
     },
     service: deps.backups,
   };
+  const recovery = { spool: drillSpool, service: deps.recovery };
   return {
     app: createApp(deps),
     deps,
@@ -170,6 +184,7 @@ export function makeAgent(options: AgentOptions = {}) {
     alerts: deps.alerts,
     push,
     backup,
+    recovery,
   };
 }
 

@@ -144,7 +144,7 @@ export const ConfigSchema = v.strictObject({
       /** The drill refuses to start unless the drive keeps this much free beside its scratch. */
       scratchReserveBytes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0)), 1024 ** 3),
       /** Backups and drills take turns through this file: never both at once. */
-      lockFile: v.optional(AbsolutePath, '/run/immich-pi-backup.lock'),
+      lockFile: v.optional(AbsolutePath, '/run/immich-pi-backup-lock/backup.lock'),
       /** Hours between SMART reads of the drive (also read after each unlock). */
       healthEveryHours: v.optional(v.pipe(v.number(), v.minValue(1)), 24),
       /** Drills kept in the history. */

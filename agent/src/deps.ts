@@ -14,6 +14,7 @@ import type { BackupService } from './services/backups/backup-service.ts';
 import type { DeviceRegistry, KeyLookup } from './services/devices.ts';
 import type { DriveControl } from './services/drive-control/index.ts';
 import type { ImmichGuardService } from './services/immich-guard.ts';
+import type { RecoveryService } from './services/recovery/recovery-service.ts';
 import type { SecurityAlerts } from './services/security-alerts.ts';
 import type { StatusSource } from './services/status.ts';
 
@@ -51,6 +52,8 @@ export interface Deps {
   >;
   /** Backup history, its summary and "back up now" (ARCHITECTURE §11). */
   backups: Pick<BackupService, 'ingest' | 'page' | 'run' | 'startNow' | 'summary'>;
+  /** Restore drills, the database dump watch and the drive's health (ARCHITECTURE §17). */
+  recovery: Pick<RecoveryService, 'recovery' | 'health' | 'issue' | 'startDrill' | 'ingest'>;
   /** Immich's queues and the thermal guard (ARCHITECTURE §16). */
   immich: Pick<ImmichGuardService, 'status' | 'setJobs' | 'setSettings'>;
   /** The last 24 hours of temperature, for Home's chart. */

@@ -19,7 +19,7 @@ import { readImmichKey } from './adapters/immich-key.ts';
 import { sha256 } from './adapters/node-crypto.ts';
 import { sendPush } from './adapters/push/send.ts';
 import { runCommand } from './adapters/run-command.ts';
-import { listSpool, readSpoolFile } from './adapters/spool.ts';
+import { listNames, listSpool, readSpoolFile } from './adapters/spool.ts';
 import { openStateFile, type RecoveryReport } from './adapters/state-store/index.ts';
 import { createSystemReader } from './adapters/system.ts';
 import { createNextRunReader } from './adapters/systemd-timer.ts';
@@ -36,6 +36,7 @@ import { BackupsState, emptyBackups } from './services/backups/history.ts';
 import { DevicesState, emptyDevices } from './services/devices.ts';
 import type { DriveControlEvent } from './services/drive-control/index.ts';
 import { emptyGuardFile, GuardFile } from './services/immich-guard.ts';
+import { DrillsState, emptyDrills } from './services/recovery/drills-state.ts';
 import { buildServices, type Services } from './wiring.ts';
 
 export interface RunningAgent {
@@ -75,7 +76,7 @@ export async function createDeps(config: Config, log: Logger = stderrLogger): Pr
 
   let identityIsNew = false;
   let pushIsNew = false;
-  const [identityFile, devices, audit, alerts, push, backups, guard] = await Promise.all([
+  const [identityFile, devices, audit, alerts, push, backups, guard, drills] = await Promise.all([
     open('identity.json', IdentityState, () => {
       identityIsNew = true;
       return newIdentity();
@@ -89,6 +90,7 @@ export async function createDeps(config: Config, log: Logger = stderrLogger): Pr
     }),
     open('backups.json', BackupsState, emptyBackups),
     open('guard.json', GuardFile, emptyGuardFile),
+    open('drills.json', DrillsState, emptyDrills),
   ]);
   if (identityIsNew) await identityFile.update((made) => made);
   // The VAPID keys are made once: every subscription is bound to them.
@@ -128,7 +130,7 @@ export async function createDeps(config: Config, log: Logger = stderrLogger): Pr
       fingerprint: await fingerprintFor(identity.publicKey, sha256),
       sign: identity.sign,
     },
-    state: { devices, audit, alerts, push, backups, guard },
+    state: { devices, audit, alerts, push, backups, guard, drills },
     system: createSystemReader({ paths, readText, statFs }),
     readUnitStates,
     callHelper: createHelperClient(config.helper, { log: (line) => log.error(line) }),
@@ -143,6 +145,15 @@ export async function createDeps(config: Config, log: Logger = stderrLogger): Pr
       runCommand,
     }),
     spool: { list: () => listSpool(spoolDir), read: (name) => readSpoolFile(join(spoolDir, name)) },
+    drillSpool: {
+      list: () => listNames(config.recovery.spoolDir),
+      read: (name) => readSpoolFile(join(config.recovery.spoolDir, name)),
+    },
+    readDrillNextRun: createNextRunReader({
+      systemctl: config.systemctl,
+      timer: config.recovery.verifyTimer,
+      runCommand,
+    }),
     sendPush: (target, payload, options) =>
       sendPush(target, payload, {
         subject: subject ?? '',

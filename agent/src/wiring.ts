@@ -33,6 +33,9 @@ import { DeviceRegistry, type DevicesState } from './services/devices.ts';
 import { createDriveControl } from './services/drive-control/index.ts';
 import { type GuardFile, ImmichGuardService } from './services/immich-guard.ts';
 import { type Monitor, startMonitor } from './services/monitor.ts';
+import { DrillService, type DrillSpool } from './services/recovery/drill-service.ts';
+import type { DrillsState } from './services/recovery/drills-state.ts';
+import { RecoveryService } from './services/recovery/recovery-service.ts';
 import { cacheSystem, createStatusSource } from './services/status.ts';
 
 /** ServicePorts is everything the services touch outside themselves. */
@@ -54,6 +57,7 @@ export interface ServicePorts {
     push: StateFile<PushState>;
     backups: StateFile<BackupsState>;
     guard: StateFile<GuardFile>;
+    drills: StateFile<DrillsState>;
   };
   /** Reads the host once (temperature, drive, disks). */
   system: SystemReader;
@@ -68,6 +72,10 @@ export interface ServicePorts {
   /** The backup timer's next run, wall ms; null when not scheduled. */
   readNextRun(): Promise<number | null>;
   spool: BackupSpool;
+  /** The verify unit's spool of drill records (recovery.spoolDir). */
+  drillSpool: DrillSpool;
+  /** The verify timer's next run, wall ms; null when not scheduled. */
+  readDrillNextRun(): Promise<number | null>;
   /** Sends one push signed with the agent's VAPID keys. */
   sendPush(
     target: PushTarget,
@@ -88,6 +96,20 @@ export interface ServicePorts {
   };
 }
 
+// Until the dump watch and the drive health watch land (issue 14).
+const NO_DUMPS = {
+  tick: async () => {},
+  current: () => ({
+    newest: null,
+    checkedAt: null,
+    stale: false,
+    inSnapshot: null,
+    maxAgeHours: 48,
+    problem: null,
+  }),
+};
+const NO_HEALTH = { tick: async () => {}, current: () => null };
+
 /** Services is the app's Deps with the services at full width, and the monitor to start. */
 export type Services = ReturnType<typeof buildServices>;
 
@@ -102,6 +124,7 @@ export function buildServices(config: Config, ports: ServicePorts) {
     config: {
       units: config.units,
       backupUnit: config.backupUnit,
+      verifyUnit: config.recovery.verifyUnit,
       timeouts: config.timeouts,
       mountUnit: mountUnitFor(config.drive.mountPoint),
     },
@@ -151,7 +174,11 @@ export function buildServices(config: Config, ports: ServicePorts) {
     roleOf: (deviceId) => devices.roleOf(deviceId),
     log,
   });
-  const backups = new BackupService({
+  const readDrive = async () => {
+    const now = await status.current();
+    return { state: now.drive.state, operation: now.operation !== null };
+  };
+  const backups: BackupService = new BackupService({
     config: config.backup,
     state: state.backups,
     clock,
@@ -159,16 +186,32 @@ export function buildServices(config: Config, ports: ServicePorts) {
     readNextRun: ports.readNextRun,
     callHelper: ports.callHelper,
     readUnitState: async () => (await ports.readUnitStates([config.backupUnit]))[0] ?? 'unknown',
-    readDrive: async () => {
-      const now = await status.current();
-      return { state: now.drive.state, operation: now.operation !== null };
-    },
+    readDrive,
     bootId,
     systemMonotonicMs: ports.systemMonotonicMs,
     alerts,
     audit,
     log,
     timerRefreshDelayMs: tuning.timerRefreshDelayMs,
+    drillRunning: (): boolean => recovery.drillRunning(),
+  });
+  const drills: DrillService = new DrillService({
+    config: config.recovery,
+    state: state.drills,
+    clock,
+    spool: ports.drillSpool,
+    startUnit: () => ports.callHelper({ verb: 'start', unit: config.recovery.verifyUnit }),
+    readDrive,
+    backupRunning: (): boolean => backups.summary().running !== null,
+    alerts,
+    audit,
+    log,
+  });
+  const recovery: RecoveryService = new RecoveryService({
+    drills,
+    dumps: NO_DUMPS,
+    health: NO_HEALTH,
+    readNextRun: ports.readDrillNextRun,
   });
   const immich = new ImmichGuardService({
     config: { guard: config.guard, pollSeconds: config.immich.pollSeconds },
@@ -216,6 +259,7 @@ export function buildServices(config: Config, ports: ServicePorts) {
     driveControl,
     alerts,
     backups,
+    recovery,
     immich,
     temperatureHistory,
     log,
@@ -232,6 +276,7 @@ export function buildServices(config: Config, ports: ServicePorts) {
         history: temperatureHistory,
         alerts,
         backups,
+        recovery,
         guard: immich,
         log,
       }),

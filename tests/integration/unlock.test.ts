@@ -157,6 +157,7 @@ describe('unlock and lock on a sandbox Pi', () => {
     const op = await settled(started.body.operationId);
     expect(op.error).toBeNull();
     expect(op.steps.map((s) => [s.id, s.state])).toEqual([
+      ['stop:immich-pi-verify-backup.service', 'skipped'],
       ['stop:immich-backup.service', 'skipped'],
       ...[...UNITS].reverse().map((u) => [`stop:${u}`, 'done']),
       ['unmount', 'done'],

@@ -20,6 +20,8 @@ export async function writeSpoolFile(dir: string, name: string, text: string): P
   await unlink(temp).catch(() => {});
   const file = await open(temp, 'wx', 0o640);
   try {
+    // Whatever the unit's UMask: the agent's group must read it (a UMask=0077 unit made 0600).
+    await file.chmod(0o640);
     await file.writeFile(text);
     await file.sync();
   } finally {
@@ -72,6 +74,16 @@ export async function listSpool(dir: string, withTimes = false): Promise<SpoolEn
     entries.push({ id: match[1] as string, kind: match[2] as 'before' | 'run', name, mtimeMs });
   }
   return entries;
+}
+
+/** listNames answers the file names in a spool dir; none when it is missing. */
+export async function listNames(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
 }
 
 /** removeSpoolFile deletes a record; one already gone is fine. */

@@ -96,3 +96,76 @@ describe('POST /api/v1/backups', () => {
     expect([again.status, again.body.error?.code]).toEqual([409, 'backup-running']);
   });
 });
+
+describe('restore drills through /api/v1/backups', () => {
+  const drill = (n: number, wallMs: number, result: 'passed' | 'failed') =>
+    JSON.stringify({
+      v: 1,
+      kind: 'drill',
+      invocationId: id(n),
+      startedAt: { wallMs: wallMs - 60_000, bootId: 'boot-1', monoMs: 1 },
+      at: { wallMs, bootId: 'boot-1', monoMs: 2 },
+      result,
+      reason: result === 'passed' ? null : 'a file came back different',
+      snapshot: { id: 'ab'.repeat(32), timeMs: wallMs - 3600_000 },
+      check: { ok: true, readDataSubset: '5%', problem: null },
+      files: {
+        checked: 20,
+        matched: result === 'passed' ? 20 : 19,
+        mismatches:
+          result === 'passed'
+            ? []
+            : [{ path: '/mnt/immich_drive/x.jpg', problem: 'its contents differ' }],
+      },
+      dump: {
+        name: 'immich-db-backup-1.sql.gz',
+        mtimeMs: wallMs,
+        bytes: 10,
+        ok: true,
+        problem: null,
+      },
+      scratchRemoved: true,
+    });
+
+  it('carries the drills in recovery, newest first, and the issue in the summary', async () => {
+    const { agent, call } = await setup();
+    agent.recovery.spool.set(`${id(1)}.drill.json`, drill(1, agent.clock.wallMs - 5000, 'passed'));
+    agent.recovery.spool.set(`${id(2)}.drill.json`, drill(2, agent.clock.wallMs - 1000, 'failed'));
+    const page = await call<BackupsResponse>('GET', ROUTES.backups);
+    const { recovery } = page.body;
+    expect(recovery?.drills.map((d) => [d.id, d.result])).toEqual([
+      [id(2), 'failed'],
+      [id(1), 'passed'],
+    ]);
+    expect(recovery?.lastDrill?.mismatches).toEqual([
+      { path: '/mnt/immich_drive/x.jpg', problem: 'its contents differ' },
+    ]);
+    expect(recovery?.lastPassedAt).toBe(agent.clock.wallMs - 5000);
+    expect(page.body.summary.recoveryIssue).toBe('restore-test-failed');
+    const status = await call<StatusResponse>('GET', ROUTES.status);
+    expect(status.body.backup?.recoveryIssue).toBe('restore-test-failed');
+  });
+
+  it('starts a drill through the helper once the drive runs, then refuses a second and a backup', async () => {
+    const { agent, call } = await setup();
+    const locked = await call('POST', ROUTES.restoreTests);
+    expect([locked.status, locked.body.error?.code]).toEqual([409, 'backup-drive-locked']);
+    agent.pi.mapperOpen = true;
+    agent.pi.mounted = true;
+    for (const unit of agent.deps.config.units) agent.pi.units.set(unit, 'active');
+    agent.clock.monoMs += 5000;
+    agent.pi.requests.length = 0;
+    const started = await call<{ started: true; at: number }>('POST', ROUTES.restoreTests);
+    expect([started.status, started.body]).toEqual([
+      202,
+      { started: true, at: agent.clock.wallMs },
+    ]);
+    expect(agent.pi.requests).toEqual(['start-drill']);
+    const again = await call('POST', ROUTES.restoreTests);
+    expect([again.status, again.body.error?.code]).toEqual([409, 'restore-test-running']);
+    const backup = await call('POST', ROUTES.backups);
+    expect([backup.status, backup.body.error?.code]).toEqual([409, 'restore-test-running']);
+    const page = await call<BackupsResponse>('GET', ROUTES.backups);
+    expect(page.body.recovery?.running).toEqual({ since: agent.clock.wallMs });
+  });
+});

@@ -6,7 +6,7 @@ import type { AppEnv } from './env.ts';
 
 /** statusRoutes answers the latest sample of drive, temperature, power, disks, uptime, alerts, backups and Immich. */
 export function statusRoutes(
-  deps: Pick<Deps, 'status' | 'alerts' | 'backups' | 'devices' | 'immich'>,
+  deps: Pick<Deps, 'status' | 'alerts' | 'backups' | 'devices' | 'immich' | 'recovery'>,
 ) {
   return new Hono<AppEnv>().get('/', async (c) => {
     const status = await deps.status.current();
@@ -14,9 +14,10 @@ export function statusRoutes(
     const admins = deps.devices.list().filter((d) => d.role === 'admin');
     return c.json({
       ...status,
+      drive: { ...status.drive, health: deps.recovery.health() },
       alerts: deps.alerts.activeFor(me),
       push: deps.alerts.health(me),
-      backup: deps.backups.summary(),
+      backup: { ...deps.backups.summary(), recoveryIssue: deps.recovery.issue() },
       immich: deps.immich.status(),
       // What this device may do, and whom a viewer asks to unlock (no role only when it was
       // revoked since the roles middleware let it in: then the lesser one).

@@ -30,6 +30,7 @@ function monitorOf(agent: Agent) {
     history: agent.push.history,
     alerts: agent.alerts,
     backups: agent.backup.service,
+    recovery: agent.recovery.service,
     guard: agent.deps.immich,
     log: { info: () => {}, error: () => {} },
   });

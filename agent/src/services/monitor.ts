@@ -9,6 +9,7 @@ import type { TemperatureHistory } from './alerts/temperature-history.ts';
 import type { BackupObservation } from './backups/backup-service.ts';
 import type { DriveReport } from './drive-control/index.ts';
 import type { GuardSample } from './immich-guard.ts';
+import type { RecoveryObservation } from './recovery/recovery-service.ts';
 import type { CachedSystem } from './status.ts';
 
 export interface MonitorOptions {
@@ -20,6 +21,8 @@ export interface MonitorOptions {
   alerts: { observe(observation: Observation): void; tick(): void };
   /** New backup reports, staleness and the timer, on the same beat. */
   backups: { tick(observation: BackupObservation): Promise<void> };
+  /** Restore drills, the dump watch and the drive's health (ARCHITECTURE §17). */
+  recovery: { tick(observation: RecoveryObservation, nowMono: number): Promise<void> };
   /** The thermal guard, on the same beat (ARCHITECTURE §16). */
   guard: { tick(sample: GuardSample): Promise<void> };
   log: Logger;
@@ -36,7 +39,8 @@ export interface Monitor {
  * instead of piling up. A failed sample is logged and the loop goes on.
  */
 export function startMonitor(options: MonitorOptions): Monitor {
-  const { intervalMs, system, drive, clock, history, alerts, backups, guard, log } = options;
+  const { intervalMs, system, drive, clock, history, alerts, backups, recovery, guard, log } =
+    options;
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
 
@@ -60,6 +64,7 @@ export function startMonitor(options: MonitorOptions): Monitor {
     });
     alerts.tick();
     await backups.tick({ unitState: report.backupUnit, drive: report.state });
+    await recovery.tick({ drive: report.state, verifyUnit: report.verifyUnit }, clock.monotonic());
     await guard.tick({
       temperatureC: sample.temperatureC,
       throttled: sample.throttled,

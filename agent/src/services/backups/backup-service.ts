@@ -40,6 +40,8 @@ export interface BackupServiceOptions {
   log: Logger;
   /** How long after a start the timer's next run is read again (it moves with the start). */
   timerRefreshDelayMs?: number;
+  /** Whether a restore drill runs now: "back up now" waits for it (ARCHITECTURE §17). */
+  drillRunning?: () => boolean;
 }
 
 /** What the monitor saw this sample. */

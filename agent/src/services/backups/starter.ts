@@ -31,6 +31,8 @@ export interface BackupStarterOptions {
   ingest(): Promise<void>;
   /** The run going on now, if any. */
   running(): { since: number | null } | null;
+  /** Whether a restore drill runs now: the two never overlap (ARCHITECTURE §17). */
+  drillRunning?: () => boolean;
   /** When the newest good backup was taken, else since when backups are watched; null if neither. */
   lastGoodOrWatchedSince(): number | null;
   audit: Pick<AuditLog, 'record'>;
@@ -68,6 +70,11 @@ export class BackupStarter {
     await this.options.ingest();
     if (this.options.running())
       throw new ApiError('backup-running', 'A backup is running already.');
+    if (this.options.drillRunning?.())
+      throw new ApiError(
+        'restore-test-running',
+        'A restore test is running: back up when it has finished.',
+      );
     return this.start('requested', deviceId);
   }
 

@@ -26,7 +26,11 @@ export type DriveControlEvent =
   | { type: 'lock-started'; at: number; operationId: string };
 
 export interface DriveControlDeps {
-  config: Pick<Config, 'units' | 'backupUnit' | 'timeouts'> & { mountUnit: string };
+  /** verifyUnit: the restore drill's unit, stopped first on lock (ARCHITECTURE §17). */
+  config: Pick<Config, 'units' | 'backupUnit' | 'timeouts'> & {
+    mountUnit: string;
+    verifyUnit?: string;
+  };
   /**
    * The root helper. It must frame (copy) an `open` passphrase before it first awaits. `warm`
    * (when the transport has it) gets a helper process ready ahead of the next call.

@@ -131,6 +131,7 @@ describe('POST /api/v1/lock', () => {
     await agent.deps.driveControl.idle();
     const op = await operation(agent, phone, started.body.operationId);
     expect(op.steps.map((s) => [s.id, s.label, s.state])).toEqual([
+      ['stop:immich-pi-verify-backup.service', 'Stopping the restore test', 'skipped'],
       ['stop:immich-backup.service', 'Stopping the backup', 'skipped'],
       ['stop:immich-machine-learning.service', 'Stopping machine learning', 'done'],
       ['stop:immich-server.service', 'Stopping Immich', 'done'],
@@ -169,6 +170,25 @@ describe('POST /api/v1/lock', () => {
     expect([during.status, during.body.error.code]).toEqual([409, 'operation-in-progress']);
     hold();
     await agent.deps.driveControl.idle();
+  });
+
+  it('stops a running restore drill before the backup and the services', async () => {
+    const { agent, phone } = await setup();
+    await unlocked(agent, phone);
+    agent.pi.units.set('immich-pi-verify-backup.service', 'active');
+    agent.pi.requests.length = 0;
+    const started = await call(agent, phone, 'POST', ROUTES.lock);
+    await agent.deps.driveControl.idle();
+    const op = await operation(agent, phone, started.body.operationId);
+    expect(op.steps[0]).toMatchObject({
+      id: 'stop:immich-pi-verify-backup.service',
+      label: 'Stopping the restore test',
+      state: 'done',
+    });
+    expect(agent.pi.requests.slice(0, 2)).toEqual([
+      'stop immich-pi-verify-backup.service',
+      `stop ${UNITS.at(-1)}`,
+    ]);
   });
 });
 

@@ -27,6 +27,8 @@ export type DriveReport = {
   units: UnitStatus[];
   /** The backup unit's state (not one of the services status lists). */
   backupUnit: UnitStatus['state'];
+  /** The restore drill's unit state; 'unknown' when none is configured. */
+  verifyUnit: UnitStatus['state'];
   operation: { id: string; kind: OperationKind } | null;
   /** The kind of the operation started last, running or ended; null before the first. */
   lastOperation: OperationKind | null;
@@ -90,7 +92,7 @@ export function createDriveControl(deps: DriveControlDeps): DriveControl {
   // In memory and by the monotonic clock; the helper keeps its own count across restarts.
   const limiter = new PassphraseLimiter();
   const unitCache = createUnitCache({
-    units: [...config.units, config.backupUnit],
+    units: [...config.units, config.backupUnit, ...(config.verifyUnit ? [config.verifyUnit] : [])],
     read: deps.readUnitStates,
     monotonic: clock.monotonic,
     maxAgeMs: deps.unitsMaxAgeMs,
@@ -120,6 +122,7 @@ export function createDriveControl(deps: DriveControlDeps): DriveControl {
       state: deriveDriveState({ probe, units, operation: latest }),
       units,
       backupUnit: states.get(config.backupUnit) ?? 'unknown',
+      verifyUnit: (config.verifyUnit && states.get(config.verifyUnit)) || 'unknown',
       operation: current ? { id: current.id, kind: current.kind } : null,
       lastOperation: latest?.kind ?? null,
       unlock: budget(),
@@ -229,7 +232,10 @@ export function createDriveControl(deps: DriveControlDeps): DriveControl {
       }
     },
     async lock(deviceId = null) {
-      const { op, joined } = await begin('lock', lockPlan(config.units, config.backupUnit));
+      const { op, joined } = await begin(
+        'lock',
+        lockPlan(config.units, config.backupUnit, config.verifyUnit),
+      );
       if (!joined) {
         emit({ type: 'lock-started', at: clock.wall(), operationId: op.id });
         running = keepOn(op, lockWork(context, op, deviceId));

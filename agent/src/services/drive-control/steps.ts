@@ -11,6 +11,7 @@ const KNOWN_UNITS: Record<string, { label: string; inSentence: string }> = {
   'immich-server': { label: 'Immich', inSentence: 'Immich' },
   'immich-machine-learning': { label: 'Machine learning', inSentence: 'machine learning' },
   'immich-backup': { label: 'Backup', inSentence: 'the backup' },
+  'immich-pi-verify-backup': { label: 'Restore test', inSentence: 'the restore test' },
 };
 
 function known(unit: string) {
@@ -44,9 +45,19 @@ export function unlockPlan(units: readonly string[]): PlannedStep[] {
   ];
 }
 
-/** lockPlan is unlock in reverse, a running backup stopped first. */
-export function lockPlan(units: readonly string[], backupUnit: string): PlannedStep[] {
+/**
+ * lockPlan is unlock in reverse, a running restore drill (when one is configured) and backup
+ * stopped first: both read the drive, and a drill stopped so cleans its scratch and says why.
+ */
+export function lockPlan(
+  units: readonly string[],
+  backupUnit: string,
+  verifyUnit?: string,
+): PlannedStep[] {
   return [
+    ...(verifyUnit
+      ? [{ id: `stop:${verifyUnit}`, label: `Stopping ${inSentence(verifyUnit)}` }]
+      : []),
     { id: `stop:${backupUnit}`, label: `Stopping ${inSentence(backupUnit)}` },
     ...[...units]
       .reverse()

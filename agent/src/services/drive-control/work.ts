@@ -103,18 +103,22 @@ export async function lockWork(
   op: Operation,
   deviceId: string | null,
 ): Promise<void> {
-  const { timeouts, mountUnit, backupUnit } = context.deps.config;
+  const { timeouts, mountUnit, backupUnit, verifyUnit } = context.deps.config;
   const helperStep = stepRunner(context);
-  const stopBackup: StepWork = async (step) => {
-    const state = (await context.unitCache.refresh()).get(backupUnit);
-    if (state === 'inactive' || state === 'failed') return 'skipped';
-    return helperStep({ verb: 'stop', unit: backupUnit }, timeouts.unitSeconds)(step);
-  };
+  /** stopIfRunning stops a unit that may run now (a backup, a drill), and skips an idle one. */
+  const stopIfRunning =
+    (unit: string): StepWork =>
+    async (step) => {
+      const state = (await context.unitCache.refresh()).get(unit);
+      if (state === 'inactive' || state === 'failed' || state === undefined) return 'skipped';
+      return helperStep({ verb: 'stop', unit }, timeouts.unitSeconds)(step);
+    };
   const error = await runSteps(
     context.log,
     op,
     (stepId) => {
-      if (stepId === `stop:${backupUnit}`) return stopBackup;
+      if (stepId === `stop:${backupUnit}`) return stopIfRunning(backupUnit);
+      if (verifyUnit && stepId === `stop:${verifyUnit}`) return stopIfRunning(verifyUnit);
       if (stepId === 'unmount')
         return helperStep({ verb: 'stop', unit: mountUnit }, timeouts.mountSeconds);
       if (stepId === 'close') return helperStep({ verb: 'close' }, timeouts.unitSeconds);
