@@ -1,5 +1,6 @@
-# services.immich-pi-agent: the agent, its root helper, the drive's mount, the backup hooks and
-# `tailscale serve`, so a Pi boots with Immich off and is unlocked from a phone (ARCHITECTURE §13).
+# services.immich-pi-agent: the agent, its root helper, the drive's mount, the backup hooks, the
+# restore drill and `tailscale serve`, so a Pi boots with Immich off and is unlocked from a phone
+# (ARCHITECTURE §13, §17).
 {
   config,
   lib,
@@ -11,7 +12,7 @@ let
   cfg = config.services.immich-pi-agent;
   format = pkgs.formats.json { };
   configs = import ./settings.nix;
-  inherit (configs) paths;
+  inherit (configs) paths verifyService;
 
   mountUnit = "${utils.escapeSystemdPath cfg.settings.drive.mountPoint}.mount";
   # Programs by store path: the helper runs them as root and must never look one up in PATH.
@@ -20,6 +21,7 @@ let
     systemctl = lib.getExe' config.systemd.package "systemctl";
     journalctl = lib.getExe' config.systemd.package "journalctl";
     rustic = lib.getExe cfg.rusticPackage;
+    smartctl = lib.getExe' cfg.smartmontoolsPackage "smartctl";
   };
   agentConfigFile = format.generate "immich-pi-agent.json" (
     configs.agentConfig {
@@ -29,16 +31,26 @@ let
       inherit (cfg.tailscaleServe) allowedLogins;
     }
   );
+  # The helper's keys for start-drill, drive-health and list-dumps (issue 14's health part). Its
+  # schema is strict, so they are written only once it knows them: then helperHealthKeys (an
+  # internal option, options.nix) defaults to true, or this gate goes.
+  healthHelperKeys = {
+    verifyUnit = "${verifyService}.service";
+    inherit (tools) smartctl;
+    inherit (cfg.settings.recovery) dumpsDir;
+  };
   helperConfigFile = format.generate "immich-pi-helper.json" (
     configs.helperConfig {
       inherit (cfg) settings;
       inherit tools mountUnit;
+      health = lib.optionalAttrs cfg.helperHealthKeys healthHelperKeys;
     }
   );
   agent = lib.getExe cfg.package;
-  # The two programs that run as root have bundles of their own (nix/package.nix).
+  # The programs that run as root have bundles of their own (nix/package.nix).
   helper = "${cfg.package}/libexec/immich-pi/immich-pi-helper";
   reportBackup = "${cfg.package}/libexec/immich-pi/immich-pi-report-backup";
+  verifyBackup = "${cfg.package}/libexec/immich-pi/immich-pi-verify-backup";
   tailscale = config.services.tailscale.package;
   units = import ./units.nix {
     inherit lib agent helper agentConfigFile helperConfigFile paths;
@@ -51,6 +63,26 @@ let
   serviceName = unit: lib.removeSuffix ".service" unit;
   heldServices = map serviceName (lib.filter (lib.hasSuffix ".service") cfg.settings.units);
   backupService = serviceName cfg.settings.backupUnit;
+  backupUnit = config.systemd.services.${backupService};
+  # How rustic finds its repository in the backup unit: variables (RUSTIC_PASSWORD_FILE,
+  # XDG_CACHE_HOME), files and credentials holding them, its cache. The drill runs rustic with
+  # exactly these, read off that unit, so the two never drift apart. PATH is each unit's own.
+  rusticEnvironment = {
+    environment = removeAttrs backupUnit.environment [ "PATH" ];
+    serviceConfig = builtins.intersectAttrs (lib.genAttrs [
+      "EnvironmentFile"
+      "LoadCredential"
+      "LoadCredentialEncrypted"
+      "SetCredential"
+      "CacheDirectory"
+    ] (_: null)) backupUnit.serviceConfig;
+  };
+  recovery = import ./recovery.nix {
+    inherit lib verifyBackup verifyService agentConfigFile mountUnit rusticEnvironment;
+    inherit (cfg) settings;
+    onCalendar = cfg.verifyOnCalendar;
+    backupSpoolDir = paths.spoolDir;
+  };
   # A unit this module only amends must be defined elsewhere, or amending it makes an empty stub.
   isDefinedService =
     name:
@@ -124,6 +156,7 @@ in
         message = "services.immich-pi-agent.settings.immich.apiKeyFile must be a file on the encrypted drive (under ${cfg.settings.drive.mountPoint}/).";
       }
     ]
+    ++ recovery.assertions
     ++ map (name: {
       assertion = isDefinedService name;
       message = "services.immich-pi-agent: ${name}.service (in settings.units or settings.backupUnit) is not defined; the module only holds it until unlock.";
@@ -171,7 +204,8 @@ in
         user = "root";
         group = "immich-pi-agent";
       };
-    };
+    }
+    // recovery.tmpfiles;
 
     # The drive: opened by the helper, mounted by systemd when the helper starts this unit.
     # noauto keeps it out of local-fs.target, so a locked drive never holds up a boot; it is
@@ -194,6 +228,7 @@ in
     systemd.sockets = units.sockets;
     systemd.services = lib.mkMerge [
       units.services
+      recovery.services
       (lib.genAttrs heldServices (_: {
         wantedBy = lib.mkForce [ ];
         # Started without the drive, Postgres would run initdb on the SD card under the mount point.
@@ -214,16 +249,18 @@ in
         };
       }
     ];
-    systemd.timers.${lib.removeSuffix ".timer" cfg.settings.backup.timer} = {
-      description = "Daily Immich backup (skipped while the drive is locked, caught up after unlock)";
-      wantedBy = [ "timers.target" ];
-      timerConfig = {
-        Unit = cfg.settings.backupUnit;
-        OnCalendar = cfg.backupOnCalendar;
-        # A run missed while the Pi was off starts at the next boot (and skips if still locked;
-        # the agent then starts it after unlock).
-        Persistent = true;
-        RandomizedDelaySec = "30min";
+    systemd.timers = recovery.timers // {
+      ${lib.removeSuffix ".timer" cfg.settings.backup.timer} = {
+        description = "Daily Immich backup (skipped while the drive is locked, caught up after unlock)";
+        wantedBy = [ "timers.target" ];
+        timerConfig = {
+          Unit = cfg.settings.backupUnit;
+          OnCalendar = cfg.backupOnCalendar;
+          # A run missed while the Pi was off starts at the next boot (and skips if still locked;
+          # the agent then starts it after unlock).
+          Persistent = true;
+          RandomizedDelaySec = "30min";
+        };
       };
     };
   };

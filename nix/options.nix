@@ -56,6 +56,9 @@ in
 
     rusticPackage = lib.mkPackageOption pkgs "rustic" { };
 
+    # smartctl reads the drive's health for the helper's drive-health verb.
+    smartmontoolsPackage = lib.mkPackageOption pkgs "smartmontools" { };
+
     fsType = mkOption {
       type = types.str;
       default = "ext4";
@@ -67,6 +70,25 @@ in
       default = "daily";
       example = "*-*-* 03:30:00";
       description = "When the timer starts the backup unit (a systemd.time(7) calendar event).";
+    };
+
+    verifyOnCalendar = mkOption {
+      type = types.str;
+      default = "monthly";
+      example = "Sun *-*-1..7 04:00:00";
+      description = ''
+        When the timer starts a restore drill (immich-pi-verify-backup.service, a systemd.time(7)
+        calendar event); a run missed while the Pi was off starts at the next boot.
+      '';
+    };
+
+    # Until the helper's schema knows them (issue 14's health part), its strict config would
+    # refuse these keys; module.nix names them in healthHelperKeys.
+    helperHealthKeys = mkOption {
+      type = types.bool;
+      default = false;
+      internal = true;
+      description = "Write verifyUnit, smartctl and dumpsDir into the helper's config.";
     };
 
     tailscaleServe = {
@@ -145,6 +167,7 @@ in
               '';
             };
           };
+          recovery = section (import ./recovery-options.nix { inherit lib settings; });
           push = section {
             subject = mkOption {
               type = types.nullOr types.str;

@@ -1,6 +1,6 @@
-# The immich-pi package: the agent CLI (bin/immich-pi-agent), the two programs that run as root
-# (libexec/immich-pi/immich-pi-helper and immich-pi-report-backup) and the app the agent serves
-# (share/immich-pi-agent/pwa).
+# The immich-pi package: the agent CLI (bin/immich-pi-agent), the three programs that run as root
+# (libexec/immich-pi/immich-pi-helper, immich-pi-report-backup and immich-pi-verify-backup) and
+# the app the agent serves (share/immich-pi-agent/pwa).
 #
 # Its source is ./prebuilt, the output of `npm run build` checked in by `npm run ship`: each
 # program is one bundle that holds every npm dependency, and a test fails whenever ./prebuilt is
@@ -41,7 +41,7 @@ buildNpmPackage {
     cp -r pwa $out/share/immich-pi-agent/pwa
     makeWrapper ${node} $out/bin/immich-pi-agent \
       --add-flags $out/lib/immich-pi-agent/immich-pi-agent.mjs
-    for program in immich-pi-helper immich-pi-report-backup; do
+    for program in immich-pi-helper immich-pi-report-backup immich-pi-verify-backup; do
       makeWrapper ${node} $out/libexec/immich-pi/$program \
         --add-flags $out/lib/immich-pi-agent/$program.mjs
     done

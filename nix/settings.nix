@@ -11,6 +11,8 @@ let
     spoolParent = "/var/spool/immich-pi-agent";
     spoolDir = "/var/spool/immich-pi-agent/backups";
   };
+  # The restore drill's service and timer (nix/recovery.nix), named in both configs.
+  verifyService = "immich-pi-verify-backup";
 
   # A typed option left unset is null; the agent's schema reads a missing key as "use the
   # default" but refuses null, so nulls are dropped at every depth.
@@ -46,7 +48,7 @@ let
   ];
 in
 {
-  inherit paths withoutNulls recursiveUpdate;
+  inherit paths verifyService withoutNulls recursiveUpdate;
 
   /**
     agentConfig: the agent's config.json. `settings` is the module's merged `settings` (typed
@@ -73,6 +75,10 @@ in
           rustic = tools.rustic;
           journalctl = tools.journalctl;
         };
+        recovery = {
+          verifyUnit = "${verifyService}.service";
+          verifyTimer = "${verifyService}.timer";
+        };
       }
       // (if allowedLogins == [ ] then { } else { security = { inherit allowedLogins; }; });
     in
@@ -86,14 +92,17 @@ in
     helperConfig: the root helper's config. Everything it may touch is named here by absolute
     path, and its unit lists are the agent's: the helper refuses any other unit. It may cap the
     guard's capUnits even while settings.guard.enabled is false, as the app can turn the guard on.
+    `health` are the keys of the drill and drive health verbs (module.nix's healthHelperKeys).
   */
   helperConfig =
     {
       settings,
       tools,
       mountUnit,
+      health ? { },
     }:
-    {
+    health
+    // {
       inherit (tools) cryptsetup systemctl journalctl;
       inherit mountUnit;
       device = "/dev/disk/by-uuid/${settings.drive.uuid}";

@@ -145,15 +145,23 @@ in
         # (the guard's CPU cap) is one call to PID 1 over the same socket as start and stop, under
         # the same manage-units check; PID 1 writes the drop-in under /run and the cgroup, so
         # ProtectSystem and ProtectControlGroups here do not stand in its way.
+        # smartctl (drive-health) on the raw disk: ATA commands through a USB bridge go as SCSI
+        # pass-through (SG_IO), which the kernel allows only with SYS_RAWIO; NVMe's admin commands
+        # want SYS_ADMIN, held already. list-dumps lists Immich's dump directory, the immich user's
+        # (mode 0700), so reading past file modes (DAC_READ_SEARCH); ProtectSystem leaves the
+        # drive's mount readable, and nothing on it writable.
         CapabilityBoundingSet = [
           "CAP_SYS_ADMIN"
           "CAP_IPC_LOCK"
+          "CAP_SYS_RAWIO"
+          "CAP_DAC_READ_SEARCH"
         ];
         # cryptsetup's lock files (tmpfiles makes the directory; `-`: should it be missing, the
         # helper still starts, and only `open` fails).
         ReadWritePaths = [ "-/run/cryptsetup" ];
         # Not PrivateDevices, and no device allow-list: cryptsetup needs the drive (whatever kind
-        # of block device it is), /dev/mapper/control and the new mapping. For the same reason
+        # of block device it is), /dev/mapper/control and the new mapping; smartctl the whole
+        # disk behind it. For the same reason
         # not ProtectClock, which older systemd turned into an allow-list; without CAP_SYS_TIME
         # in the bounding set the helper cannot set the clock anyway.
         PrivateDevices = false;

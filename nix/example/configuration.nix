@@ -105,7 +105,9 @@ in
         "~@privileged @resources"
       ];
       SystemCallErrorNumber = "EPERM";
-      UMask = "0077";
+      # Not 0077: the agent's group must read the reports (they are made 0640; 0077 would leave
+      # them 0600, root's alone).
+      UMask = "0027";
     };
     script = ''
       media=${drive}/immich_data

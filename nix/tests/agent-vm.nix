@@ -1,5 +1,6 @@
 # A NixOS VM test: the agent starts inside its sandbox, listens only on its unix socket and
-# answers `hello` there; the helper's socket is up. Needs KVM and nixpkgs, so CI here cannot run it:
+# answers `hello` there; the helper's socket is up; the restore drill's timer is armed. Needs KVM
+# and nixpkgs, so CI here cannot run it:
 #   nix-build nix/tests/agent-vm.nix
 {
   pkgs ? import <nixpkgs> { },
@@ -38,5 +39,8 @@ pkgs.testers.runNixOSTest {
     pid = machine.succeed("systemctl show -P MainPID immich-pi-agent.service").strip()
     machine.fail(f"ss -Htlnp | grep -q 'pid={pid},'")
     machine.succeed("stat -c '%a %U %G' /run/immich-pi-helper/helper.sock | grep -qx '660 root immich-pi-agent'")
+    # The monthly restore drill is armed; its records are root's, readable by the agent's group.
+    machine.succeed("systemctl is-active immich-pi-verify-backup.timer")
+    machine.succeed("stat -c '%a %U %G' /var/spool/immich-pi-agent/drills | grep -qx '2750 root immich-pi-agent'")
   '';
 }

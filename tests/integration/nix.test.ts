@@ -49,6 +49,8 @@ describe('the Nix files', () => {
         'options.nix',
         'units.nix',
         'settings.nix',
+        'recovery.nix',
+        'recovery-options.nix',
         'example/configuration.nix',
         'tests/agent-vm.nix',
       ]),
