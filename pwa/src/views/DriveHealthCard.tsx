@@ -70,7 +70,7 @@ export function DriveHealthView(props: { health: DriveHealth | null | 'unreadabl
 
 const MARKS = { ok: '✓', warn: '⚠', bad: '✗', muted: '·' } as const;
 
-function HealthFrame(props: { state: string; children: preact.ComponentChildren }) {
+function HealthFrame(props: { state: string; children: ComponentChildren }) {
   return (
     <section
       class="card drive-health"
