@@ -9,21 +9,26 @@ export interface Element {
 }
 export type Drawn = Element | string;
 
-/** draw renders a node to elements and texts by calling its function components. */
-export function draw(node: ComponentChild): Drawn[] {
+// biome-ignore lint/suspicious/noExplicitAny: any component, whatever its props
+type AnyComponent = FunctionComponent<any>;
+
+/**
+ * draw renders a node to elements and texts by calling its function components; those in `opaque`
+ * (components with hooks, such as Link) are kept as elements named after them, their children drawn.
+ */
+export function draw(node: ComponentChild, opaque: readonly AnyComponent[] = []): Drawn[] {
   if (node === null || node === undefined || typeof node === 'boolean') return [];
   if (typeof node === 'string' || typeof node === 'number') return [String(node)];
-  if (Array.isArray(node)) return node.flatMap(draw);
+  if (Array.isArray(node)) return node.flatMap((child) => draw(child, opaque));
   const vnode = node as VNode<Record<string, unknown>>;
-  if (typeof vnode.type === 'function')
-    return draw((vnode.type as FunctionComponent<Record<string, unknown>>)(vnode.props));
-  return [
-    {
-      type: vnode.type as string,
-      props: vnode.props,
-      children: draw(vnode.props.children as ComponentChild),
-    },
-  ];
+  const children = () => draw(vnode.props.children as ComponentChild, opaque);
+  if (typeof vnode.type === 'function') {
+    const component = vnode.type as AnyComponent;
+    if (opaque.includes(component))
+      return [{ type: component.name, props: vnode.props, children: children() }];
+    return draw(component(vnode.props), opaque);
+  }
+  return [{ type: vnode.type as string, props: vnode.props, children: children() }];
 }
 
 /** textOf is the text a person reads in what was drawn. */
