@@ -25,8 +25,8 @@ export const ROUTES = {
   alertSnooze: (id: string) => `${API_PREFIX}/alerts/${encodeURIComponent(id)}/snooze`,
   temperatureHistory: `${API_PREFIX}/history/temperature`,
   backups: `${API_PREFIX}/backups`,
-  backupRun: (id: string) => `${API_PREFIX}/backups/${encodeURIComponent(id)}`,
   restoreTests: `${API_PREFIX}/backups/restore-tests`,
+  backupRun: (id: string) => `${API_PREFIX}/backups/${encodeURIComponent(id)}`,
   immichJobs: `${API_PREFIX}/immich/jobs`,
   immichGuard: `${API_PREFIX}/immich/guard`,
 } as const;

@@ -65,7 +65,7 @@ export const ERROR_STATUS = {
   'backup-running': 409,
   'backup-drive-locked': 409,
   'backup-run-not-found': 404,
-  // Recoverability (ARCHITECTURE §17)
+  /** "Back up now" or "Test a restore now" while a restore drill runs (ARCHITECTURE §17). */
   'restore-test-running': 409,
   // Immich and the thermal guard (ARCHITECTURE §16)
   /** No Immich API key on the drive (or the drive is locked): the guard can only cap the CPU. */

@@ -3,10 +3,14 @@ import { useEffect, useLayoutEffect } from 'preact/hooks';
 import { screenFor, toAppPath } from './router.ts';
 import { type Store, StoreContext, useStore } from './store.ts';
 import { lazyScreen } from './ui/Lazy.tsx';
-import { FirstRun } from './views/FirstRun.tsx';
 import { Home } from './views/Home.tsx';
 
-// Pairing is done once per phone: its screen and code input load when it is opened.
+// Pairing is done once per phone: its screen and code input load when it is opened, and so does
+// the welcome before it (lazy since issue 14: it made room in the first load for recovery, §12).
+const FirstRun = lazyScreen(
+  'Welcome to immich-pi',
+  async () => (await import('./views/FirstRun.tsx')).FirstRun,
+);
 const Pair = lazyScreen('Pair with your Pi', async () => (await import('./views/Pair.tsx')).Pair);
 const Unlock = lazyScreen('Unlock', async () => (await import('./views/Unlock.tsx')).Unlock);
 const Lock = lazyScreen('Lock', async () => (await import('./views/Lock.tsx')).Lock);

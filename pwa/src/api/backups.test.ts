@@ -113,6 +113,19 @@ describe('backup calls', () => {
       'The drive is locked: unlock it first, then back up.',
     );
   });
+
+  it('starts a restore test with an empty POST to its own path, and passes a refusal on', async () => {
+    const path = '/api/v1/backups/restore-tests';
+    const { calls, api } = fakeSigned({ [`POST ${path}`]: { started: true, at: 77 } });
+    expect(await api.startRestoreTest()).toEqual({ started: true, at: 77 });
+    expect(calls).toEqual([{ method: 'POST', path, query: '', body: undefined }]);
+
+    const busy = new ApiError('restore-test-running', 409, 'busy');
+    await expect(fakeSigned({ [`POST ${path}`]: busy }).api.startRestoreTest()).rejects.toBe(busy);
+    expect(describeError(busy)).toBe('A restore test is running; wait for it to finish.');
+    const odd = fakeSigned({ [`POST ${path}`]: { started: 'yes', at: 77 } });
+    await expect(odd.api.startRestoreTest()).rejects.toThrow();
+  });
 });
 
 const AGENT_KEY = toBase64url(new Uint8Array(32).fill(7));

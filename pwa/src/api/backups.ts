@@ -7,9 +7,10 @@ import {
   BackupStartedResponse,
   BackupsResponse,
 } from '../../../shared/backups.ts';
+import { DrillStartedResponse } from '../../../shared/recovery.ts';
 import { type Page, pageQuery, type Signed } from './signed.ts';
 
-/** backupCalls builds the history, run detail and "Back up now" calls on top of the signed request. */
+/** backupCalls builds the history, run detail, "Back up now" and "Test a restore now" calls on top of the signed request. */
 export function backupCalls(from: { signed: Signed }) {
   const { signed } = from;
   return {
@@ -20,6 +21,8 @@ export function backupCalls(from: { signed: Signed }) {
       (await signed('GET', ROUTES.backupRun(id), BackupRunResponse)).run,
     /** startBackup asks the Pi to start a backup now; it answers at once, the run follows. */
     startBackup: () => signed('POST', ROUTES.backups, BackupStartedResponse),
+    /** startRestoreTest asks the Pi to start a restore drill now; follow it in `recovery.running`. */
+    startRestoreTest: () => signed('POST', ROUTES.restoreTests, DrillStartedResponse),
   };
 }
 

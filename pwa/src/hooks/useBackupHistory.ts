@@ -6,6 +6,7 @@ import type {
   BackupSummary,
   BackupsResponse,
 } from '../../../shared/backups.ts';
+import type { Recovery } from '../../../shared/recovery.ts';
 import {
   advanceFollow,
   type BackupFollow,
@@ -33,6 +34,8 @@ export interface BackupHistory {
   runs: BackupRunSummary[];
   /** The cursor for "Load more", null when the oldest run is shown. */
   next: string | null;
+  /** Restore drills and the dump watch (GET /backups' recovery); null from an older agent. */
+  recovery: Recovery | null;
   /** The followed run's latest step; its last step stays until another run is followed. */
   step: FollowStep | null;
   /** The last failure to load, null after a success. */
@@ -41,6 +44,8 @@ export interface BackupHistory {
   loadMore(): Promise<void>;
   /** startBackup asks for a run and follows it; a refusal is thrown for the caller to show. */
   startBackup(): Promise<void>;
+  /** refresh loads the first page again (a followed drill polls it); answers whether it worked. */
+  refresh(): Promise<boolean>;
 }
 
 interface Loaded {
@@ -48,6 +53,8 @@ interface Loaded {
   chart: BackupChartPoint[] | null;
   runs: BackupRunSummary[];
   next: string | null;
+  /** Restore drills and the dump watch; null from an agent without them. */
+  recovery: Recovery | null;
   /** Whether an older page was added: its cursor then wins over the first page's. */
   paged: boolean;
 }
@@ -66,6 +73,7 @@ export function useBackupHistory(): BackupHistory {
     chart: null,
     runs: [],
     next: null,
+    recovery: null,
     paged: false,
   });
   const [step, setStep] = useState<FollowStep | null>(null);
@@ -93,6 +101,7 @@ export function useBackupHistory(): BackupHistory {
         chart: page.chart ?? old.chart,
         runs: mergeRuns(old.runs, page.runs),
         next: old.paged ? old.next : page.next,
+        recovery: page.recovery,
         paged: old.paged,
       }));
       setError(null);
@@ -146,5 +155,5 @@ export function useBackupHistory(): BackupHistory {
     setStep({ kind: 'starting' });
   }, [store]);
 
-  return { ...loaded, step, error, loadingMore, loadMore, startBackup };
+  return { ...loaded, step, error, loadingMore, loadMore, startBackup, refresh };
 }

@@ -1,4 +1,5 @@
-// Backups: the summary, "Back up now" (admins), the chart and every run, newest first (ARCHITECTURE §11).
+// Backups: the summary, "Back up now" (admins), recovery and drive health (§17), the chart and
+// every run, newest first (ARCHITECTURE §11).
 import { ROUTES } from '../../../shared/api.ts';
 import type { BackupSummary } from '../../../shared/backups.ts';
 import { useAccess } from '../access.ts';
@@ -13,6 +14,8 @@ import { Screen } from '../ui/Screen.tsx';
 import { BackupChart } from './BackupChart.tsx';
 import { BackupNowButton, BackupProgress } from './BackupNow.tsx';
 import { BackupRunList } from './BackupRuns.tsx';
+import { DriveHealthCard } from './DriveHealthCard.tsx';
+import { RecoveryCard } from './RecoveryCard.tsx';
 import './Backups.css';
 
 const HOME = { to: '/', label: 'Home' } as const;
@@ -39,6 +42,8 @@ export function Backups() {
             start={history.startBackup}
             mayStart={access.may('POST', ROUTES.backups)}
           />
+          <RecoveryCard recovery={history.recovery} refresh={history.refresh} now={now} />
+          <DriveHealthCard now={now} />
           {history.chart && <BackupChart points={history.chart} now={now} />}
           <BackupRunList
             runs={history.runs}
