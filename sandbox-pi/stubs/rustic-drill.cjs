@@ -66,6 +66,7 @@ function restore(target, dest) {
 function run(positional) {
   if (positional[0] === 'check') {
     fs.writeFileSync(path.join(stub.sandbox, 'backup', 'restore-count'), '0'); // a drill begins
+    fs.appendFileSync(path.join(stub.sandbox, 'log', 'drill-checks.log'), `${Date.now()}\n`);
     if (outcome() === 'fail') {
       process.stderr.write('[ERROR] pack 3f2a1b0c: hash mismatch, data is damaged\n');
       return 1;

@@ -94,11 +94,17 @@ async function verifyBackupCommand(argv: string[]): Promise<number> {
       return findMount(info, paths.driveMountPoint) !== null;
     },
     freeBytes: async (path) => (await statFs(path))?.availableBytes ?? 0,
+    // `show -p ActiveState` exits 0 whatever the state (is-active exits 3 for activating).
     backupRunning: async () => {
-      const out = await runCommand([config.systemctl, 'is-active', config.backupUnit]).catch(
-        (error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }),
-      );
-      return /^(activating|active|deactivating|reloading)\b/.test(out.stdout.trim());
+      const { stdout } = await runCommand([
+        config.systemctl,
+        'show',
+        '-p',
+        'ActiveState',
+        config.backupUnit,
+      ]);
+      const state = /ActiveState=(\S+)/.exec(stdout)?.[1] ?? '';
+      return ['activating', 'active', 'deactivating', 'reloading'].includes(state);
     },
     ...(seconds > 0 ? { timeoutMs: seconds * 1000 } : {}),
   };
