@@ -35,6 +35,7 @@ import { DEMO_PASSPHRASE, findCryptsetup, isLuksImage, makeDriveImage } from './
 import { repoRoot, unitFileName, writeStubs } from './stubs.ts';
 
 export type { BackupOutcome, SnapshotShape } from './backup-unit.ts';
+export type { RestoreOutcome } from './drill-unit.ts';
 export { DEMO_PASSPHRASE } from './luks.ts';
 
 export interface SandboxPiOptions {
