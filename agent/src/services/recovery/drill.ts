@@ -118,13 +118,15 @@ export async function runDrill(config: DrillConfig, ports: DrillPorts): Promise<
       await ports.sleep(1000);
     }
     const subset = config.recovery.readDataSubset;
-    try {
-      await rusticRun(['check', `--read-data-subset=${subset}`]);
-      record.check = { ok: true, readDataSubset: subset, problem: null };
-    } catch (error) {
-      if (error instanceof DrillStop) throw error;
-      record.check = { ok: false, readDataSubset: subset, problem: firstLine(error) };
-    }
+    // The check reads packs while the listing is made: both only read (rustic needs no lock).
+    const checking = rusticRun(['check', `--read-data-subset=${subset}`]).then(
+      () => ({ ok: true, readDataSubset: subset, problem: null }),
+      (error: unknown) => {
+        if (error instanceof DrillStop) throw error;
+        return { ok: false, readDataSubset: subset, problem: firstLine(error) };
+      },
+    );
+    checking.catch(() => {}); // awaited below; a stop is seen there
     const listing = parseSnapshots((await rusticRun(['snapshots', '--json'])).stdout);
     if (!listing.ok)
       throw new DrillStop(`rustic's snapshot list could not be read: ${listing.error}`);
@@ -152,6 +154,7 @@ export async function runDrill(config: DrillConfig, ports: DrillPorts): Promise<
       sample.files.reduce((n, f) => n + f.bytes, 0) +
       (dump?.bytes ?? 0) +
       config.recovery.scratchReserveBytes;
+    record.check = await checking;
     const free = await ports.freeBytes(join(config.root, config.drive.mountPoint));
     if (free < need)
       throw new DrillStop(
