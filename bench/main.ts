@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { createSandboxPi } from '../sandbox-pi/index.ts';
 import { benchAlerts } from './alerts.ts';
 import { benchBackups } from './backups.ts';
+import { benchDrill } from './drill.ts';
 import { unitNodeFlags } from './flood.ts';
 import { benchLatencyUnderFlood } from './latency-under-flood.ts';
 import { benchMemoryUnderFlood } from './memory-under-flood.ts';
@@ -63,6 +64,7 @@ export async function runBenchmarks(
   if (wanted(5)) results.push(await benchUnlock(agentBin));
   if (wanted(6) || wanted(7)) results.push(...(await benchAlerts(agentBin)));
   if (wanted(8)) results.push(await benchBackups(agentBin));
+  if (wanted(12)) results.push(await benchDrill(agentBin));
   // Chromium with a virtual authenticator, on its own sandbox with a real LUKS2 image.
   if (wanted(11)) results.push(await benchQuickUnlock(agentBin, pwaDir));
   printSummary(results);

@@ -8,6 +8,7 @@ import { type Config, parseConfig } from '../agent/src/config.ts';
 import { mountUnitFor } from '../agent/src/domain/mount-unit.ts';
 import { type HostPaths, hostPaths } from '../agent/src/paths.ts';
 import { BACKUP_DIRS, type BackupControls, backupControls, stopBackupRun } from './backup-unit.ts';
+import { type DrillControls, drillControls } from './drill-unit.ts';
 import { writeHelperConfig } from './helper-config.ts';
 import {
   driveMountLine,
@@ -29,10 +30,12 @@ import {
   setStubImmichApi,
   stopImmichStub,
 } from './immich-stub.ts';
+import { layLibrary } from './library.ts';
 import { DEMO_PASSPHRASE, findCryptsetup, isLuksImage, makeDriveImage } from './luks.ts';
 import { repoRoot, unitFileName, writeStubs } from './stubs.ts';
 
 export type { BackupOutcome, SnapshotShape } from './backup-unit.ts';
+export type { RestoreOutcome } from './drill-unit.ts';
 export { DEMO_PASSPHRASE } from './luks.ts';
 
 export interface SandboxPiOptions {
@@ -63,7 +66,7 @@ export interface SandboxPiOptions {
 }
 
 /** SandboxPi is the handle; its backup members (stub backup unit, demo history) are BackupControls. */
-export interface SandboxPi extends BackupControls {
+export interface SandboxPi extends BackupControls, DrillControls {
   dir: string;
   /** The fake host root the agent's `root` config points at. */
   root: string;
@@ -202,6 +205,8 @@ export async function createSandboxPi(options: SandboxPiOptions = {}): Promise<S
       journalctl: join(bin, 'journalctl'),
       ...options.backup,
     },
+    // The drive's dumpsDir stays the Pi's path (read under root); the spool and lock are ours.
+    recovery: { spoolDir: join(dir, 'drills'), lockFile: join(dir, 'run/backup.lock') },
   };
   const config = parseConfig(raw);
 
@@ -220,6 +225,7 @@ export async function createSandboxPi(options: SandboxPiOptions = {}): Promise<S
   const cryptsetupAvailable = cryptsetupPath !== null && isLuksImage(image);
   const host = new HostFiles(join(dir, 'root'), image, uuid);
   await host.lay(!reusing);
+  if (!reusing) await layLibrary(join(host.root, MOUNT_POINT, 'immich_data'));
   // The agent reads its key where its config says, under the root prefix as every host path.
   const immichKeyFile = join(host.root, config.immich.apiKeyFile);
   const immichApiKey = await layImmichKey(immichKeyFile, !reusing);
@@ -239,6 +245,11 @@ export async function createSandboxPi(options: SandboxPiOptions = {}): Promise<S
       timer: config.backup.timer,
       mountPoint: MOUNT_POINT,
       reportBackupBin,
+      agentConfig: configPath,
+    },
+    drill: {
+      unit: config.recovery.verifyUnit,
+      verifyBin: join(dirname(agentBin), 'immich-pi-verify-backup.mjs'),
       agentConfig: configPath,
     },
   });
@@ -277,6 +288,7 @@ export async function createSandboxPi(options: SandboxPiOptions = {}): Promise<S
     setImmichApi: (api) => setStubImmichApi(dir, api),
     readImmichRequests: () => readStubImmichRequests(dir),
     ...backupControls(dir, config),
+    ...drillControls(dir, config),
     setTemperature: (celsius) => host.setTemperature(celsius),
     setUndervoltage: (on) => host.setUndervoltage(on),
     setThrottled: (flags) => host.setThrottled(flags),

@@ -39,6 +39,8 @@ export interface StubSettings {
     reportBackupBin: string;
     agentConfig: string;
   };
+  /** The verify unit (stubs/drill-unit.cjs) and the built verify program it runs. */
+  drill?: { unit: string; verifyBin: string; agentConfig: string };
 }
 
 /**
@@ -70,6 +72,8 @@ const STUBS: Record<string, string> = {
   rustic: 'rustic.cjs',
   'backup-unit.cjs': 'backup-unit.cjs',
   'backup-run.cjs': 'backup-run.cjs',
+  'rustic-drill.cjs': 'rustic-drill.cjs',
+  'drill-unit.cjs': 'drill-unit.cjs',
 };
 
 /** shellWord quotes a value for sh: inside single quotes nothing is special but the quote. */

@@ -16,6 +16,7 @@ export const PROGRAMS = [
   { entry: 'agent/src/cli/index.ts', name: 'immich-pi-agent' },
   { entry: 'agent/src/helper/main.ts', name: 'immich-pi-helper' },
   { entry: 'agent/src/cli/report-backup.ts', name: 'immich-pi-report-backup' },
+  { entry: 'agent/src/cli/verify-backup.ts', name: 'immich-pi-verify-backup' },
 ];
 const OUTPUTS = [
   ...PROGRAMS.map(({ name }) => `dist/agent/${name}.mjs`),

@@ -87,10 +87,19 @@ describe('the bundles that run as root', () => {
     expect(inputs.filter((input) => forbidden.test(input))).toEqual([]);
   });
 
+  it('verify-backup holds no HTTP server, push or pairing code', async () => {
+    const inputs = await closure(entryOf('immich-pi-verify-backup'));
+    expect(inputs).toContain('agent/src/services/recovery/drill.ts');
+    const forbidden =
+      /node_modules\/(hono|@hono|web-push|tweetnacl|qrcode-terminal)\/|agent\/src\/(routes|middleware|helper)\//;
+    expect(inputs.filter((input) => forbidden.test(input))).toEqual([]);
+  });
+
   it('the agent CLI holds neither root program', async () => {
     const inputs = await closure(entryOf('immich-pi-agent'));
     expect(inputs).not.toContain('agent/src/helper/main.ts');
     expect(inputs).not.toContain('agent/src/cli/report-backup.ts');
+    expect(inputs).not.toContain('agent/src/cli/verify-backup.ts');
     expect(inputs).not.toContain('agent/src/helper/verbs.ts');
   });
 });

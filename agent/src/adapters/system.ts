@@ -167,7 +167,7 @@ async function mappingHasSlaves(
  * systemd sandbox (ProtectSystem=strict) remounted /mnt read-only in its own namespace, which
  * would make a healthy drive look gone. The last matching line wins: it is the mount on top.
  */
-function findMount(mountinfo: string, mountPoint: string): { readOnly: boolean } | null {
+export function findMount(mountinfo: string, mountPoint: string): { readOnly: boolean } | null {
   let found: { readOnly: boolean } | null = null;
   for (const line of mountinfo.split('\n')) {
     const fields = line.split(' ');

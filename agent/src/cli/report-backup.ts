@@ -9,6 +9,7 @@ import { listSpool, readSpoolFile, removeSpoolFile, writeSpoolFile } from '../ad
 import { loadConfig } from '../config.ts';
 import { hostPaths } from '../paths.ts';
 import { type ReportDeps, reportAfter, reportBefore } from '../services/backups/report.ts';
+import { waitWhileLocked } from '../services/recovery/lock.ts';
 import { DEFAULT_CONFIG, parseFlags } from './args.ts';
 
 const REPORT_BACKUP_HELP = `Usage: immich-pi-report-backup [--before] [--config FILE]
@@ -21,6 +22,8 @@ SERVICE_RESULT, EXIT_CODE and EXIT_STATUS):
 
 With --before it notes the snapshot ids present; without, it lists the snapshots again, takes
 the run's last 50 journal lines and writes one record to the spool directory (backup.spoolDir).
+With --before it first waits while a restore drill holds recovery.lockFile (at most the
+drill's timeout), so a backup and a drill never run at once.
 It runs rustic itself, as root, so the agent never holds the repository password.
 
 Options:
@@ -60,6 +63,12 @@ async function reportBackupCommand(argv: string[]): Promise<number> {
         list: () => listSpool(spoolDir, true),
       },
     };
+    // Turn-taking (ARCHITECTURE §17): a backup starting while a drill runs waits for it, bounded.
+    if (values.before) {
+      const { lockFile, drillTimeoutMinutes } = config.recovery;
+      if (!(await waitWhileLocked(lockFile, drillTimeoutMinutes * 60_000)))
+        process.stderr.write('report-backup: a restore drill still holds the lock; going on\n');
+    }
     const said = values.before ? await reportBefore(config, deps) : await reportAfter(config, deps);
     process.stderr.write(`report-backup: ${said}\n`);
   } catch (error) {
