@@ -17,6 +17,11 @@ export class CommandError extends Error {
   readonly signal: NodeJS.Signals | null;
   /** The start of the command's stderr, at most 4 KiB. */
   readonly stderr: string;
+  /**
+   * What it printed on stdout before exiting non-zero ('' otherwise): smartctl says what it
+   * found with an exit status that is a bit mask, so its output matters when that is not 0.
+   */
+  readonly stdout: string;
   readonly timedOut: boolean;
   /** True when stdout or stderr passed maxOutputBytes and the command was killed. */
   readonly outputExceeded: boolean;
@@ -28,6 +33,7 @@ export class CommandError extends Error {
       exitCode: number | null;
       signal: NodeJS.Signals | null;
       stderr: string;
+      stdout?: string;
       timedOut?: boolean;
       outputExceeded?: boolean;
       cause?: unknown;
@@ -38,6 +44,7 @@ export class CommandError extends Error {
     this.exitCode = details.exitCode;
     this.signal = details.signal;
     this.stderr = details.stderr.slice(0, ERROR_STDERR_BYTES);
+    this.stdout = details.stdout ?? '';
     this.timedOut = details.timedOut ?? false;
     this.outputExceeded = details.outputExceeded ?? false;
   }
@@ -118,7 +125,7 @@ export const runCommand: RunCommand = (argv, options = {}) => {
         reject(new CommandError(`${program} wrote more than the output limit`, details));
       } else if (code !== 0) {
         const how = code === null ? `was killed by ${signal}` : `exited with code ${code}`;
-        reject(new CommandError(`${program} ${how}`, details));
+        reject(new CommandError(`${program} ${how}`, { ...details, stdout: result.stdout }));
       } else {
         resolve(result);
       }

@@ -1,6 +1,7 @@
 // The helper's one-line JSON answers (ARCHITECTURE §8): their schema, which the agent validates,
 // and their fixed words. No answer ever carries request bytes, stderr or anything else from input.
 import * as v from 'valibot';
+import { DUMP_NAME, MAX_DUMPS } from '../adapters/dump-dir.ts';
 
 /** HELPER_PLAIN_CODES are refusals that carry nothing but their code and words. */
 export const HELPER_PLAIN_CODES = [
@@ -12,6 +13,8 @@ export const HELPER_PLAIN_CODES = [
   'kdf-busy',
   'timeout',
   'command-failed',
+  'smartctl-missing',
+  'no-disk',
   // Only the agent's client answers this one: the helper could not be started or reached.
   'helper-unavailable',
 ] as const;
@@ -23,6 +26,31 @@ export const MAX_LOG_LINES = 20;
 export const MAX_LOG_LINE_CHARS = 500;
 
 const Message = v.pipe(v.string(), v.maxLength(200));
+/**
+ * The most characters of smartctl's stdout a drive-health answer carries (its -H -A -i JSON is a
+ * few KiB). With JSON's escapes the answer line stays under the client's 64 KiB cap.
+ */
+export const MAX_SMART_OUTPUT_CHARS = 48 * 1024;
+
+/** drive-health's reading: smartctl's exit status (a bit mask), its stdout, and the -d it took. */
+export const SmartAnswerPart = v.strictObject({
+  exitStatus: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(255)),
+  output: v.pipe(v.string(), v.maxLength(MAX_SMART_OUTPUT_CHARS)),
+  deviceType: v.picklist(['auto', 'sat']),
+});
+
+/** list-dumps' entries: names Immich gives its dumps only, newest first. */
+export const DumpAnswerPart = v.pipe(
+  v.array(
+    v.strictObject({
+      name: v.pipe(v.string(), v.regex(DUMP_NAME)),
+      bytes: v.pipe(v.number(), v.integer(), v.minValue(0)),
+      mtimeMs: v.number(),
+    }),
+  ),
+  v.maxLength(MAX_DUMPS),
+);
+
 /** More failures than the limiter keeps (5) would be a helper bug; the agent refuses such answers. */
 const MAX_FAILURE_AGES = 100;
 
@@ -35,6 +63,8 @@ export const HelperAnswer = v.union([
       v.maxLength(MAX_FAILURE_AGES),
     ),
   }),
+  v.strictObject({ ok: v.literal(true), smart: SmartAnswerPart }),
+  v.strictObject({ ok: v.literal(true), dumps: DumpAnswerPart }),
   // Strict: a `tries` answer with bad ages must not pass as a plain success.
   v.strictObject({ ok: v.literal(true), alreadyOpen: v.optional(v.literal(true)) }),
   v.object({
@@ -79,6 +109,8 @@ export const HELPER_MESSAGES: Record<HelperErrorCode, string> = {
   'unit-failed': 'the unit failed to start',
   timeout: 'the command took too long',
   'command-failed': 'a system command failed',
+  'smartctl-missing': 'smartctl is not installed where the helper config says',
+  'no-disk': 'the disk behind the drive cannot be found',
   'helper-unavailable': 'the helper cannot be reached',
 };
 

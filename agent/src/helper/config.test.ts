@@ -46,3 +46,26 @@ describe('helper config capUnits', () => {
     expect(() => parseHelperConfig({ ...BASE, capUnits })).toThrow(message);
   });
 });
+
+describe('helper config recovery fields', () => {
+  it('defaults to the Pi: the verify unit, smartctl on the system path, the dumps on the drive, /sys and /dev', () => {
+    expect(parseHelperConfig(BASE)).toMatchObject({
+      verifyUnit: 'immich-pi-verify-backup.service',
+      smartctl: '/run/current-system/sw/bin/smartctl',
+      dumpsDir: '/mnt/immich_drive/immich_data/backups',
+      sysRoot: '/sys',
+      devRoot: '/dev',
+    });
+  });
+
+  it.each([
+    ['smartctl', 'smartctl'],
+    ['dumpsDir', 'backups'],
+    ['sysRoot', 'sys'],
+    ['verifyUnit', '--now'],
+  ])('refuses a relative or odd %s', (field, value) => {
+    expect(() => parseHelperConfig({ ...BASE, [field]: value })).toThrow(
+      `helper config ${field}: `,
+    );
+  });
+});

@@ -25,6 +25,15 @@ const HelperConfigFields = v.strictObject({
   /** Services started after the mount, in order; the agent decides the order, the helper the set. */
   units: v.optional(v.array(UnitName), () => [...DEFAULT_UNITS]),
   backupUnit: v.optional(UnitName, DEFAULT_BACKUP_UNIT),
+  /** The restore drill's unit (ARCHITECTURE §17): `start-drill` starts it without waiting. */
+  verifyUnit: v.optional(UnitName, 'immich-pi-verify-backup.service'),
+  /** smartmontools' smartctl, for `drive-health`. */
+  smartctl: v.optional(AbsolutePath, '/run/current-system/sw/bin/smartctl'),
+  /** Immich's database dumps on the drive, for `list-dumps`. */
+  dumpsDir: v.optional(AbsolutePath, '/mnt/immich_drive/immich_data/backups'),
+  /** Where sysfs and /dev are: the disk behind `device` is found through them (the sandbox moves them). */
+  sysRoot: v.optional(AbsolutePath, '/sys'),
+  devRoot: v.optional(AbsolutePath, '/dev'),
   /**
    * The units of `units` whose CPU `set-cpu-quota` may cap (the thermal guard's, without an Immich
    * key). Unset: Immich's server and machine learning, those of them that `units` names.

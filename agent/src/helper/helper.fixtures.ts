@@ -1,5 +1,8 @@
 // A fake host for the helper's unit tests: records every argv (and stdin), answers like cryptsetup,
 // systemctl and journalctl would, and keeps the lock and the failure record in memory.
+
+import { dirname, join } from 'node:path';
+import type { DumpListing } from '../adapters/dump-dir.ts';
 import { CommandError } from '../adapters/run-command.ts';
 import type { RunCommand } from '../ports.ts';
 import { type HelperConfig, parseHelperConfig } from './config.ts';
@@ -34,6 +37,31 @@ export interface FakeOutcome {
   code?: number;
   stdout?: string;
   timedOut?: boolean;
+  /** The program is not installed: it cannot start (ENOENT). */
+  missing?: boolean;
+}
+
+/**
+ * A Pi's /dev and sysfs as the fake host has them: the by-uuid link to sda1, sda1 a partition
+ * whose sysfs entry sits under its disk sda.
+ */
+export function fakeDiskTree(device = config.device) {
+  return {
+    links: new Map<string, string>([
+      [device, '../../sda1'],
+      ['/sys/class/block/sda1', '../../devices/platform/usb/host0/block/sda/sda1'],
+      ['/sys/class/block/sda', '../../devices/platform/usb/host0/block/sda'],
+    ]),
+    present: new Set<string>([
+      '/dev/sda1',
+      '/dev/sda',
+      '/sys/class/block/sda1',
+      '/sys/class/block/sda1/partition',
+      '/sys/class/block/sda',
+      '/sys/devices/platform/usb/host0/block/sda',
+      '/sys/devices/platform/usb/host0/block/sda/sda1',
+    ]),
+  };
 }
 
 export interface Call {
@@ -53,6 +81,7 @@ export function fakeHost() {
     ],
     ['journalctl', { stdout: 'line one\nline two\n' }],
   ]);
+  const disk = fakeDiskTree();
   const files = new Map<string, string>([
     ['/proc/meminfo', 'MemTotal:        3884328 kB\nMemAvailable:    3000000 kB\n'],
     ['/proc/uptime', '1000.25 3900.00\n'],
@@ -64,6 +93,9 @@ export function fakeHost() {
     files,
     record: null as LimitRecord | null,
     lockHeld: false,
+    /** Links (path → target as written) and what lstat finds, under /dev and /sys. */
+    disk,
+    dumps: { kind: 'missing' } as DumpListing,
     setUptime(seconds: number) {
       files.set('/proc/uptime', `${seconds} 0.00\n`);
     },
@@ -75,19 +107,39 @@ export function fakeHost() {
     const key = program === 'cryptsetup' ? (argv[1] ?? '') : program;
     const outcome = outcomes.get(key) ?? {};
     const code = outcome.code ?? 0;
+    if (outcome.missing) {
+      const cause = Object.assign(new Error('spawn ENOENT'), { code: 'ENOENT' });
+      throw new CommandError(`${program} could not start (ENOENT)`, {
+        ...{ argv, exitCode: null, signal: null, stderr: '', cause },
+      });
+    }
     if (outcome.timedOut || code !== 0) {
       throw new CommandError(`${program} failed`, {
         argv,
         exitCode: outcome.timedOut ? null : code,
         signal: outcome.timedOut ? 'SIGKILL' : null,
         stderr: '',
+        stdout: outcome.stdout ?? '',
         timedOut: outcome.timedOut ?? false,
       });
     }
     return { stdout: outcome.stdout ?? '', stderr: '' };
   };
+  const resolveLinks = (path: string): string | null => {
+    let current = path;
+    for (let i = 0; i < 8; i++) {
+      const target = disk.links.get(current);
+      if (target === undefined) return disk.present.has(current) ? current : null;
+      current = join(dirname(current), target);
+    }
+    return null;
+  };
   const deps: HelperDeps = {
     runCommand,
+    readLink: async (path) => disk.links.get(path) ?? null,
+    realPath: async (path) => resolveLinks(path),
+    pathExists: async (path) => disk.links.has(path) || disk.present.has(path),
+    readDumpDir: async () => host.dumps,
     readText: async (path) => files.get(path) ?? null,
     acquireKdfLock: async () => {
       if (host.lockHeld) return null;

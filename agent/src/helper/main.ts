@@ -24,9 +24,14 @@ Requests:
   set-cpu-quota <unit> <percent>|off\\n
                              cap a capUnits unit's CPU at 1-400 % of one core until the next
                              boot (systemctl set-property --runtime), or lift the cap
+  start-drill\n              start the restore drill's verify unit without waiting for it
+  drive-health\n             smartctl --json -H -A -i on the disk behind the LUKS device
+                             (-d sat tried again for a USB bridge): its exit status and output
+  list-dumps\n               names, sizes and times of Immich's database dumps (dumpsDir)
 
 Options:
-  --config FILE  the helper's JSON config (programs, device, units, cap units, state dir)
+  --config FILE  the helper's JSON config (programs, device, units, cap units, state dir,
+                 verify unit, smartctl, dumps directory, sysfs and /dev roots)
 
 It exits 0 once it has answered, refusals included; 2 for bad flags, 1 for a bad config.
 `;

@@ -20,6 +20,11 @@ describe('parseFrame', () => {
     expect(parse('stop mnt-my\\x20drive.mount\n')).toMatchObject({
       request: { verb: 'stop', unit: 'mnt-my\\x20drive.mount' },
     });
+    for (const verb of ['start-drill', 'drive-health', 'list-dumps']) {
+      expect(parse(`${verb}\n`)).toEqual({ kind: 'request', request: { verb } });
+      // No arguments: the disk, the unit and the directory come from the helper config only.
+      expect(refusedAs(parse(`${verb} /dev/sdb\n`))).toBe('bad-frame');
+    }
     expect(parse('close\n', false)).toEqual({ kind: 'incomplete' });
     expect(parse('clo', false)).toEqual({ kind: 'incomplete' });
   });
@@ -130,6 +135,9 @@ describe('encodeRequest', () => {
       { verb: 'close' },
       { verb: 'start-backup' },
       { verb: 'tries' },
+      { verb: 'start-drill' },
+      { verb: 'drive-health' },
+      { verb: 'list-dumps' },
       { verb: 'stop', unit: 'immich-server.service' },
       { verb: 'set-cpu-quota', unit: 'immich-server.service', percent: 80 },
       { verb: 'set-cpu-quota', unit: 'immich-machine-learning.service', percent: null },

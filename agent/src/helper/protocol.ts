@@ -42,6 +42,12 @@ export type HelperRequest =
   | { verb: 'start' | 'stop'; unit: string }
   | { verb: 'start-backup' }
   | { verb: 'tries' }
+  /** Starts the restore drill's unit without waiting for it (ARCHITECTURE §17). */
+  | { verb: 'start-drill' }
+  /** smartctl's SMART reading of the whole disk behind the configured LUKS device. */
+  | { verb: 'drive-health' }
+  /** The names, sizes and times of Immich's database dumps in the configured directory. */
+  | { verb: 'list-dumps' }
   /**
    * Caps a unit's CPU at `percent` of one core (1-400) until the next reboot; null lifts the cap.
    * The line reads `set-cpu-quota <unit> <percent>` or `set-cpu-quota <unit> off`.
@@ -74,6 +80,9 @@ export function parseFrame(bytes: Uint8Array, ended: boolean): FrameParse {
     case 'close':
     case 'start-backup':
     case 'tries':
+    case 'start-drill':
+    case 'drive-health':
+    case 'list-dumps':
       return args.length === 0 ? whole({ verb }, rest, ended) : badFrame();
     case 'start':
     case 'stop': {
@@ -171,6 +180,9 @@ export function encodeRequest(request: HelperRequest): Uint8Array {
     case 'close':
     case 'start-backup':
     case 'tries':
+    case 'start-drill':
+    case 'drive-health':
+    case 'list-dumps':
       return new TextEncoder().encode(`${request.verb}\n`);
   }
 }

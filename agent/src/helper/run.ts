@@ -1,6 +1,8 @@
 // One helper connection (ARCHITECTURE §8): read one framed request with bounded reads, carry it
 // out, write one JSON answer line. stdin and stdout are the socket (systemd Accept=yes) or pipes.
+import { lstat, readlink, realpath } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
+import { readDumpDir } from '../adapters/dump-dir.ts';
 import { readText } from '../adapters/files.ts';
 import { runCommand } from '../adapters/run-command.ts';
 import { answerLine, type HelperAnswer, refuse } from './answers.ts';
@@ -84,6 +86,14 @@ export function realHelperDeps(config: HelperConfig, log: (line: string) => void
     limitStore: createLimitStore(config.stateDir, (report) =>
       log(`helper: ${report.file} ${report.outcome}: ${report.reason}`),
     ),
+    readLink: (path) => readlink(path).catch(() => null),
+    realPath: (path) => realpath(path).catch(() => null),
+    pathExists: (path) =>
+      lstat(path).then(
+        () => true,
+        () => false,
+      ),
+    readDumpDir,
   };
 }
 

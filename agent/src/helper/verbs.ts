@@ -13,9 +13,13 @@ import {
 import { allowedUnits, cappableUnits, type HelperConfig } from './config.ts';
 import { checkPassphrase, type OpenDriveDeps, openDrive, readTries } from './open-drive.ts';
 import { type HelperRequest, isCpuQuota } from './protocol.ts';
+import { driveHealth, listDumps, type RecoveryVerbDeps } from './recovery-verbs.ts';
 
-/** HelperDeps are the helper's ports: commands, file reads, the KDF lock, the failure record. */
-export type HelperDeps = OpenDriveDeps;
+/**
+ * HelperDeps are the helper's ports: commands, file reads, the KDF lock, the failure record, and
+ * the looks at /dev, sysfs and the dumps directory of the recovery verbs.
+ */
+export type HelperDeps = OpenDriveDeps & RecoveryVerbDeps;
 
 const QUICK_COMMAND_MS = 30_000;
 const JOURNAL_MS = 10_000;
@@ -44,6 +48,12 @@ export async function runVerb(
       return runUnit('start', config.backupUnit, config, deps, ['--no-block']);
     case 'tries':
       return readTries(config, deps);
+    case 'start-drill':
+      return runUnit('start', config.verifyUnit, config, deps, ['--no-block']);
+    case 'drive-health':
+      return driveHealth(config, deps);
+    case 'list-dumps':
+      return listDumps(config, deps);
     case 'set-cpu-quota':
       // parseFrame took only such percents; checked again as it goes into an argv as root.
       if (!isCpuQuota(request.percent)) return refuse('bad-frame');

@@ -34,6 +34,7 @@ describe('parseSnapshots, the three shapes', () => {
       filesProcessed: 84210,
       bytesAdded: 61440000,
       bytesProcessed: 287000000000,
+      paths: ['/mnt/immich_drive/immich_data'],
     });
     expect(snapshots.map((s) => s.timeMs)).toEqual([
       Date.UTC(2027, 2, 1, 2, 0, 4, 503),

@@ -78,7 +78,20 @@ function toSnapshotInfo(entry: unknown): SnapshotInfo | null {
     filesProcessed: count(summary.total_files_processed),
     bytesAdded: count(summary.data_added),
     bytesProcessed: count(summary.total_bytes_processed),
+    ...pathsOf(entry.paths),
   };
+}
+
+/** At most this many paths are kept per snapshot (a backup names a few). */
+const MAX_PATHS = 100;
+
+/** pathsOf keeps a snapshot's string paths; nothing when rustic printed none. */
+function pathsOf(value: unknown): { paths?: string[] } {
+  if (!Array.isArray(value)) return {};
+  const paths = value.filter(
+    (path): path is string => typeof path === 'string' && path.length <= 4096,
+  );
+  return { paths: paths.slice(0, MAX_PATHS) };
 }
 
 function byTimeThenUnknownLast(a: SnapshotInfo, b: SnapshotInfo): number {

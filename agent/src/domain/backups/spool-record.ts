@@ -15,6 +15,11 @@ export const SnapshotInfo = v.object({
   filesProcessed: v.nullable(v.number()),
   bytesAdded: v.nullable(v.number()),
   bytesProcessed: v.nullable(v.number()),
+  /**
+   * The paths the snapshot backed up, as rustic lists them (absolute paths on the Pi). Optional:
+   * records written before it was kept have none. The dump watch checks the dumps are among them.
+   */
+  paths: v.optional(v.pipe(v.array(v.pipe(v.string(), v.maxLength(4096))), v.maxLength(100))),
 });
 export type SnapshotInfo = v.InferOutput<typeof SnapshotInfo>;
 

@@ -22,6 +22,8 @@ export const BackupsState = v.object({
       ids: v.array(v.string()),
       newestAt: v.nullable(v.number()),
       newestId: v.nullable(v.string()),
+      /** The newest snapshot's paths (the dump watch's question); absent in older files. */
+      newestPaths: v.optional(v.array(v.string())),
     }),
   ),
   /** Whether backup-failed and backup-stale were pushed and not yet cleared. */

@@ -186,6 +186,7 @@ function withRun(state: BackupsState, run: BackupRun, record: RunRecord | null):
             ids: listing.snapshots.map((s) => s.id),
             newestAt: newest?.timeMs ?? null,
             newestId: newest?.id ?? null,
+            ...(newest?.paths ? { newestPaths: newest.paths } : {}),
           };
         })()
       : state.snapshots;

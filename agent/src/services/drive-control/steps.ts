@@ -145,6 +145,9 @@ export function errorFromHelper(answer: HelperRefusal, step: PlannedStep): Opera
     case 'unknown-verb':
     case 'unit-not-allowed':
     case 'command-failed':
+    // The recovery verbs' refusals: never answered to an unlock's steps.
+    case 'smartctl-missing':
+    case 'no-disk':
       return operationError('helper-error', step);
   }
 }
