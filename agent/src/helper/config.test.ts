@@ -68,4 +68,13 @@ describe('helper config recovery fields', () => {
       `helper config ${field}: `,
     );
   });
+
+  it('allows the verify unit to be stopped (a lock stops a running drill), but never capped', () => {
+    const config = parseHelperConfig(BASE);
+    expect(allowedUnits(config).has('immich-pi-verify-backup.service')).toBe(true);
+    expect(cappableUnits(config).has('immich-pi-verify-backup.service')).toBe(false);
+    const moved = parseHelperConfig({ ...BASE, verifyUnit: 'drill.service' });
+    expect(allowedUnits(moved).has('drill.service')).toBe(true);
+    expect(allowedUnits(moved).has('immich-pi-verify-backup.service')).toBe(false);
+  });
 });

@@ -101,9 +101,12 @@ export async function loadHelperConfig(file: string): Promise<HelperConfig> {
   }
 }
 
-/** allowedUnits is every unit the helper may start or stop. */
+/**
+ * allowedUnits is every unit the helper may start or stop. The verify unit is among them: a lock
+ * stops a running drill first (`stop <verifyUnit>`).
+ */
 export function allowedUnits(config: HelperConfig): ReadonlySet<string> {
-  return new Set([config.mountUnit, ...config.units, config.backupUnit]);
+  return new Set([config.mountUnit, ...config.units, config.backupUnit, config.verifyUnit]);
 }
 
 /** cappableUnits is every unit whose CPU the helper may cap: a subset of allowedUnits. */
