@@ -29,6 +29,7 @@ import { emptyDevices } from './services/devices.ts';
 import type { DriveControlEvent } from './services/drive-control/index.ts';
 import { emptyGuardFile } from './services/immich-guard.ts';
 import { emptyDrills } from './services/recovery/drills-state.ts';
+import { emptyDriveHealthFile } from './services/recovery/drive-health.ts';
 import { buildServices } from './wiring.ts';
 
 /** SentPush is one push the fake push service took: where, what (JSON text), how urgent. */
@@ -102,7 +103,9 @@ export function makeAgent(options: AgentOptions = {}) {
       backups: memoryFile(emptyBackups()),
       guard: memoryFile(emptyGuardFile()),
       drills: memoryFile(emptyDrills()),
+      driveHealth: memoryFile(emptyDriveHealthFile()),
     },
+    readDumpDir: async () => ({ kind: 'missing' }),
     system: { sample: async () => pi.sample() },
     readUnitStates: async (units) => {
       pi.unitReads.push([...units]);

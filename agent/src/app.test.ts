@@ -63,12 +63,13 @@ describe('createApp', () => {
     );
     expect(await Promise.all(statuses)).toEqual(Array(10).fill(200));
     expect(agent.pi.unitReads).toHaveLength(1);
-    // One read covers every configured unit and the backup, in one systemctl call.
+    // One read covers every configured unit, the backup and the restore drill, in one systemctl call.
     expect(agent.pi.unitReads[0]).toEqual([
       'postgresql.service',
       'immich-server.service',
       'immich-machine-learning.service',
       'immich-backup.service',
+      'immich-pi-verify-backup.service',
     ]);
     agent.clock.monoMs += 3_000;
     await agent.app.request(await signed(agent, phone, 'GET', ROUTES.status));

@@ -9,6 +9,7 @@ import { fingerprintFor } from '../../shared/protocol/index.ts';
 import type { Warning } from '../../shared/status.ts';
 import { listenAdminSocket } from './adapters/admin-socket.ts';
 import { systemClock } from './adapters/clock.ts';
+import { readDumpDir } from './adapters/dump-dir.ts';
 import { readText, statFs } from './adapters/files.ts';
 import { createHelperClient } from './adapters/helper-client.ts';
 import { closeServer, listenHttp } from './adapters/http-server.ts';
@@ -37,6 +38,7 @@ import { DevicesState, emptyDevices } from './services/devices.ts';
 import type { DriveControlEvent } from './services/drive-control/index.ts';
 import { emptyGuardFile, GuardFile } from './services/immich-guard.ts';
 import { DrillsState, emptyDrills } from './services/recovery/drills-state.ts';
+import { DriveHealthFile, emptyDriveHealthFile } from './services/recovery/drive-health.ts';
 import { buildServices, type Services } from './wiring.ts';
 
 export interface RunningAgent {
@@ -76,22 +78,24 @@ export async function createDeps(config: Config, log: Logger = stderrLogger): Pr
 
   let identityIsNew = false;
   let pushIsNew = false;
-  const [identityFile, devices, audit, alerts, push, backups, guard, drills] = await Promise.all([
-    open('identity.json', IdentityState, () => {
-      identityIsNew = true;
-      return newIdentity();
-    }),
-    open('devices.json', DevicesState, emptyDevices),
-    open('audit.json', AuditState, emptyAudit),
-    open('alerts.json', AlertMemory, emptyAlertMemory),
-    open('push.json', PushState, () => {
-      pushIsNew = true;
-      return emptyPushState();
-    }),
-    open('backups.json', BackupsState, emptyBackups),
-    open('guard.json', GuardFile, emptyGuardFile),
-    open('drills.json', DrillsState, emptyDrills),
-  ]);
+  const [identityFile, devices, audit, alerts, push, backups, guard, drills, driveHealth] =
+    await Promise.all([
+      open('identity.json', IdentityState, () => {
+        identityIsNew = true;
+        return newIdentity();
+      }),
+      open('devices.json', DevicesState, emptyDevices),
+      open('audit.json', AuditState, emptyAudit),
+      open('alerts.json', AlertMemory, emptyAlertMemory),
+      open('push.json', PushState, () => {
+        pushIsNew = true;
+        return emptyPushState();
+      }),
+      open('backups.json', BackupsState, emptyBackups),
+      open('guard.json', GuardFile, emptyGuardFile),
+      open('drills.json', DrillsState, emptyDrills),
+      open('drive-health.json', DriveHealthFile, emptyDriveHealthFile),
+    ]);
   if (identityIsNew) await identityFile.update((made) => made);
   // The VAPID keys are made once: every subscription is bound to them.
   if (pushIsNew) await push.update((made) => made);
@@ -130,7 +134,8 @@ export async function createDeps(config: Config, log: Logger = stderrLogger): Pr
       fingerprint: await fingerprintFor(identity.publicKey, sha256),
       sign: identity.sign,
     },
-    state: { devices, audit, alerts, push, backups, guard, drills },
+    state: { devices, audit, alerts, push, backups, guard, drills, driveHealth },
+    readDumpDir,
     system: createSystemReader({ paths, readText, statFs }),
     readUnitStates,
     callHelper: createHelperClient(config.helper, { log: (line) => log.error(line) }),

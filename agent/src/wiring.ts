@@ -3,6 +3,7 @@
 // edit here.
 import { toBase64url } from '../../shared/protocol/index.ts';
 import type { Warning } from '../../shared/status.ts';
+import type { ReadDumpDir } from './adapters/dump-dir.ts';
 import type { CallHelper } from './adapters/helper-client.ts';
 import type { PingImmich } from './adapters/immich.ts';
 import type { ImmichJobsClient } from './adapters/immich-jobs.ts';
@@ -35,6 +36,8 @@ import { type GuardFile, ImmichGuardService } from './services/immich-guard.ts';
 import { type Monitor, startMonitor } from './services/monitor.ts';
 import { DrillService, type DrillSpool } from './services/recovery/drill-service.ts';
 import type { DrillsState } from './services/recovery/drills-state.ts';
+import { type DriveHealthFile, DriveHealthWatch } from './services/recovery/drive-health.ts';
+import { DumpWatch } from './services/recovery/dump-watch.ts';
 import { RecoveryService } from './services/recovery/recovery-service.ts';
 import { cacheSystem, createStatusSource } from './services/status.ts';
 
@@ -58,6 +61,7 @@ export interface ServicePorts {
     backups: StateFile<BackupsState>;
     guard: StateFile<GuardFile>;
     drills: StateFile<DrillsState>;
+    driveHealth: StateFile<DriveHealthFile>;
   };
   /** Reads the host once (temperature, drive, disks). */
   system: SystemReader;
@@ -74,6 +78,8 @@ export interface ServicePorts {
   spool: BackupSpool;
   /** The verify unit's spool of drill records (recovery.spoolDir). */
   drillSpool: DrillSpool;
+  /** Lists the drive's database dumps (the helper's list-dumps when the agent may not). */
+  readDumpDir: ReadDumpDir;
   /** The verify timer's next run, wall ms; null when not scheduled. */
   readDrillNextRun(): Promise<number | null>;
   /** Sends one push signed with the agent's VAPID keys. */
@@ -95,20 +101,6 @@ export interface ServicePorts {
     timerRefreshDelayMs?: number;
   };
 }
-
-// Until the dump watch and the drive health watch land (issue 14).
-const NO_DUMPS = {
-  tick: async () => {},
-  current: () => ({
-    newest: null,
-    checkedAt: null,
-    stale: false,
-    inSnapshot: null,
-    maxAgeHours: 48,
-    problem: null,
-  }),
-};
-const NO_HEALTH = { tick: async () => {}, current: () => null };
 
 /** Services is the app's Deps with the services at full width, and the monitor to start. */
 export type Services = ReturnType<typeof buildServices>;
@@ -200,7 +192,7 @@ export function buildServices(config: Config, ports: ServicePorts) {
     state: state.drills,
     clock,
     spool: ports.drillSpool,
-    startUnit: () => ports.callHelper({ verb: 'start', unit: config.recovery.verifyUnit }),
+    startUnit: () => ports.callHelper({ verb: 'start-drill' }),
     readDrive,
     backupRunning: (): boolean => backups.summary().running !== null,
     alerts,
@@ -209,8 +201,24 @@ export function buildServices(config: Config, ports: ServicePorts) {
   });
   const recovery: RecoveryService = new RecoveryService({
     drills,
-    dumps: NO_DUMPS,
-    health: NO_HEALTH,
+    dumps: new DumpWatch({
+      config: config.recovery,
+      root: config.root,
+      readDumpDir: ports.readDumpDir,
+      callHelper: ports.callHelper,
+      clock,
+      newestSnapshotPaths: () => state.backups.value.snapshots?.newestPaths ?? null,
+      alerts,
+      log,
+    }),
+    health: new DriveHealthWatch({
+      config: config.recovery,
+      state: state.driveHealth,
+      callHelper: ports.callHelper,
+      clock,
+      alerts,
+      log,
+    }),
     readNextRun: ports.readDrillNextRun,
   });
   const immich = new ImmichGuardService({
