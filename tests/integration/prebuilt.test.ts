@@ -63,13 +63,14 @@ describe('the bundles that run as root', () => {
   it('the helper holds only its own code: no agent config, API, HTTP or push', async () => {
     const inputs = await closure(entryOf('immich-pi-helper'));
     // What the helper may use outside agent/src/helper/: the one process runner, bounded file and
-    // journal reads, the crash-safe state file of its wrong-passphrase record and its rule, and the
-    // config primitives (paths, unit names, time limits) it shares with the agent's config, and
-    // the one JSON-against-a-schema reader (parse-json.ts: valibot only).
+    // journal reads, the listing of Immich's dump directory (names and sizes, no link followed),
+    // the crash-safe state file of its wrong-passphrase record and its rule, the config
+    // primitives (paths, unit names, time limits) it shares with the agent's config, and the one
+    // JSON-against-a-schema reader (parse-json.ts: valibot only).
     const allowed = [
       /^agent\/src\/(config-primitives|parse-json)\.ts$/,
       /^agent\/src\/helper\/[a-z-]+\.ts$/,
-      /^agent\/src\/adapters\/(run-command|files|journal)\.ts$/,
+      /^agent\/src\/adapters\/(run-command|files|journal|dump-dir)\.ts$/,
       /^agent\/src\/adapters\/state-store\/[a-z-]+\.ts$/,
       /^agent\/src\/domain\/passphrase-limit\.ts$/,
       /^node_modules\/valibot\//,

@@ -1,1 +1,0 @@
-import{et as e}from"./shell-xk1-tftn.js";import{n as t,r as n,t as r}from"./backups-rm0oirYe.js";import{t as i}from"./signed-D75PbIvO.js";function a(a){let{signed:o}=a;return{backups:(t={})=>o(`GET`,e.backups,n,i(t)),backupRun:async t=>(await o(`GET`,e.backupRun(t),r)).run,startBackup:()=>o(`POST`,e.backups,t)}}export{a as backupCalls};
