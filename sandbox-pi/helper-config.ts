@@ -18,6 +18,8 @@ export interface HelperConfigInput {
   /** The units set-cpu-quota may cap (the agent's guard.capUnits); unset: the helper's default. */
   capUnits?: string[];
   timeouts?: Partial<Config['timeouts']>;
+  /** The verify unit and the drive's dump directory (a Pi path, read under the root). */
+  recovery: Pick<Config['recovery'], 'verifyUnit' | 'dumpsDir'>;
 }
 
 /**
@@ -26,7 +28,7 @@ export interface HelperConfigInput {
  * a KDF lock in a directory others can enter. The lock lives in it, so each sandbox has its own.
  */
 export async function writeHelperConfig(file: string, input: HelperConfigInput): Promise<void> {
-  const { dir, paths, units, capUnits, timeouts } = input;
+  const { dir, paths, units, capUnits, timeouts, recovery } = input;
   const bin = join(dir, 'bin');
   const raw = {
     cryptsetup: join(bin, 'cryptsetup'),
@@ -37,6 +39,11 @@ export async function writeHelperConfig(file: string, input: HelperConfigInput):
     mountUnit: mountUnitFor(MOUNT_POINT),
     units,
     backupUnit: 'immich-backup.service',
+    verifyUnit: recovery.verifyUnit,
+    smartctl: join(bin, 'smartctl'),
+    dumpsDir: join(paths.root, recovery.dumpsDir),
+    sysRoot: join(paths.root, 'sys'),
+    devRoot: join(paths.root, 'dev'),
     ...(capUnits ? { capUnits } : {}),
     stateDir: join(dir, 'helper-state'),
     meminfo: paths.procMeminfo,

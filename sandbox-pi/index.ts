@@ -32,11 +32,13 @@ import {
 } from './immich-stub.ts';
 import { layLibrary } from './library.ts';
 import { DEMO_PASSPHRASE, findCryptsetup, isLuksImage, makeDriveImage } from './luks.ts';
+import { type SmartControls, smartControls } from './smart.ts';
 import { repoRoot, unitFileName, writeStubs } from './stubs.ts';
 
 export type { BackupOutcome, SnapshotShape } from './backup-unit.ts';
 export type { RestoreOutcome } from './drill-unit.ts';
 export { DEMO_PASSPHRASE } from './luks.ts';
+export type { SmartOutcome } from './smart.ts';
 
 export interface SandboxPiOptions {
   /** Where to make it; a fresh temp dir under os.tmpdir() when absent. */
@@ -65,8 +67,8 @@ export interface SandboxPiOptions {
   guard?: Partial<Config['guard']>;
 }
 
-/** SandboxPi is the handle; its backup members (stub backup unit, demo history) are BackupControls. */
-export interface SandboxPi extends BackupControls, DrillControls {
+/** SandboxPi is the handle; its backup, drill and SMART members are in their own modules. */
+export interface SandboxPi extends BackupControls, DrillControls, SmartControls {
   dir: string;
   /** The fake host root the agent's `root` config points at. */
   root: string;
@@ -259,6 +261,7 @@ export async function createSandboxPi(options: SandboxPiOptions = {}): Promise<S
     units: UNITS,
     capUnits: config.guard.capUnits,
     timeouts: options.timeouts,
+    recovery: config.recovery,
   });
 
   const unitFile = (unit: string, kind: 'state' | 'fail' | 'slow' | 'log' | 'cpu-quota') =>
@@ -289,6 +292,7 @@ export async function createSandboxPi(options: SandboxPiOptions = {}): Promise<S
     readImmichRequests: () => readStubImmichRequests(dir),
     ...backupControls(dir, config),
     ...drillControls(dir, config),
+    ...smartControls(dir),
     setTemperature: (celsius) => host.setTemperature(celsius),
     setUndervoltage: (on) => host.setUndervoltage(on),
     setThrottled: (flags) => host.setThrottled(flags),

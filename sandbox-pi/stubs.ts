@@ -2,7 +2,7 @@
 // their argv and keep their state in the sandbox's files. bin/sandbox.json (bin/sandbox.sh for
 // the sh stub) tells them where things are.
 import { existsSync, readFileSync } from 'node:fs';
-import { chmod, copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, cp, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -74,7 +74,11 @@ const STUBS: Record<string, string> = {
   'backup-run.cjs': 'backup-run.cjs',
   'rustic-drill.cjs': 'rustic-drill.cjs',
   'drill-unit.cjs': 'drill-unit.cjs',
+  smartctl: 'smartctl.cjs',
 };
+
+/** The stub smartctl prints the unit tests' own SMART fixtures (bin/smart-fixtures). */
+const SMART_FIXTURES = 'agent/src/domain/recovery/smart-fixtures';
 
 /** shellWord quotes a value for sh: inside single quotes nothing is special but the quote. */
 const shellWord = (value: string) => `'${value.replaceAll("'", `'\\''`)}'`;
@@ -99,4 +103,5 @@ export async function writeStubs(dir: string, settings: StubSettings): Promise<v
     await copyFile(join(sources, source), join(bin, name));
     await chmod(join(bin, name), name.includes('.') ? 0o644 : 0o755);
   }
+  await cp(join(repoRoot(), SMART_FIXTURES), join(bin, 'smart-fixtures'), { recursive: true });
 }

@@ -131,11 +131,12 @@ async function fingerprint(dir: string): Promise<Record<string, string>> {
     'agent.json',
     'helper.json',
     ...(await readdir(join(dir, 'units'))).map((name) => `units/${name}`),
-    ...(await readdir(join(dir, 'bin'))).map((name) => `bin/${name}`),
+    ...(await readdir(join(dir, 'bin'), { recursive: true })).map((name) => `bin/${name}`),
   ];
   const seen: Record<string, string> = {};
   for (const file of files) {
     const path = join(dir, file);
+    if ((await stat(path)).isDirectory()) continue; // bin/smart-fixtures: its files are listed
     seen[file] = `${(await stat(path)).mtimeMs} ${await readFile(path, 'utf8')}`;
   }
   const audit = JSON.parse(await readFile(join(dir, 'state/audit.json'), 'utf8'));
