@@ -237,6 +237,7 @@ export function buildServices(config: Config, ports: ServicePorts) {
   immich.followDrive(driveControl);
   alerts.followDevices(devices);
   backups.followDrive(driveControl);
+  recovery.followDrive(driveControl);
 
   const { security } = config;
   const deps = {

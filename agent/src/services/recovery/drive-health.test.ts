@@ -71,6 +71,18 @@ describe('the drive health watch', () => {
     expect(h.answers).toHaveLength(3);
   });
 
+  it('reads after an unlock no sample saw locked (a lock and unlock between two samples)', async () => {
+    const h = harness();
+    await h.watch.tick('running');
+    expect(h.answers).toHaveLength(1);
+    h.answer('failing-ata.json');
+    h.watch.afterUnlock();
+    await h.watch.tick('running');
+    await h.watch.tick('running');
+    expect(h.answers).toHaveLength(2);
+    expect(h.watch.current()?.state).toBe('failing');
+  });
+
   it('raises drive-health-failing on a failed verdict and clears it on a pass', async () => {
     const h = harness();
     h.answer('failing-ata.json');

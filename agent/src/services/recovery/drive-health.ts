@@ -63,6 +63,8 @@ export interface DriveHealthWatchOptions {
 /** DriveHealthWatch reads SMART when due; tick it each monitor sample. */
 export class DriveHealthWatch {
   private wasUp = false;
+  /** An unlock brought Immich back since the last read: read at the next tick, even unseen locked. */
+  private unlocked = false;
   private lastReadMono = Number.NEGATIVE_INFINITY;
   /** null until this process first judged: then a raised alert may have been pushed already. */
   private failingRaised: boolean | null = null;
@@ -74,9 +76,14 @@ export class DriveHealthWatch {
     const { clock, config } = this.options;
     const up = drive === 'running' || drive === 'degraded';
     const due = clock.monotonic() - this.lastReadMono >= config.healthEveryHours * HOUR_MS;
-    if (up && (!this.wasUp || due)) await this.read();
+    if (up && (!this.wasUp || due || this.unlocked)) await this.read();
     this.wasUp = up;
     this.judge();
+  }
+
+  /** afterUnlock asks for a read at the next tick (a lock and unlock between two samples too). */
+  afterUnlock(): void {
+    this.unlocked = true;
   }
 
   current(): DriveHealth | null {
@@ -86,6 +93,7 @@ export class DriveHealthWatch {
   private async read(): Promise<void> {
     const { clock, state, log } = this.options;
     this.lastReadMono = clock.monotonic();
+    this.unlocked = false;
     const now = clock.wall();
     let health: DriveHealth;
     try {

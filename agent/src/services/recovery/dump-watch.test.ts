@@ -49,6 +49,18 @@ describe('DumpWatch', () => {
     expect(t.raised.at(-1)).toEqual(['db-dump-stale', false, undefined]);
   });
 
+  it('looks again after an unlock, even one no sample saw locked', async () => {
+    const t = setup({ kind: 'ok', dumps: [dump(120)] });
+    await t.watch.tick('running');
+    t.fake.listing = { kind: 'ok', dumps: [dump(2)] };
+    t.watch.afterUnlock();
+    await t.watch.tick('running');
+    expect(t.raised.at(-1)).toEqual(['db-dump-stale', false, undefined]);
+    t.fake.listing = { kind: 'ok', dumps: [dump(120)] };
+    await t.watch.tick('running');
+    expect(t.raised).toHaveLength(2); // once per unlock, then on its cadence again
+  });
+
   it('says no dump was found, and that the backup leaves the dumps out', async () => {
     const t = setup({ kind: 'missing' }, ['/mnt/immich_drive/immich_data/library']);
     await t.watch.tick('running');

@@ -32,6 +32,8 @@ export class DumpWatch {
   private problem: string | null = null;
   private lastLookMono = Number.NEGATIVE_INFINITY;
   private wasMounted = false;
+  /** An unlock brought Immich back since the last look: look at the next tick. */
+  private unlocked = false;
   private viaHelper = false;
   private raised: boolean | null = null;
   private stale = false;
@@ -44,9 +46,14 @@ export class DumpWatch {
     const { clock } = this.options;
     const mounted = drive === 'running';
     const due = clock.monotonic() - this.lastLookMono >= DUMP_LOOK_EVERY_MS;
-    if (mounted && (!this.wasMounted || due)) await this.look();
+    if (mounted && (!this.wasMounted || due || this.unlocked)) await this.look();
     this.wasMounted = mounted;
     if (this.checkedAt !== null && clock.synced()) this.judge();
+  }
+
+  /** afterUnlock asks for a look at the next tick (a lock and unlock between two samples too). */
+  afterUnlock(): void {
+    this.unlocked = true;
   }
 
   current(): DumpStatus {
@@ -64,6 +71,7 @@ export class DumpWatch {
   private async look(): Promise<void> {
     const { clock, config, root } = this.options;
     this.lastLookMono = clock.monotonic();
+    this.unlocked = false;
     let dumps: DumpEntry[] | null = null;
     if (!this.viaHelper) {
       const listing = await this.options.readDumpDir(join(root, config.dumpsDir)).catch(() => null);

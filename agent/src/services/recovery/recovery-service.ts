@@ -4,6 +4,7 @@ import type { BackupSummary } from '../../../../shared/backup-summary.ts';
 import type { DriveHealth, DumpStatus, Recovery } from '../../../../shared/recovery.ts';
 import type { DriveState } from '../../../../shared/status.ts';
 import type { UnitState } from '../../adapters/units.ts';
+import type { DriveControl } from '../drive-control/index.ts';
 import type { DrillService } from './drill-service.ts';
 
 /** How many drills GET /backups carries; the rest stay in drills.json. */
@@ -12,6 +13,8 @@ const DRILLS_SHOWN = 10;
 /** A watch ticked each sample with the drive's state, answering what it last saw. */
 export interface Watch<T> {
   tick(drive: DriveState): Promise<void>;
+  /** afterUnlock: an unlock brought Immich back; read again at the next tick. */
+  afterUnlock(): void;
   current(): T;
 }
 
@@ -52,6 +55,18 @@ export class RecoveryService {
     ]);
   }
 
+  /**
+   * followDrive reads the dumps and SMART again after each unlock, even when the lock and the
+   * unlock fell between two samples and no tick saw the drive locked.
+   */
+  followDrive(drive: Pick<DriveControl, 'listen'>): void {
+    drive.listen((event) => {
+      if (event.type !== 'immich-back') return;
+      this.options.dumps.afterUnlock();
+      this.options.health.afterUnlock();
+    });
+  }
+
   /** recovery answers GET /backups' recovery part. */
   recovery(): Recovery {
     const { drills } = this.options;
@@ -59,7 +74,7 @@ export class RecoveryService {
     const lastDrill = all.at(-1) ?? null;
     return {
       lastDrill,
-      lastPassedAt: lastDrill?.result === 'passed' ? lastDrill.endedAt : drills.lastPassedAt(),
+      lastPassedAt: drills.lastPassedAt(),
       overdue: drills.overdue,
       nextAt: this.nextAt,
       running: drills.running(),
