@@ -1,20 +1,22 @@
 // The Backups screen's drive health card (ARCHITECTURE §17): what SMART says about the photo drive,
 // through its USB adapter, in words and colour, its numbers, and what to do when it is failing.
 import type { ComponentChildren } from 'preact';
-import { useEffect } from 'preact/hooks';
 import type { DriveHealth } from '../../../shared/recovery.ts';
+import { usePolling } from '../hooks/usePolling.ts';
 import { HEALTH_WORDS, healthFacts, readAtWords, readDriveHealth } from '../recovery/health.ts';
 import { useStore } from '../store.ts';
 import './Recovery.css';
 
-/** DriveHealthCard draws status.drive.health, from a status fetched as the screen opens. */
+/** How often the card asks again while open: SMART is read after an unlock and then daily. */
+const REFRESH_MS = 30_000;
+
+/** DriveHealthCard draws status.drive.health, fetched as the screen opens and while it stays open. */
 export function DriveHealthCard({ now }: { now: number }) {
   const store = useStore();
   const { lastStatus } = store;
-  // Home polls the status; a screen opened from a notification may hold an old one.
-  useEffect(() => {
-    store.refreshStatus();
-  }, [store]);
+  // Home polls the status; a screen opened from a notification may hold an old one, and a reading
+  // taken just after an unlock lands a moment after the screen opened.
+  usePolling(store.refreshStatus, REFRESH_MS);
   return (
     <DriveHealthView health={readDriveHealth(lastStatus.value?.status.drive.health)} now={now} />
   );
