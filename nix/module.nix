@@ -31,9 +31,7 @@ let
       inherit (cfg.tailscaleServe) allowedLogins;
     }
   );
-  # The helper's keys for start-drill, drive-health and list-dumps (issue 14's health part). Its
-  # schema is strict, so they are written only once it knows them: then helperHealthKeys (an
-  # internal option, options.nix) defaults to true, or this gate goes.
+  # The helper's keys for start-drill, drive-health and list-dumps: smartctl by its store path.
   healthHelperKeys = {
     verifyUnit = "${verifyService}.service";
     inherit (tools) smartctl;
@@ -43,7 +41,7 @@ let
     configs.helperConfig {
       inherit (cfg) settings;
       inherit tools mountUnit;
-      health = lib.optionalAttrs cfg.helperHealthKeys healthHelperKeys;
+      health = healthHelperKeys;
     }
   );
   agent = lib.getExe cfg.package;

@@ -82,15 +82,6 @@ in
       '';
     };
 
-    # Until the helper's schema knows them (issue 14's health part), its strict config would
-    # refuse these keys; module.nix names them in healthHelperKeys.
-    helperHealthKeys = mkOption {
-      type = types.bool;
-      default = false;
-      internal = true;
-      description = "Write verifyUnit, smartctl and dumpsDir into the helper's config.";
-    };
-
     tailscaleServe = {
       enable = lib.mkEnableOption "serving the agent's socket on this tailnet (`tailscale serve --https=443`, path `/`)";
       allowedLogins = mkOption {

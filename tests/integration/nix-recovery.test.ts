@@ -9,8 +9,8 @@ import { evalWith, type NixEval, openNixEval } from '../fixtures/nix-eval.ts';
 
 const serve = 'services.immich-pi-agent';
 const VERIFY = 'immich-pi-verify-backup';
-/** smartmontools is not among the harness's packages: a stand-in with a store path of its own. */
-const SMARTMONTOOLS = `{ pkgs, ... }: { ${serve}.smartmontoolsPackage = pkgs.runCommand "smartmontools-7.5" { } ""; }`;
+/** Another smartmontools than the default (the fixture's stand-in is 7.5). */
+const SMARTMONTOOLS = `{ pkgs, ... }: { ${serve}.smartmontoolsPackage = pkgs.runCommand "smartmontools-7.6" { } ""; }`;
 
 let nix: NixEval;
 beforeAll(async () => {
@@ -176,21 +176,24 @@ describe("the helper's drive health keys", () => {
       ),
     );
 
-  it('stay out of the helper config until its schema knows them', async () => {
+  it('name smartctl by its store path, the drill unit and the dumps, as the helper parses them', async () => {
     const helper = await helperWith('{ }');
-    expect(Object.keys(helper)).not.toEqual(expect.arrayContaining(['smartctl']));
-    expect(parseHelperConfig(helper).device).toMatch(/^\/dev\/disk\/by-uuid\//);
-  });
-
-  it('name smartctl by its store path, the drill unit and the dumps when turned on', async () => {
-    const helper = await helperWith(
-      `{ imports = [ (${SMARTMONTOOLS}) ]; ${serve}.helperHealthKeys = true; }`,
-    );
     expect(helper.smartctl).toMatch(
       /^\/nix\/store\/[0-9a-z]{32}-smartmontools-7\.5\/bin\/smartctl$/,
     );
     expect(helper.verifyUnit).toBe(`${VERIFY}.service`);
     expect(helper.dumpsDir).toBe('/mnt/immich_drive/immich_data/backups');
+    const parsed = parseHelperConfig(helper);
+    expect(parsed).toMatchObject({ smartctl: helper.smartctl, verifyUnit: `${VERIFY}.service` });
+    expect(parsed.device).toMatch(/^\/dev\/disk\/by-uuid\//);
+  });
+
+  it('follow the recovery settings and smartmontoolsPackage', async () => {
+    const helper = await helperWith(
+      `{ imports = [ (${SMARTMONTOOLS}) ]; ${serve}.settings.recovery.dumpsDir = "/mnt/immich_drive/dumps"; }`,
+    );
+    expect(helper.smartctl).toMatch(/-smartmontools-7\.6\/bin\/smartctl$/);
+    expect(helper.dumpsDir).toBe('/mnt/immich_drive/dumps');
   });
 });
 
