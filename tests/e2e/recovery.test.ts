@@ -1,36 +1,20 @@
 // Recovery in real Chromium (issue 14): the Recovery card after a drill, a failed drill's detail,
-// and the drive health card. Written against the plan's contract while the backend is built on
-// other branches: the lead runs it after merging. Screenshots go to tests/artifacts/recovery-*.png.
+// and the drive health card, on the sandbox Pi's stub rustic and stub smartctl. Screenshots go to
+// tests/artifacts/recovery-*.png.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSPHRASE } from '../../sandbox-pi/index.ts';
+import { DEMO_PASSPHRASE, type SandboxPi } from '../../sandbox-pi/index.ts';
 import { pairInApp, type Rig, screenshot, startRig, testIdText } from './harness.ts';
-
-/**
- * The sandbox controls the verify and health parts add to SandboxPi (.notes/issue-14-plan.md).
- * They are not on this branch yet, so the rig's sandbox is cast to them here; the lead drops this
- * interface once SandboxPi has them.
- */
-interface RecoverySandbox {
-  setRestoreOutcome(
-    outcome: 'ok' | 'corrupt' | 'fail' | 'hang' | 'truncate-dump' | 'no-dump',
-  ): Promise<void>;
-  startDrillAsTimer(): Promise<void>;
-  waitForDrillIdle(timeoutMs?: number): Promise<void>;
-  setSmart(
-    outcome: 'healthy' | 'failing' | 'growing' | 'no-smart' | 'nvme' | 'garbage' | 'missing',
-  ): Promise<void>;
-}
 
 describe('recovery in Chromium', () => {
   let rig: Rig | null = null;
-  let sandbox: RecoverySandbox;
+  let sandbox: SandboxPi;
   let page: Page;
   let origin: string;
 
   beforeAll(async () => {
     rig = await startRig({});
-    sandbox = rig.sandbox as unknown as RecoverySandbox;
+    sandbox = rig.sandbox;
     origin = new URL(rig.agent.url).origin;
     ({ page } = rig.phone);
     await pairInApp(page, origin, rig.sandbox.configPath);
@@ -41,6 +25,9 @@ describe('recovery in Chromium', () => {
       .getByText(/Immich is running/)
       .first()
       .waitFor({ timeout: 60_000 });
+    // One nightly backup, so the drill has a snapshot to restore from.
+    await sandbox.startBackupAsTimer();
+    await sandbox.waitForBackupIdle();
   });
 
   afterAll(async () => {
@@ -72,6 +59,12 @@ describe('recovery in Chromium', () => {
     expect(await page.getByTestId('recovery-warning').first().getAttribute('data-id')).toBe(
       'restore-test-failed',
     );
+    // The lines name the file's long path: they wrap, and the phone lays the screen out no wider
+    // than itself (mobile Chromium widens the layout to fit an overflow, then zooms out).
+    expect(await row.textContent()).toMatch(/\/mnt\/immich_drive\//);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(
+      page.viewportSize()?.width,
+    );
     await row.getByText('What came back wrong').click();
     const files = row.getByTestId('drill-mismatches');
     await files.waitFor();
@@ -89,11 +82,14 @@ describe('recovery in Chromium', () => {
     await card.waitFor();
     expect(await testIdText(page, 'health-state')).toMatch(/Healthy/);
     await sandbox.setSmart('failing');
+    const smartReads = async () =>
+      (await sandbox.readCommandLog()).filter(([program]) => program === 'smartctl').length;
+    const readsBefore = await smartReads();
     // SMART is read after each unlock: lock and unlock so the agent reads it again.
     await page.goto(origin);
     await page.getByRole('button', { name: 'Lock', exact: true }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Lock', exact: true }).click();
-    await page.getByTestId('drive-state').getByText('locked').waitFor({ timeout: 60_000 });
+    await expect.poll(() => testIdText(page, 'outcome'), { timeout: 60_000 }).toBe('Locked');
     await page.goto(new URL('/unlock', origin).href);
     await page.getByLabel('Drive passphrase').fill(DEMO_PASSPHRASE);
     await page.getByRole('button', { name: 'Unlock', exact: true }).click();
@@ -101,8 +97,10 @@ describe('recovery in Chromium', () => {
       .getByText(/Immich is running/)
       .first()
       .waitFor({ timeout: 60_000 });
+    // The agent reads at its next sample after the unlock, then the card shows it.
+    await expect.poll(smartReads, { timeout: 30_000 }).toBeGreaterThan(readsBefore);
     await page.goto(new URL('/backups', origin).href);
-    await expect.poll(() => card.getAttribute('data-state'), { timeout: 30_000 }).toBe('failing');
+    await expect.poll(() => card.getAttribute('data-state'), { timeout: 45_000 }).toBe('failing');
     expect(await testIdText(page, 'health-state')).toMatch(/Failing: replace the drive soon/);
     await screenshot(page, 'recovery-drive-failing');
   });
