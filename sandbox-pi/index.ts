@@ -212,7 +212,7 @@ export async function createSandboxPi(options: SandboxPiOptions = {}): Promise<S
   };
   const config = parseConfig(raw);
 
-  for (const sub of ['state', 'units', 'log', ...BACKUP_DIRS]) {
+  for (const sub of ['state', 'units', 'log', 'smart', ...BACKUP_DIRS]) {
     await mkdir(join(dir, sub), { recursive: true });
   }
   await makeAdminSocketDir(join(dir, 'run/immich-pi-agent'));

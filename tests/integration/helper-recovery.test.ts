@@ -3,7 +3,7 @@
 // smartctl on it, `list-dumps` lists the drive's database dumps.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readdir, rm, symlink } from 'node:fs/promises';
+import { readdir, readlink, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { driveHealthFromSmart, type SmartReading } from '../../agent/src/domain/recovery/smart.ts';
@@ -17,9 +17,9 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => pi?.remove());
 
-/** ask runs the built helper once with this request line; only PATH in its env. */
-function ask(line: string): Promise<Record<string, unknown>> {
-  const argv = [pi.helperBin, '--config', pi.helperConfigPath];
+/** ask runs the built helper of a sandbox once with this request line; only PATH in its env. */
+function ask(line: string, sandbox: SandboxPi = pi): Promise<Record<string, unknown>> {
+  const argv = [sandbox.helperBin, '--config', sandbox.helperConfigPath];
   const child = spawn(process.execPath, argv, { env: { PATH: process.env.PATH ?? '/usr/bin' } });
   const out: Buffer[] = [];
   child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
@@ -89,6 +89,28 @@ describe('drive-health through the built helper', () => {
     expect(await ask('drive-health')).toMatchObject({ ok: false, code: 'no-disk' });
     await rm(pi.paths.driveByUuid);
     await pi.plugDrive();
+    expect(await ask('drive-health')).toMatchObject({ ok: true });
+  });
+});
+
+describe('the sandbox’s SMART controls as the README gives them', () => {
+  it('takes `echo failing > smart/outcome` on a fresh sandbox', async () => {
+    const fresh = await createSandboxPi({ port: 0 });
+    try {
+      await writeFile(join(fresh.dir, 'smart/outcome'), 'failing\n'); // no mkdir first
+      const answer = await ask('drive-health', fresh);
+      expect(health(answer)).toMatchObject({ state: 'failing' });
+    } finally {
+      await fresh.remove();
+    }
+  });
+
+  it('relinks an older sandbox’s by-uuid link (to the image) to the partition when reopened', async () => {
+    await rm(pi.paths.driveByUuid);
+    await symlink(pi.imagePath, pi.paths.driveByUuid);
+    expect(await ask('drive-health')).toMatchObject({ ok: false, code: 'no-disk' });
+    const reopened = await createSandboxPi({ dir: pi.dir, reuse: true, port: 0 });
+    expect(await readlink(reopened.paths.driveByUuid)).toBe('../../sda1');
     expect(await ask('drive-health')).toMatchObject({ ok: true });
   });
 });
