@@ -30,6 +30,7 @@ import type { DriveControlEvent } from './services/drive-control/index.ts';
 import { emptyGuardFile } from './services/immich-guard.ts';
 import { emptyDrills } from './services/recovery/drills-state.ts';
 import { emptyDriveHealthFile } from './services/recovery/drive-health.ts';
+import { emptyDumpWatchFile } from './services/recovery/dump-watch.ts';
 import { buildServices } from './wiring.ts';
 
 /** SentPush is one push the fake push service took: where, what (JSON text), how urgent. */
@@ -104,6 +105,7 @@ export function makeAgent(options: AgentOptions = {}) {
       guard: memoryFile(emptyGuardFile()),
       drills: memoryFile(emptyDrills()),
       driveHealth: memoryFile(emptyDriveHealthFile()),
+      dumpWatch: memoryFile(emptyDumpWatchFile()),
     },
     readDumpDir: async () => ({ kind: 'missing' }),
     system: { sample: async () => pi.sample() },

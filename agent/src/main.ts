@@ -39,6 +39,7 @@ import type { DriveControlEvent } from './services/drive-control/index.ts';
 import { emptyGuardFile, GuardFile } from './services/immich-guard.ts';
 import { DrillsState, emptyDrills } from './services/recovery/drills-state.ts';
 import { DriveHealthFile, emptyDriveHealthFile } from './services/recovery/drive-health.ts';
+import { DumpWatchFile, emptyDumpWatchFile } from './services/recovery/dump-watch.ts';
 import { buildServices, type Services } from './wiring.ts';
 
 export interface RunningAgent {
@@ -78,24 +79,35 @@ export async function createDeps(config: Config, log: Logger = stderrLogger): Pr
 
   let identityIsNew = false;
   let pushIsNew = false;
-  const [identityFile, devices, audit, alerts, push, backups, guard, drills, driveHealth] =
-    await Promise.all([
-      open('identity.json', IdentityState, () => {
-        identityIsNew = true;
-        return newIdentity();
-      }),
-      open('devices.json', DevicesState, emptyDevices),
-      open('audit.json', AuditState, emptyAudit),
-      open('alerts.json', AlertMemory, emptyAlertMemory),
-      open('push.json', PushState, () => {
-        pushIsNew = true;
-        return emptyPushState();
-      }),
-      open('backups.json', BackupsState, emptyBackups),
-      open('guard.json', GuardFile, emptyGuardFile),
-      open('drills.json', DrillsState, emptyDrills),
-      open('drive-health.json', DriveHealthFile, emptyDriveHealthFile),
-    ]);
+  const [
+    identityFile,
+    devices,
+    audit,
+    alerts,
+    push,
+    backups,
+    guard,
+    drills,
+    driveHealth,
+    dumpWatch,
+  ] = await Promise.all([
+    open('identity.json', IdentityState, () => {
+      identityIsNew = true;
+      return newIdentity();
+    }),
+    open('devices.json', DevicesState, emptyDevices),
+    open('audit.json', AuditState, emptyAudit),
+    open('alerts.json', AlertMemory, emptyAlertMemory),
+    open('push.json', PushState, () => {
+      pushIsNew = true;
+      return emptyPushState();
+    }),
+    open('backups.json', BackupsState, emptyBackups),
+    open('guard.json', GuardFile, emptyGuardFile),
+    open('drills.json', DrillsState, emptyDrills),
+    open('drive-health.json', DriveHealthFile, emptyDriveHealthFile),
+    open('dump-watch.json', DumpWatchFile, emptyDumpWatchFile),
+  ]);
   if (identityIsNew) await identityFile.update((made) => made);
   // The VAPID keys are made once: every subscription is bound to them.
   if (pushIsNew) await push.update((made) => made);
@@ -134,7 +146,7 @@ export async function createDeps(config: Config, log: Logger = stderrLogger): Pr
       fingerprint: await fingerprintFor(identity.publicKey, sha256),
       sign: identity.sign,
     },
-    state: { devices, audit, alerts, push, backups, guard, drills, driveHealth },
+    state: { devices, audit, alerts, push, backups, guard, drills, driveHealth, dumpWatch },
     readDumpDir,
     system: createSystemReader({ paths, readText, statFs }),
     readUnitStates,

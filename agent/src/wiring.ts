@@ -37,7 +37,7 @@ import { type Monitor, startMonitor } from './services/monitor.ts';
 import { DrillService, type DrillSpool } from './services/recovery/drill-service.ts';
 import type { DrillsState } from './services/recovery/drills-state.ts';
 import { type DriveHealthFile, DriveHealthWatch } from './services/recovery/drive-health.ts';
-import { DumpWatch } from './services/recovery/dump-watch.ts';
+import { DumpWatch, type DumpWatchFile } from './services/recovery/dump-watch.ts';
 import { RecoveryService } from './services/recovery/recovery-service.ts';
 import { cacheSystem, createStatusSource } from './services/status.ts';
 
@@ -62,6 +62,7 @@ export interface ServicePorts {
     guard: StateFile<GuardFile>;
     drills: StateFile<DrillsState>;
     driveHealth: StateFile<DriveHealthFile>;
+    dumpWatch: StateFile<DumpWatchFile>;
   };
   /** Reads the host once (temperature, drive, disks). */
   system: SystemReader;
@@ -209,6 +210,7 @@ export function buildServices(config: Config, ports: ServicePorts) {
       clock,
       newestSnapshotPaths: () => state.backups.value.snapshots?.newestPaths ?? null,
       alerts,
+      state: state.dumpWatch,
       log,
     }),
     health: new DriveHealthWatch({

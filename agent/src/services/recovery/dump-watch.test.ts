@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DumpListing } from '../../adapters/dump-dir.ts';
 import type { HelperAnswer } from '../../adapters/helper-client.ts';
-import { DUMP_LOOK_EVERY_MS, DumpWatch } from './dump-watch.ts';
+import { DUMP_LOOK_EVERY_MS, DumpWatch, type DumpWatchFile } from './dump-watch.ts';
 
 const NOW = Date.UTC(2026, 11, 4, 12);
 const HOUR = 3600_000;
@@ -12,9 +12,22 @@ const dump = (hoursOld: number) => ({
   mtimeMs: NOW - hoursOld * HOUR,
 });
 
-function setup(listing: DumpListing, paths: string[] | null = ['/mnt/immich_drive/immich_data']) {
+function setup(
+  listing: DumpListing,
+  paths: string[] | null = ['/mnt/immich_drive/immich_data'],
+  file: { value: DumpWatchFile } = { value: { alerted: false } },
+) {
   const clock = { mono: 0, wall: NOW };
   const raised: [string, boolean, string | undefined][] = [];
+  const quiet: boolean[] = [];
+  const state = {
+    get value() {
+      return file.value;
+    },
+    async update(change: (latest: DumpWatchFile) => DumpWatchFile) {
+      file.value = change(file.value);
+    },
+  };
   const helperCalls: string[] = [];
   const fake = { listing, helper: { ok: true, dumps: [] } as HelperAnswer, paths };
   const watch = new DumpWatch({
@@ -27,10 +40,16 @@ function setup(listing: DumpListing, paths: string[] | null = ['/mnt/immich_driv
     }),
     clock: { wall: () => clock.wall, monotonic: () => clock.mono, synced: () => true },
     newestSnapshotPaths: () => fake.paths,
-    alerts: { condition: (kind, active, subject) => raised.push([kind, active, subject.detail]) },
+    alerts: {
+      condition: (kind, active, subject, options) => {
+        raised.push([kind, active, subject.detail]);
+        quiet.push(options?.alreadyNotified === true);
+      },
+    },
+    state,
     log: { info: () => {}, error: () => {} },
   });
-  return { watch, clock, raised, fake, helperCalls };
+  return { watch, clock, raised, quiet, fake, helperCalls, file };
 }
 
 describe('DumpWatch', () => {
@@ -47,6 +66,23 @@ describe('DumpWatch', () => {
     t.clock.mono += DUMP_LOOK_EVERY_MS;
     await t.watch.tick('running');
     expect(t.raised.at(-1)).toEqual(['db-dump-stale', false, undefined]);
+  });
+
+  it('does not push a stale dump again after a restart, and its clear still notifies', async () => {
+    const first = setup({ kind: 'ok', dumps: [dump(120)] });
+    await first.watch.tick('running');
+    expect(first.quiet).toEqual([false]);
+    expect(first.file.value).toEqual({ alerted: true });
+    const restarted = setup({ kind: 'ok', dumps: [dump(120)] }, undefined, first.file);
+    await restarted.watch.tick('running');
+    expect(restarted.raised).toEqual([['db-dump-stale', true, 'The newest dump is 5 days old.']]);
+    expect(restarted.quiet).toEqual([true]);
+    restarted.fake.listing = { kind: 'ok', dumps: [dump(1)] };
+    restarted.watch.afterUnlock();
+    await restarted.watch.tick('running');
+    expect(restarted.raised.at(-1)).toEqual(['db-dump-stale', false, undefined]);
+    expect(restarted.quiet.at(-1)).toBe(false);
+    expect(restarted.file.value).toEqual({ alerted: false });
   });
 
   it('looks again after an unlock, even one no sample saw locked', async () => {

@@ -1,10 +1,12 @@
 // The database dump watch (ARCHITECTURE §17): the newest Immich dump's age, and whether the newest
 // snapshot holds the dumps directory, raised as db-dump-stale. Read directly, or via the helper.
 import { join } from 'node:path';
+import * as v from 'valibot';
 import type { DumpStatus } from '../../../../shared/recovery.ts';
 import type { DriveState } from '../../../../shared/status.ts';
 import type { DumpEntry, ReadDumpDir } from '../../adapters/dump-dir.ts';
 import type { CallHelper } from '../../adapters/helper-client.ts';
+import type { StateFile } from '../../adapters/state-store/index.ts';
 import type { Config } from '../../config.ts';
 import type { Clock, Logger } from '../../ports.ts';
 import type { RecoveryAlertsPort } from './alerts-port.ts';
@@ -12,6 +14,11 @@ import type { RecoveryAlertsPort } from './alerts-port.ts';
 /** The directory is listed this often while the drive is mounted (and at once after an unlock). */
 export const DUMP_LOOK_EVERY_MS = 10 * 60_000;
 const HOUR_MS = 3600_000;
+
+/** dump-watch.json: whether db-dump-stale was pushed, so a restart does not push it again. */
+export const DumpWatchFile = v.object({ alerted: v.boolean() });
+export type DumpWatchFile = v.InferOutput<typeof DumpWatchFile>;
+export const emptyDumpWatchFile = (): DumpWatchFile => ({ alerted: false });
 
 export interface DumpWatchOptions {
   config: Pick<Config['recovery'], 'dumpsDir' | 'dumpMaxAgeHours'>;
@@ -22,10 +29,11 @@ export interface DumpWatchOptions {
   clock: Clock;
   newestSnapshotPaths(): string[] | null;
   alerts: RecoveryAlertsPort;
+  state: StateFile<DumpWatchFile>;
   log: Logger;
 }
 
-/** DumpWatch follows the newest dump; tick it each monitor sample. Not wired yet (the lead's). */
+/** DumpWatch follows the newest dump; tick it each monitor sample. */
 export class DumpWatch {
   private newest: DumpEntry | null = null;
   private checkedAt: number | null = null;
@@ -108,10 +116,22 @@ export class DumpWatch {
     if (this.inSnapshot === false) details.push(`The newest backup leaves ${where} out.`);
     this.stale = details.length > 0;
     if (this.stale === this.raised) return;
+    const { state, log } = this.options;
+    // The first judgement after a restart raises quietly what was pushed before it.
+    const quiet = this.raised === null && this.stale && state.value.alerted;
     this.raised = this.stale;
-    this.options.alerts.condition('db-dump-stale', this.stale, {
-      detail: details.join(' ') || undefined,
-    });
+    this.options.alerts.condition(
+      'db-dump-stale',
+      this.stale,
+      { detail: details.join(' ') || undefined },
+      { alreadyNotified: quiet },
+    );
+    if (state.value.alerted !== this.stale) {
+      const alerted = this.stale;
+      void state
+        .update(() => ({ alerted }))
+        .catch((error: unknown) => log.error('cannot write dump-watch.json', error));
+    }
   }
 }
 
