@@ -17,7 +17,7 @@ import type { UnlockKeyResponse, UnlockRequest } from '../../shared/unlock.ts';
 import { hmacSha256, sha256 } from './adapters/node-crypto.ts';
 import type { PushTarget, SendOutcome } from './adapters/push/send.ts';
 import { SPOOL_NAME } from './adapters/spool.ts';
-import type { StateFile } from './adapters/state-store/index.ts';
+import { memoryFile } from './adapters/state-store/memory.fixtures.ts';
 import { createApp } from './app.ts';
 import { type Config, parseConfig } from './config.ts';
 import { emptyAlertMemory } from './domain/alerts/engine.ts';
@@ -39,13 +39,6 @@ export interface SentPush {
   payload: string;
   urgency: string;
 }
-
-const memoryFile = <T>(value: T): StateFile<T> => ({
-  value,
-  async update(change) {
-    (this as { value: T }).value = change(this.value);
-  },
-});
 
 export interface AgentOptions {
   config?: Record<string, unknown>;

@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { StateFile } from '../adapters/state-store/index.ts';
-import { AuditLog, type AuditState, emptyAudit } from './audit.ts';
-
-const memoryFile = (value: AuditState): StateFile<AuditState> => ({
-  value,
-  async update(change) {
-    (this as { value: AuditState }).value = change(this.value);
-  },
-});
+import { memoryFile } from '../adapters/state-store/memory.fixtures.ts';
+import { AuditLog, emptyAudit } from './audit.ts';
 
 describe('AuditLog', () => {
   it('pages newest first with nextBefore', async () => {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { PushPayload } from '../../../../shared/alerts.ts';
 import type { Role } from '../../../../shared/roles.ts';
 import { PushQueue } from '../../adapters/push/queue.ts';
-import type { StateFile } from '../../adapters/state-store/index.ts';
+import { memoryFile } from '../../adapters/state-store/memory.fixtures.ts';
 import { DeliveryPlanner } from '../../domain/alerts/delivery.ts';
 import {
   AlertEngine,
@@ -19,13 +19,6 @@ import { AlertService } from './alert-service.ts';
 import { emptyPushState, PushStore } from './push-store.ts';
 
 const T0 = Date.UTC(2026, 4, 1, 12, 0, 0);
-
-const memoryFile = <T>(value: T): StateFile<T> => ({
-  value,
-  async update(change) {
-    (this as { value: T }).value = change(this.value);
-  },
-});
 
 /** setup subscribes an admin phone and a viewer tablet; `sent` is what each device was pushed. */
 async function setup() {

@@ -2,6 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import type { DumpListing } from '../../adapters/dump-dir.ts';
 import type { HelperAnswer } from '../../adapters/helper-client.ts';
+import type { StateFile } from '../../adapters/state-store/index.ts';
+import { memoryFile } from '../../adapters/state-store/memory.fixtures.ts';
 import { DUMP_LOOK_EVERY_MS, DumpWatch, type DumpWatchFile } from './dump-watch.ts';
 
 const NOW = Date.UTC(2026, 11, 4, 12);
@@ -15,19 +17,11 @@ const dump = (hoursOld: number) => ({
 function setup(
   listing: DumpListing,
   paths: string[] | null = ['/mnt/immich_drive/immich_data'],
-  file: { value: DumpWatchFile } = { value: { alerted: false } },
+  state: StateFile<DumpWatchFile> = memoryFile({ alerted: false }),
 ) {
   const clock = { mono: 0, wall: NOW };
   const raised: [string, boolean, string | undefined][] = [];
   const quiet: boolean[] = [];
-  const state = {
-    get value() {
-      return file.value;
-    },
-    async update(change: (latest: DumpWatchFile) => DumpWatchFile) {
-      file.value = change(file.value);
-    },
-  };
   const helperCalls: string[] = [];
   const fake = { listing, helper: { ok: true, dumps: [] } as HelperAnswer, paths };
   const watch = new DumpWatch({
@@ -49,7 +43,7 @@ function setup(
     state,
     log: { info: () => {}, error: () => {} },
   });
-  return { watch, clock, raised, quiet, fake, helperCalls, file };
+  return { watch, clock, raised, quiet, fake, helperCalls, state };
 }
 
 describe('DumpWatch', () => {
@@ -72,8 +66,8 @@ describe('DumpWatch', () => {
     const first = setup({ kind: 'ok', dumps: [dump(120)] });
     await first.watch.tick('running');
     expect(first.quiet).toEqual([false]);
-    expect(first.file.value).toEqual({ alerted: true });
-    const restarted = setup({ kind: 'ok', dumps: [dump(120)] }, undefined, first.file);
+    expect(first.state.value).toEqual({ alerted: true });
+    const restarted = setup({ kind: 'ok', dumps: [dump(120)] }, undefined, first.state);
     await restarted.watch.tick('running');
     expect(restarted.raised).toEqual([['db-dump-stale', true, 'The newest dump is 5 days old.']]);
     expect(restarted.quiet).toEqual([true]);
@@ -82,7 +76,7 @@ describe('DumpWatch', () => {
     await restarted.watch.tick('running');
     expect(restarted.raised.at(-1)).toEqual(['db-dump-stale', false, undefined]);
     expect(restarted.quiet.at(-1)).toBe(false);
-    expect(restarted.file.value).toEqual({ alerted: false });
+    expect(restarted.state.value).toEqual({ alerted: false });
   });
 
   it('looks again after an unlock, even one no sample saw locked', async () => {
