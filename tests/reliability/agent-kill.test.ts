@@ -40,8 +40,16 @@ afterAll(async () => {
   await pi?.remove();
 });
 
-/** pairUntilKilled pairs devices in parallel until `stopped()`; it answers those that got a 201. */
-async function pairUntilKilled(agent: AgentProcess, minter: PairedDevice, stopped: () => boolean) {
+/**
+ * pairUntilKilled pairs devices in parallel until `stopped()`; it answers those that got a 201.
+ * `onAcknowledged` runs after each 201, so the caller can kill only once real work is under way.
+ */
+async function pairUntilKilled(
+  agent: AgentProcess,
+  minter: PairedDevice,
+  stopped: () => boolean,
+  onAcknowledged: () => void,
+) {
   const acknowledged: PairedDevice[] = [];
   const worker = async () => {
     while (!stopped()) {
@@ -50,6 +58,7 @@ async function pairUntilKilled(agent: AgentProcess, minter: PairedDevice, stoppe
         if (minted.status !== 201) throw new Error(`minting answered ${minted.status}`);
         const { code } = (await minted.json()) as { code: string };
         acknowledged.push(await pairDevice(agent.url, code));
+        onAcknowledged();
       } catch (error) {
         if (!stopped()) throw error; // only the kill may interrupt a pairing
       }
@@ -86,7 +95,20 @@ describe('the agent killed with SIGKILL while pairing', () => {
     while (iterations < MAX_ITERATIONS && Date.now() - started < TIME_BUDGET_MS) {
       iterations += 1;
       let killed = false;
-      const pairing = pairUntilKilled(agent, minter, () => killed);
+      let firstAcknowledged = () => {};
+      const underWay = new Promise<void>((resolve) => {
+        firstAcknowledged = resolve;
+      });
+      const pairing = pairUntilKilled(agent, minter, () => killed, firstAcknowledged);
+      // Kill at a random moment after this run's first 201 (on a slow machine a fixed window
+      // could end before any pairing did); a run that pairs nothing in 10 s fails the test.
+      const stalled = new Promise<'stalled'>((resolve) =>
+        setTimeout(() => resolve('stalled'), 10_000).unref(),
+      );
+      expect({ iteration: iterations, run: await Promise.race([underWay, stalled]) }).toEqual({
+        iteration: iterations,
+        run: undefined,
+      });
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 400));
       killed = true;
       await agent.stop('SIGKILL');
