@@ -9,14 +9,8 @@ import {
   UnlockKeySignatureError,
   WrongAgentError,
 } from './api/errors.ts';
-import {
-  describeError,
-  describeOperationError,
-  ERROR_WORDS,
-  needsNewPairing,
-  OPERATION_WORDS,
-  UNEXPECTED_ANSWER,
-} from './errors.ts';
+import { describeError, ERROR_WORDS, needsNewPairing, UNEXPECTED_ANSWER } from './errors.ts';
+import { describeOperationError, OPERATION_WORDS } from './operation-words.ts';
 
 describe('ERROR_WORDS', () => {
   it('has words for every code the agent can answer, and no others', () => {

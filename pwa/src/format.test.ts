@@ -4,6 +4,7 @@ import {
   DRIVE_WORDS,
   formatAge,
   formatBytes,
+  formatClock,
   formatTemperature,
   formatUptime,
   formatWait,
@@ -86,5 +87,18 @@ describe('formatWait', () => {
 describe('UNIT_WORDS', () => {
   it('has words for every unit state', () => {
     expect(Object.keys(UNIT_WORDS).sort()).toEqual([...UNIT_STATES].sort());
+  });
+});
+
+describe('formatClock', () => {
+  const now = new Date(2026, 11, 5, 15, 30).getTime();
+  it('shows only the time for today', () => {
+    const words = formatClock(new Date(2026, 11, 5, 8, 39).getTime(), now);
+    expect(words).toMatch(/0?8.39/);
+    expect(words).not.toMatch(/Dec|,/);
+  });
+  it('adds the day for another day', () => {
+    const words = formatClock(new Date(2026, 11, 3, 8, 39).getTime(), now);
+    expect(words).toMatch(/^(Dec 3|3 Dec), 0?8.39/);
   });
 });

@@ -95,3 +95,11 @@ export function temperatureLevel(celsius: number): 'ok' | 'warm' | 'hot' {
   if (celsius >= 70) return 'warm';
   return 'ok';
 }
+
+/** formatClock shows a time of today as "08:39", and of another day as "Dec 3, 08:39". */
+export function formatClock(ms: number, now: number): string {
+  const at = new Date(ms);
+  const time = at.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  if (at.toDateString() === new Date(now).toDateString()) return time;
+  return `${at.toLocaleDateString(undefined, { month: 'short', day: 'numeric' })}, ${time}`;
+}

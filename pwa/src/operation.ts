@@ -2,7 +2,7 @@
 
 import type { UnitStatus } from '../../shared/status.ts';
 import type { Operation, OperationStep } from '../../shared/unlock.ts';
-import { describeOperationError, type OperationContext } from './errors.ts';
+import { describeOperationError, type OperationContext } from './operation-words.ts';
 
 /** OperationKind is what an operation does to the drive. */
 export type OperationKind = Operation['kind'];

@@ -28,6 +28,8 @@ export interface Store {
   /** The last failure of a status refresh that was not "offline", for Home to show. */
   statusError: Signal<unknown>;
   connection: Signal<Connection>;
+  /** Counts the offline bar's Retry taps: screens that load data load again when it changes. */
+  retries: Signal<number>;
   agentKeyChanged: Signal<boolean>;
   /** The unlock or lock to follow; set when one starts or a status shows one, cleared once seen done. */
   operation: Signal<FollowedOperation | null>;
@@ -37,6 +39,8 @@ export interface Store {
   adopt(device: PairedDevice): void;
   forget(): Promise<void>;
   refreshStatus(): Promise<void>;
+  /** retry asks the Pi again, for Home's status and the screen shown. */
+  retry(): void;
   /** noteFailure lets any view report an API failure that changes app-wide state. */
   noteFailure(error: unknown): void;
 }
@@ -52,6 +56,7 @@ export function createStore(api: Api, router: Router, now: () => number = Date.n
     lastStatus: signal(null),
     statusError: signal(null),
     connection: signal('unknown'),
+    retries: signal(0),
     agentKeyChanged: signal(false),
     operation: signal(null),
     operationEnded(id) {
@@ -98,6 +103,10 @@ export function createStore(api: Api, router: Router, now: () => number = Date.n
         store.noteFailure(error);
         if (!(error instanceof OfflineError)) store.statusError.value = error;
       }
+    },
+    retry() {
+      store.retries.value++;
+      store.refreshStatus();
     },
     noteFailure(error) {
       if (error instanceof OfflineError) store.connection.value = 'offline';

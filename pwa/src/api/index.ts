@@ -24,7 +24,7 @@ import {
   WrongAgentError,
 } from './errors.ts';
 import { pushCalls } from './push.ts';
-import { unlockCalls } from './unlock.ts';
+import type { unlockCalls } from './unlock.ts';
 
 export {
   AgentKeyChangedError,
@@ -193,16 +193,35 @@ export function createApi(options: ApiOptions = {}) {
     return answer;
   }
 
+  let unlockModule: Promise<ReturnType<typeof unlockCalls>> | null = null;
+  function unlocking() {
+    unlockModule ??= import('./unlock.ts').then(
+      (module) =>
+        module.unlockCalls({
+          signed,
+          pinnedAgentKey: () => pinnedAgentKey,
+          stop: () => {
+            agentKeyChanged = true;
+          },
+        }),
+      (error) => {
+        unlockModule = null; // a failed load (the app updated meanwhile) is tried again next time
+        throw error;
+      },
+    );
+    return unlockModule;
+  }
+
   return {
     hello,
     pair,
-    ...unlockCalls({
-      signed,
-      pinnedAgentKey: () => pinnedAgentKey,
-      stop: () => {
-        agentKeyChanged = true;
-      },
-    }),
+    // Unlock, lock and their operation load with the first of them, outside the first load (§12).
+    unlockKey: async () => (await unlocking()).unlockKey(),
+    unlock: async (passphrase: string | Uint8Array) => (await unlocking()).unlock(passphrase),
+    checkPassphrase: async (passphrase: string | Uint8Array) =>
+      (await unlocking()).checkPassphrase(passphrase),
+    lock: async () => (await unlocking()).lock(),
+    operation: async (id: string) => (await unlocking()).operation(id),
     ...pushCalls({ signed }),
     /** backupCalls loads the Backups screen's calls on first use, outside the first load (§12). */
     backupCalls: async () => (await import('./backups.ts')).backupCalls({ signed }),

@@ -24,7 +24,7 @@ export function lazyScreen(title: string, load: () => Promise<ComponentType>): C
     }, []);
     if (View) return <View />;
     return (
-      <Screen title={title} back={{ to: '/', label: 'Home' }}>
+      <Screen title={title}>
         {failed ? (
           <Notice kind="error">
             This screen could not be loaded. Reload the app and try again.

@@ -4,7 +4,15 @@ import type { AppPath } from '../router.ts';
 import { useStore } from '../store.ts';
 
 /** Link navigates inside the app; modified clicks (new tab) keep the browser's behaviour. */
-export function Link(props: { to: AppPath; class?: string; children: ComponentChildren }) {
+export function Link(props: {
+  to: AppPath;
+  class?: string;
+  /** aria-current: 'page' on the link to the screen shown, 'true' on its section's. */
+  current?: 'page' | 'true';
+  /** An accessible name when the text alone says too little (a tab's badge). */
+  label?: string;
+  children: ComponentChildren;
+}) {
   const { router } = useStore();
   function follow(event: MouseEvent) {
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey)
@@ -13,7 +21,13 @@ export function Link(props: { to: AppPath; class?: string; children: ComponentCh
     router.navigate(props.to);
   }
   return (
-    <a href={props.to} class={props.class} onClick={follow}>
+    <a
+      href={props.to}
+      class={props.class}
+      aria-current={props.current}
+      aria-label={props.label}
+      onClick={follow}
+    >
       {props.children}
     </a>
   );

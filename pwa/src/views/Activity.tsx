@@ -8,7 +8,7 @@ import { useStore } from '../store.ts';
 import { Notice } from '../ui/Notice.tsx';
 import { Screen } from '../ui/Screen.tsx';
 
-const HOME = { to: '/', label: 'Home' } as const;
+const SETTINGS = { to: '/settings', label: 'Settings' } as const;
 
 const PAGE = 50;
 
@@ -62,7 +62,7 @@ export function Activity() {
   }, []);
 
   return (
-    <Screen title="Activity" back={HOME}>
+    <Screen title="Activity" back={SETTINGS}>
       {error !== null && <Notice kind="error">{describeError(error)}</Notice>}
       {entries === null && error === null && <p>Loading…</p>}
       {entries?.length === 0 && <p>Nothing has happened yet.</p>}

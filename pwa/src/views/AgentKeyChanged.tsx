@@ -8,7 +8,7 @@ export function AgentKeyChanged() {
   const store = useStore();
   const device = store.device.value;
   return (
-    <Screen title="The Pi’s identity changed">
+    <Screen title="The Pi’s identity changed" tabs={false}>
       <Notice kind="error">
         <p>
           <strong>This app has stopped talking to the Pi.</strong> The Pi at this address answered

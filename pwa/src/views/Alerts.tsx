@@ -1,13 +1,17 @@
 // Alerts: what is wrong now (with snooze) and what was, with times; all text rendered as text.
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useState } from 'preact/hooks';
 import type { Alert, AlertsResponse } from '../../../shared/alerts.ts';
 import { describeError } from '../errors.ts';
 import { formatDateTime } from '../format.ts';
+import { useKept } from '../hooks/useKept.ts';
+import { usePullToRefresh } from '../hooks/usePullToRefresh.ts';
 import { useStore } from '../store.ts';
 import { Notice } from '../ui/Notice.tsx';
 import { Screen } from '../ui/Screen.tsx';
+import './Alerts.css';
 
-const HOME = { to: '/', label: 'Home' } as const;
+/** Alerts refreshes while open, as Home does, a little slower: alerts change on a sample's pace. */
+const POLL_MS = 10_000;
 const SNOOZES = [
   { minutes: 60, label: '1 hour' },
   { minutes: 8 * 60, label: '8 hours' },
@@ -17,53 +21,50 @@ const SNOOZES = [
 /** Alerts lists active alerts, each with snooze, then the past ones, newest first. */
 export function Alerts() {
   const store = useStore();
-  const [alerts, setAlerts] = useState<AlertsResponse | null>(null);
-  const [error, setError] = useState<unknown>(null);
-
-  const reload = useCallback(async () => {
-    try {
-      setAlerts(await store.api.alerts());
-      setError(null);
-    } catch (failure) {
-      store.noteFailure(failure);
-      setError(failure);
-    }
-  }, [store]);
-  // Loaded on arrival and after each snooze (no usePolling: see monitoring.ts).
-  useEffect(() => {
-    reload();
-  }, [reload]);
+  const load = useCallback(() => store.api.alerts(), [store]);
+  const kept = useKept<AlertsResponse>('alerts', load, POLL_MS);
+  const pull = usePullToRefresh(kept.reload);
+  const [snoozeError, setSnoozeError] = useState<unknown>(null);
+  const alerts = kept.data;
+  const error = snoozeError ?? kept.error;
 
   const snooze = async (id: string, minutes: number) => {
     try {
       await store.api.snoozeAlert(id, minutes);
-      await reload();
+      setSnoozeError(null);
+      await kept.reload();
     } catch (failure) {
       store.noteFailure(failure);
-      setError(failure);
+      setSnoozeError(failure);
     }
   };
 
   return (
-    <Screen title="Alerts" back={HOME}>
+    <Screen title="Alerts">
+      {pull !== 'idle' && (
+        <p class="pull" role="status" data-testid="pull">
+          {pull === 'ready' ? 'Release to refresh' : 'Refreshing…'}
+        </p>
+      )}
       {error !== null && <Notice kind="error">{describeError(error)}</Notice>}
-      {alerts === null && error === null && <p>Loading…</p>}
+      {alerts === null && error === null && !kept.stale && <p>Loading…</p>}
+      {alerts === null && kept.stale && <p>No alerts were kept from an earlier visit.</p>}
       {alerts && (
-        <section aria-labelledby="active-h" class="section">
+        <section aria-labelledby="active-h" class={kept.stale ? 'section is-stale' : 'section'}>
           <h2 id="active-h">Now</h2>
           {alerts.active.length === 0 ? (
             <p data-testid="no-alerts">All is well: no active alerts.</p>
           ) : (
             <ul class="list" data-testid="active-alerts">
               {alerts.active.map((alert) => (
-                <ActiveAlert key={alert.id} alert={alert} snooze={snooze} />
+                <ActiveAlert key={alert.id} alert={alert} snooze={snooze} offline={kept.stale} />
               ))}
             </ul>
           )}
         </section>
       )}
       {alerts && alerts.history.length > 0 && (
-        <section aria-labelledby="past-h" class="section">
+        <section aria-labelledby="past-h" class={kept.stale ? 'section is-stale' : 'section'}>
           <h2 id="past-h">Earlier</h2>
           <ol class="list" data-testid="past-alerts">
             {alerts.history.map((alert) => (
@@ -82,7 +83,12 @@ export function Alerts() {
   );
 }
 
-function ActiveAlert(props: { alert: Alert; snooze: (id: string, minutes: number) => void }) {
+function ActiveAlert(props: {
+  alert: Alert;
+  snooze: (id: string, minutes: number) => void;
+  /** Snoozing needs the Pi: offline the choices show, disabled. */
+  offline: boolean;
+}) {
   const { alert } = props;
   const snoozed = alert.snoozedUntil !== null && alert.snoozedUntil > Date.now();
   return (
@@ -107,6 +113,7 @@ function ActiveAlert(props: { alert: Alert; snooze: (id: string, minutes: number
               key={choice.minutes}
               type="button"
               aria-label={`Snooze “${alert.title}” for ${choice.label}`}
+              disabled={props.offline}
               onClick={() => props.snooze(alert.id, choice.minutes)}
             >
               {choice.label}

@@ -18,8 +18,6 @@ import { DriveHealthCard } from './DriveHealthCard.tsx';
 import { RecoveryCard } from './RecoveryCard.tsx';
 import './Backups.css';
 
-const HOME = { to: '/', label: 'Home' } as const;
-
 /** Backups loads the history on arrival and follows a run while one goes on. */
 export function Backups() {
   const history = useBackupHistory();
@@ -29,7 +27,7 @@ export function Backups() {
   const access = useAccess();
 
   return (
-    <Screen title="Backups" back={HOME}>
+    <Screen title="Backups">
       {history.error !== null && <Notice kind="error">{describeError(history.error)}</Notice>}
       {summary === null ? (
         history.error === null && <p aria-live="polite">Loading…</p>

@@ -14,7 +14,7 @@ import { DeviceRow } from './DeviceRow.tsx';
 import { mayAddDevices, NEW_DEVICE_ROLES, roleLine, roleWithArticle } from './device-roles.ts';
 import './Devices.css';
 
-const HOME = { to: '/', label: 'Home' } as const;
+const SETTINGS = { to: '/settings', label: 'Settings' } as const;
 
 /** Devices lists the paired devices with their roles, and offers what this device may do. */
 export function Devices() {
@@ -41,7 +41,7 @@ export function Devices() {
   }, [reload]);
 
   return (
-    <Screen title="Devices" back={HOME}>
+    <Screen title="Devices" back={SETTINGS}>
       {error !== null && <Notice kind="error">{describeError(error)}</Notice>}
       {devices === null && error === null && <p>Loading…</p>}
       {devices && (

@@ -2,9 +2,7 @@
 import type { ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { Alert } from '../../../shared/alerts.ts';
-import { ROUTES } from '../../../shared/api.ts';
 import type { AppStatusResponse, DiskUsage } from '../../../shared/status.ts';
-import { useAccess } from '../access.ts';
 import { describeError, needsNewPairing } from '../errors.ts';
 import {
   formatAge,
@@ -33,18 +31,15 @@ export function Home() {
   const seen = store.lastStatus.value;
   const offline = store.connection.value === 'offline';
   const error = store.statusError.value;
-  // The audit log is for admins: a viewer is not shown the way to it.
-  const access = useAccess();
 
   return (
     <Screen title={store.device.value?.agentName ?? 'immich-pi'}>
-      <p
-        class={`connection ${offline ? 'is-offline' : 'is-online'}`}
-        aria-live="polite"
-        data-testid="connection"
-      >
-        {connectionWords(offline, seen?.fetchedAt, now)}
-      </p>
+      {/* Offline, the screen's bar says so, with the time of what shows (ui/Screen.tsx). */}
+      {!offline && (
+        <p class="connection" aria-live="polite" data-testid="connection">
+          {seen?.fetchedAt ? `Live · updated ${formatAge(now - seen.fetchedAt)}` : 'Connecting…'}
+        </p>
+      )}
       {error !== null && (
         <Notice kind="error">
           {describeError(error)}{' '}
@@ -56,37 +51,14 @@ export function Home() {
         </Notice>
       )}
       {seen && <ActiveAlerts status={seen.status} />}
-      {seen ? <Status status={seen.status} /> : !offline && <p>Loading the Pi’s status…</p>}
+      {seen ? (
+        <Status status={seen.status} stale={offline} />
+      ) : (
+        !offline && <p>Loading the Pi’s status…</p>
+      )}
       {seen && !offline && <LazyChart />}
-      <nav class="nav" aria-label="More">
-        <Link to="/backups" class="nav-item">
-          Backups
-        </Link>
-        <Link to="/alerts" class="nav-item">
-          Alerts
-        </Link>
-        <Link to="/devices" class="nav-item">
-          Devices
-        </Link>
-        {access.may('GET', ROUTES.audit) && (
-          <Link to="/activity" class="nav-item">
-            Activity
-          </Link>
-        )}
-        <Link to="/settings" class="nav-item">
-          Settings
-        </Link>
-      </nav>
     </Screen>
   );
-}
-
-function connectionWords(offline: boolean, fetchedAt: number | undefined, now: number): string {
-  if (offline)
-    return fetchedAt
-      ? `Offline · last seen ${formatAge(now - fetchedAt)}`
-      : 'Offline · the Pi can’t be reached';
-  return fetchedAt ? `Live · updated ${formatAge(now - fetchedAt)}` : 'Connecting…';
 }
 
 /** ActiveAlerts lists what is wrong now, each a link to Alerts, and warns when pushes fail. */
@@ -146,10 +118,11 @@ const LazyImmich = lazyPart(async () => (await import('./HomeImmich.tsx')).Immic
 // Lazy since the Immich tile came (issue 13): it made room for the tile's loader in the budget.
 const LazyBackup = lazyPart(async () => (await import('./HomeBackup.tsx')).BackupTile);
 
-function Status({ status }: { status: AppStatusResponse }) {
+/** Status shows the tiles; stale ones (the Pi out of reach) are grey and offer no actions. */
+function Status({ status, stale }: { status: AppStatusResponse; stale: boolean }) {
   return (
-    <div class="tiles" data-testid="status">
-      <DriveTile status={status} />
+    <div class={stale ? 'tiles is-stale' : 'tiles'} data-testid="status">
+      <DriveTile status={status} stale={stale} />
       <ServicesTile status={status} />
       <LazyImmich status={status} />
       <section class="tile" aria-labelledby="temp-h">

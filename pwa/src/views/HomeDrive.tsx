@@ -12,11 +12,13 @@ import { Link } from '../ui/Link.tsx';
  * DriveTile shows the drive's state and the one action it calls for, if this device may take it:
  * Unlock, Lock or the progress; a viewer is told whom to ask where Unlock would be.
  */
-export function DriveTile({ status }: { status: AppStatusResponse }) {
+export function DriveTile({ status, stale }: { status: AppStatusResponse; stale: boolean }) {
   const access = useAccess();
   const state = status.drive.state;
   const drive = DRIVE_WORDS[state];
   const action = driveAction(status, access);
+  // Out of reach, the action shows where it will be, disabled: nothing pretends to work.
+  const needsPi = stale && (action === 'unlock' || action === 'lock' || action === 'progress');
   return (
     <section class={`tile drive drive-${state}`} aria-labelledby="drive-h">
       <h2 id="drive-h">Drive</h2>
@@ -24,17 +26,22 @@ export function DriveTile({ status }: { status: AppStatusResponse }) {
         {drive.label}
       </p>
       <p class="hint">{drive.detail}</p>
-      {action === 'progress' && (
+      {needsPi && (
+        <button type="button" class="primary wide-button" disabled>
+          {action === 'lock' ? 'Lock' : action === 'unlock' ? 'Unlock' : 'Show progress'}
+        </button>
+      )}
+      {!needsPi && action === 'progress' && (
         <Link to={status.operation?.kind === 'unlock' ? '/unlock' : '/lock'} class="button primary">
           Show progress
         </Link>
       )}
-      {action === 'unlock' && (
+      {!needsPi && action === 'unlock' && (
         <Link to="/unlock" class="button primary">
           Unlock
         </Link>
       )}
-      {action === 'lock' && <LockButton />}
+      {!needsPi && action === 'lock' && <LockButton />}
       {action === 'ask' && <p data-testid="ask-admin">{askToUnlock(access.adminNames)}.</p>}
     </section>
   );

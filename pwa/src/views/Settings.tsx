@@ -21,8 +21,8 @@ import { Notice } from '../ui/Notice.tsx';
 import { Screen } from '../ui/Screen.tsx';
 import { QuickUnlockCard } from './QuickUnlockCard.tsx';
 import { ThermalGuardCard } from './ThermalGuardCard.tsx';
+import { ThisPiCard } from './ThisPiCard.tsx';
 
-const HOME = { to: '/', label: 'Home' } as const;
 const NIGHT: QuietHours = { start: '22:00', end: '07:00' };
 /** How long after a test push to look at the delivery health again. */
 const TEST_RECHECK_MS = 6000;
@@ -39,6 +39,9 @@ export function Settings() {
   const browser = useMemo(browserPush, []);
   const [known, setKnown] = useState<Known | null>(null);
   const [tested, setTested] = useState(false);
+  // Which action runs, for its button's words ("Turning on…"); which one last finished, for "Saved".
+  const [pending, setPending] = useState<'on' | 'off' | 'quiet' | null>(null);
+  const [savedQuiet, setSavedQuiet] = useState(false);
 
   const { busy, error, run } = useAction();
   const reload = useCallback(async () => {
@@ -53,13 +56,18 @@ export function Settings() {
   }, [run, reload]);
 
   const quietHours = known?.agent.subscription?.quietHours ?? null;
+  const doing = (what: 'on' | 'off' | 'quiet', task: () => Promise<void>) => {
+    setPending(what);
+    setSavedQuiet(false);
+    return run(task).finally(() => setPending(null));
+  };
   const turnOn = () =>
-    run(async () => {
+    doing('on', async () => {
       await turnOnNotifications(store.api, browser, quietHours);
       await reload();
     });
   const turnOff = () =>
-    run(async () => {
+    doing('off', async () => {
       await turnOffNotifications(store.api, browser);
       setTested(false);
       await reload();
@@ -72,9 +80,10 @@ export function Settings() {
       setTimeout(() => run(reload), TEST_RECHECK_MS);
     });
   const saveQuietHours = (hours: QuietHours | null) =>
-    run(async () => {
+    doing('quiet', async () => {
       await saveSubscription(store.api, browser, hours);
       await reload();
+      setSavedQuiet(true);
     });
 
   const access = useAccess();
@@ -91,7 +100,8 @@ export function Settings() {
   const blocked = blockedWords(browser.permission());
   const health = known?.agent.subscription?.health ?? null;
   return (
-    <Screen title="Settings" back={HOME}>
+    <Screen title="Settings">
+      <ThisPiCard />
       {error !== null && !(error instanceof NotificationsDeniedError) && (
         <Notice kind="error">
           {error instanceof PushUnavailableError ? error.message : describeError(error)}
@@ -116,12 +126,12 @@ export function Settings() {
                   Send a test notification
                 </button>
                 <button type="button" disabled={busy} onClick={turnOff}>
-                  Turn off
+                  {pending === 'off' ? 'Turning off…' : 'Turn off'}
                 </button>
               </div>
             ) : (
               <button type="button" class="primary" disabled={busy} onClick={turnOn}>
-                Turn on notifications
+                {pending === 'on' ? 'Turning on…' : 'Turn on notifications'}
               </button>
             )}
             {tested && (
@@ -133,13 +143,22 @@ export function Settings() {
           </>
         )}
       </section>
-      {known?.on && (
+      {known?.on ? (
         <QuietHoursCard
           saved={quietHours}
           busy={busy}
+          saving={pending === 'quiet'}
+          savedNow={savedQuiet}
           timeZone={browser.timeZone()}
           save={saveQuietHours}
         />
+      ) : (
+        <section class="card" aria-labelledby="quiet-h">
+          <h2 id="quiet-h">Quiet hours</h2>
+          <p class="hint" data-testid="quiet-off">
+            {QUIET_WORDS} You can set them here once notifications are on.
+          </p>
+        </section>
       )}
       {mayUnlock && <QuickUnlockCard />}
       {mayGuard && <ThermalGuardCard immich={immich} />}
@@ -170,9 +189,15 @@ function FailingNotice({ health }: { health: PushHealth }) {
   );
 }
 
+const QUIET_WORDS =
+  'At night only urgent alerts (overheating, drive gone, a wrong passphrase, a new device) come through; the rest wait and arrive as one summary afterwards.';
+
 function QuietHoursCard(props: {
   saved: QuietHours | null;
   busy: boolean;
+  saving: boolean;
+  /** The hours were saved by the last tap: say so until the next change. */
+  savedNow: boolean;
   timeZone: string;
   save: (hours: QuietHours | null) => void;
 }) {
@@ -185,10 +210,7 @@ function QuietHoursCard(props: {
   return (
     <form class="card form" aria-labelledby="quiet-h" onSubmit={submit}>
       <h2 id="quiet-h">Quiet hours</h2>
-      <p class="hint">
-        Only urgent alerts (overheating, drive gone, a wrong passphrase, a new device) come through;
-        the rest wait and arrive as one summary afterwards.
-      </p>
+      <p class="hint">{QUIET_WORDS}</p>
       <label class="check">
         <input
           type="checkbox"
@@ -214,9 +236,16 @@ function QuietHoursCard(props: {
       <p class="hint" data-testid="time-zone">
         In this phone’s time zone, {props.timeZone}.
       </p>
-      <button type="submit" disabled={props.busy}>
-        Save quiet hours
-      </button>
+      <div class="actions">
+        <button type="submit" disabled={props.busy}>
+          {props.saving ? 'Saving…' : 'Save quiet hours'}
+        </button>
+        {props.savedNow && (
+          <span class="saved" role="status" data-testid="quiet-saved">
+            Saved
+          </span>
+        )}
+      </div>
     </form>
   );
 }
