@@ -161,7 +161,7 @@ export const TEMPLATES: Record<
 > = {
   'locked-after-boot': {
     title: () => 'Pi restarted: storage is locked',
-    body: () => 'Immich is stopped until you unlock the drive. Tap to unlock.',
+    body: () => 'Immich is stopped until you unlock the drive.',
     resolved: 'The drive is unlocked.',
   },
   'unlock-failed': {

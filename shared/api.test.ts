@@ -246,6 +246,7 @@ describe('API schemas', () => {
     >();
     expectTypeOf<v.InferOutput<typeof PairRequest>>().toEqualTypeOf<{
       name: string;
+      named?: boolean | undefined;
       publicKey: string;
       proof: string;
     }>();

@@ -17,6 +17,11 @@ export type HelloResponse = v.InferOutput<typeof HelloResponse>;
 
 export const PairRequest = v.strictObject({
   name: DeviceName,
+  /**
+   * true when a person typed the name: it then wins over a name the CLI gave the code. Absent or
+   * false (the app's own guess, "Android phone"), the code's name wins.
+   */
+  named: v.optional(v.boolean()),
   publicKey: PublicKey,
   /** HMAC-SHA256(code, "immich-pi/pair/v1" ‖ publicKey ‖ agentKey), see shared/protocol/pairing.ts. */
   proof: Mac,

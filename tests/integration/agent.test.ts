@@ -85,11 +85,30 @@ describe('the agent on a sandbox Pi', () => {
     agent = await startAgent(pi);
   });
 
+  it('saves the name a person typed over the code’s, and the code’s over the app’s guess', async () => {
+    const typed = await mintCode(pi, 'Kitchen tablet');
+    const key = await newDeviceKey();
+    const { response } = await pairRequest(agent.url, key, typed.code, 'Anna’s phone', {
+      named: true,
+    });
+    expect(response.status).toBe(201);
+    expect(((await response.json()) as { name: string }).name).toBe('Anna’s phone');
+    const guessed = await mintCode(pi, 'Kitchen tablet');
+    const { response: again } = await pairRequest(
+      agent.url,
+      await newDeviceKey(),
+      guessed.code,
+      'Android phone',
+      { named: false },
+    );
+    expect(((await again.json()) as { name: string }).name).toBe('Kitchen tablet');
+  });
+
   it('pairs through a CLI code, then shows signed status that follows the sandbox', async () => {
     const minted = await mintCode(pi, 'Kitchen tablet');
     expect(minted.code).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
     const device = await pairDevice(agent.url, minted.code, 'App name');
-    expect(device.name).toBe('Kitchen tablet'); // the CLI's name wins over the app's
+    expect(device.name).toBe('Kitchen tablet'); // the CLI's name wins over the app's guess
 
     const res = await device.signedFetch('GET', ROUTES.status);
     expect(res.status).toBe(200);

@@ -46,7 +46,8 @@ export function pairRoutes(
     if (!signed.ok) throw new SignatureError(signed.code, signed.retryAfterSeconds);
     const result = await pairing.redeem(matched, publicKey, deps.agentKey);
     if (!result.ok) throw new PairingFailedError();
-    const name = result.name ?? body.name;
+    // A name the person typed wins; otherwise the CLI's name for the code beats the app's guess.
+    const name = body.named ? body.name : (result.name ?? body.name);
     // The code's role, not the body's (PairRequest is strict: a role there is a 400); the
     // registry makes the first device an admin whatever the code said.
     const { role } = await devices.add({

@@ -156,6 +156,7 @@ describe('api', () => {
     return api.pair({
       code: 'abcd efgh',
       name: ' Phone ',
+      named: true,
       agent: hello,
       publicKey: device.publicKey,
       by: signerOf(device),

@@ -170,6 +170,8 @@ export function createApi(options: ApiOptions = {}) {
   async function pair(input: {
     code: string;
     name: string;
+    /** The person typed the name: it wins over the code's (shared/pairing.ts). */
+    named: boolean;
     agent: HelloResponse;
     publicKey: Uint8Array;
     by: Signer;
@@ -180,6 +182,7 @@ export function createApi(options: ApiOptions = {}) {
     const proof = await computePairingProof(input.code, input.publicKey, agentKey, hmacSha256);
     const body = checked(PairRequest, {
       name: input.name,
+      named: input.named,
       publicKey: toBase64url(input.publicKey),
       proof: toBase64url(proof),
     });

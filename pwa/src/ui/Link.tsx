@@ -9,8 +9,6 @@ export function Link(props: {
   class?: string;
   /** aria-current: 'page' on the link to the screen shown, 'true' on its section's. */
   current?: 'page' | 'true';
-  /** An accessible name when the text alone says too little (a tab's badge). */
-  label?: string;
   children: ComponentChildren;
 }) {
   const { router } = useStore();
@@ -21,13 +19,7 @@ export function Link(props: {
     router.navigate(props.to);
   }
   return (
-    <a
-      href={props.to}
-      class={props.class}
-      aria-current={props.current}
-      aria-label={props.label}
-      onClick={follow}
-    >
+    <a href={props.to} class={props.class} aria-current={props.current} onClick={follow}>
       {props.children}
     </a>
   );

@@ -53,16 +53,18 @@ export function TabBar() {
             to={tab.to}
             class="tab"
             current={tab.to === path ? 'page' : tab.to === current ? 'true' : undefined}
-            label={count > 0 ? `${tab.label}, ${count} active` : undefined}
           >
             <svg viewBox="0 0 24 24" aria-hidden="true">
               <path d={tab.icon} />
             </svg>
             {tab.label}
             {count > 0 && (
-              <span class={`tab-badge ${critical ? 'is-critical' : ''}`} aria-hidden="true">
-                {count}
-              </span>
+              <>
+                <span class="sr-only">, {count} active</span>
+                <span class={`tab-badge ${critical ? 'is-critical' : ''}`} aria-hidden="true">
+                  {count}
+                </span>
+              </>
             )}
           </Link>
         );

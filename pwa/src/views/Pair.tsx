@@ -50,6 +50,8 @@ function PairForm() {
   const [name, setName] = useState(() =>
     defaultDeviceName(navigator.userAgent, navigator.maxTouchPoints),
   );
+  // Only a name the person typed beats the name an admin gave the code.
+  const [named, setNamed] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [paired, setPaired] = useState<PairedProps | null>(null);
@@ -78,6 +80,7 @@ function PairForm() {
       const answer = await api.pair({
         code: canonical,
         name,
+        named,
         agent: agent.hello,
         publicKey: key.publicKey,
         by,
@@ -152,7 +155,10 @@ function PairForm() {
             <input
               name="name"
               value={name}
-              onInput={(e) => setName(e.currentTarget.value)}
+              onInput={(e) => {
+                setName(e.currentTarget.value);
+                setNamed(true);
+              }}
               maxLength={64}
               required
             />

@@ -61,7 +61,8 @@ export function messageFor(change: AlertChange, role: Role): PushMessage {
   const alert = alertForRole(change.alert, role, resolved);
   return {
     title: alert.title,
-    body: alert.body,
+    // Only a notification opens a screen on a tap: the app's lists show the body without this.
+    body: !resolved && alert.navigate === '/unlock' ? `${alert.body} Tap to unlock.` : alert.body,
     navigate: alert.navigate,
     tag: alert.id,
     urgency: resolved ? 'low' : alert.critical ? 'high' : 'normal',
