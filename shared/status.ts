@@ -84,6 +84,8 @@ export const statusEntries = {
   push: v.optional(v.nullable(PushHealth), null),
   /** Backups at a glance: last good one, next run, one running now. */
   backup: v.optional(v.nullable(BackupSummary), null),
+  /** Where a phone opens Immich's web app (the Pi's name on Immich's port); null when unknown. */
+  immichWebUrl: v.optional(v.nullable(v.string()), null),
   /**
    * The asking device's role, and the admins' names (whom a viewer asks to unlock). An older
    * agent sends none: all its devices were admins.

@@ -2,6 +2,7 @@
 import { render } from 'preact';
 import { createApi } from './api/index.ts';
 import { App } from './app.tsx';
+import './install.ts';
 import { createRouter } from './router.ts';
 import { registerServiceWorker } from './service-worker.ts';
 import { createStore } from './store.ts';

@@ -5,8 +5,11 @@ import type { DriveProbe } from '../domain/drive-state.ts';
 import type { Clock } from '../ports.ts';
 import type { DriveReport } from './drive-control/index.ts';
 
-/** SystemStatus is the status every device sees; the route adds the alerts, push health, backups and Immich. */
-export type SystemStatus = Omit<StatusResponse, 'alerts' | 'push' | 'backup' | 'access' | 'immich'>;
+/** SystemStatus is the status every device sees; the route adds the alerts, push health, backups, Immich and its web address. */
+export type SystemStatus = Omit<
+  StatusResponse,
+  'alerts' | 'push' | 'backup' | 'access' | 'immich' | 'immichWebUrl'
+>;
 
 export interface StatusSource {
   /** current answers the latest status, sampling the system when the last sample is stale. */

@@ -43,13 +43,19 @@ export function OperationProgress(props: {
   );
 }
 
+/** The steps' heading says where the operation is: going on, done, or stopped. */
+const STEPS_HEADING: Record<Operation['kind'], Record<Operation['state'], string>> = {
+  unlock: { running: 'Unlocking', succeeded: 'Unlocked', failed: 'Unlock failed' },
+  lock: { running: 'Locking', succeeded: 'Locked', failed: 'Lock failed' },
+};
+
 export function OperationSteps({ operation }: { operation: Operation }) {
   const { api } = useStore();
   const agentNow = Date.now() + (api.clockOffsetMs() ?? 0);
   const running = currentStep(operation);
   return (
     <section class="card" aria-labelledby="steps-h">
-      <h2 id="steps-h">{operation.kind === 'unlock' ? 'Unlocking' : 'Locking'}</h2>
+      <h2 id="steps-h">{STEPS_HEADING[operation.kind][operation.state]}</h2>
       <ol class="op-steps" data-testid="steps">
         {operation.steps.map((step) => {
           const time = stepTime(step, agentNow);
@@ -95,7 +101,8 @@ export function OperationOutcome(props: { operation: Operation; units: readonly 
       {failure && failure.logLines.length > 0 && (
         <>
           <p class="hint">Its last log lines:</p>
-          <pre class="log" data-testid="log-lines">
+          {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a log that scrolls sideways must take keyboard focus to be scrolled (WCAG 2.1.1) */}
+          <pre class="log" data-testid="log-lines" tabIndex={0}>
             {failure.logLines.map((line, i) => (
               // Lines repeat and never move: their position is their identity.
               <span key={i} class="log-line">

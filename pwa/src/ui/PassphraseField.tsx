@@ -6,9 +6,15 @@ import { useEffect, useState } from 'preact/hooks';
  * PassphraseField is the labelled password input (read through `field`, never kept in state:
  * the string dies with the call that reads it) and its Show/Hide toggle.
  */
-export function PassphraseField(props: { field: RefObject<HTMLInputElement | null>; id?: string }) {
+export function PassphraseField(props: {
+  field: RefObject<HTMLInputElement | null>;
+  id?: string;
+  /** Why the Pi refused the last passphrase, shown under the field and read with it. */
+  error?: string | null;
+}) {
   const { field } = props;
   const id = props.id ?? 'passphrase';
+  const error = props.error ?? null;
   const [shown, setShown] = useState(false);
   useEffect(() => {
     // Switched in place, so the typed value stays (a re-rendered input would lose it).
@@ -30,6 +36,8 @@ export function PassphraseField(props: { field: RefObject<HTMLInputElement | nul
           autocorrect="off"
           spellcheck={false}
           required
+          aria-invalid={error !== null}
+          aria-describedby={error === null ? undefined : `${id}-error`}
         />
         <button
           type="button"
@@ -41,6 +49,11 @@ export function PassphraseField(props: { field: RefObject<HTMLInputElement | nul
           {shown ? 'Hide' : 'Show'}
         </button>
       </div>
+      {error !== null && (
+        <p class="field-error" id={`${id}-error`} data-testid="outcome">
+          {error}
+        </p>
+      )}
     </div>
   );
 }

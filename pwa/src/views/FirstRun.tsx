@@ -1,4 +1,5 @@
 // The first screen a new phone sees: what this app is, how to install it, then pairing.
+import { install, installPrompt } from '../install.ts';
 import { isAndroid, isIos } from '../platform.ts';
 import { useStore } from '../store.ts';
 import { Screen } from '../ui/Screen.tsx';
@@ -43,6 +44,8 @@ export function FirstRun() {
     { id: 'ios', title: 'On iPhone or iPad', steps: <IosSteps />, here: ios },
     { id: 'android', title: 'On Android', steps: <AndroidSteps />, here: android },
   ].sort((a, b) => Number(b.here) - Number(a.here));
+  // Where the browser offers to install, one button does it; the steps stay, folded, for others.
+  const installable = installPrompt.value !== null;
 
   return (
     <Screen title="Welcome to immich-pi">
@@ -60,8 +63,17 @@ export function FirstRun() {
       <section class="card" aria-labelledby="install">
         <h2 id="install">1. Add it to your home screen</h2>
         <p>It then opens like an app, works offline and keeps its key safe.</p>
+        {installable && (
+          <button type="button" onClick={() => install()}>
+            Install immich-pi
+          </button>
+        )}
         {guides.map((guide) => (
-          <details key={guide.id} class="guide" open={guide.here || !(ios || android)}>
+          <details
+            key={guide.id}
+            class="guide"
+            open={!installable && (guide.here || !(ios || android))}
+          >
             <summary>{guide.title}</summary>
             {guide.steps}
           </details>

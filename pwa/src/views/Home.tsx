@@ -64,7 +64,10 @@ export function Home() {
 /** ActiveAlerts lists what is wrong now, each a link to Alerts, and warns when pushes fail. */
 function ActiveAlerts({ status }: { status: AppStatusResponse }) {
   // A status saved by an older version has neither field.
-  const alerts: Alert[] = status.alerts ?? [];
+  // Critical first, whatever order an older agent sent.
+  const alerts: Alert[] = [...(status.alerts ?? [])].sort(
+    (a, b) => Number(b.critical) - Number(a.critical),
+  );
   const failingSince = status.push?.failingSince ?? null;
   return (
     <>

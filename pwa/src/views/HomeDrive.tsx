@@ -41,6 +41,11 @@ export function DriveTile({ status, stale }: { status: AppStatusResponse; stale:
           Unlock
         </Link>
       )}
+      {state === 'running' && status.immichWebUrl && !stale && (
+        <a href={status.immichWebUrl} class="button primary" target="_blank" rel="noopener">
+          Open Immich
+        </a>
+      )}
       {!needsPi && action === 'lock' && <LockButton />}
       {action === 'ask' && <p data-testid="ask-admin">{askToUnlock(access.adminNames)}.</p>}
     </section>

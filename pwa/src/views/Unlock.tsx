@@ -1,5 +1,6 @@
 // Unlock: the passphrase (sealed to the agent, §4) or quick unlock (§15), then each step live
 // until Immich runs (§7).
+import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ROUTES } from '../../../shared/api.ts';
 import type { Operation, OperationStarted } from '../../../shared/unlock.ts';
@@ -64,9 +65,15 @@ export function Unlock() {
   return (
     <Screen title="Unlock" back={HOME}>
       {followId ? (
-        <Follow id={followId} backToForm={backToForm} />
+        <Follow
+          id={followId}
+          backToForm={backToForm}
+          checking={
+            <PassphraseForm lastTry={null} copyNote={copyNote} started={started} checking />
+          }
+        />
       ) : (
-        <PassphraseForm lastTry={lastTry} copyNote={copyNote} started={started} />
+        <PassphraseForm lastTry={lastTry} copyNote={copyNote} started={started} checking={false} />
       )}
     </Screen>
   );
@@ -85,10 +92,20 @@ function AdminMustUnlock(props: { adminNames: readonly string[] }) {
   );
 }
 
-function Follow(props: { id: string; backToForm: (refused: Operation | null) => void }) {
+/**
+ * Follow shows an unlock's steps live. While the Pi still tries the passphrase (the first step),
+ * it shows `checking`, the form in its waiting state: a wrong passphrase then comes back to the
+ * field without the step list flashing up in between.
+ */
+function Follow(props: {
+  id: string;
+  backToForm: (refused: Operation | null) => void;
+  checking: ComponentChildren;
+}) {
   const store = useStore();
   const { operation, error } = useOperation(props.id);
-  const units = store.lastStatus.value?.status.units ?? [];
+  const status = store.lastStatus.value?.status;
+  const units = status?.units ?? [];
   const failure = operation && failureOf(operation, units);
   const { backToForm } = props;
 
@@ -97,11 +114,22 @@ function Follow(props: { id: string; backToForm: (refused: Operation | null) => 
     if (operation && failure?.isPassphrase) backToForm(operation);
   }, [operation, failure?.isPassphrase, backToForm]);
 
+  const opening = operation?.steps[0];
+  if (
+    error === null &&
+    (!operation ||
+      failure?.isPassphrase ||
+      (operation.state === 'running' && opening?.state !== 'done'))
+  )
+    return <>{props.checking}</>;
   const ended =
     operation?.state === 'succeeded' ? (
-      <Link to="/" class="button primary">
-        Go to Home
-      </Link>
+      <div class="actions">
+        <OpenImmich url={status?.immichWebUrl ?? null} />
+        <Link to="/" class="button">
+          Go to Home
+        </Link>
+      </div>
     ) : (
       <button type="button" class="primary" onClick={() => backToForm(null)}>
         Try again
@@ -117,6 +145,8 @@ function PassphraseForm(props: {
   lastTry: Operation | null;
   copyNote: string | null;
   started: (operation: OperationStarted, withPasskey: boolean) => void;
+  /** The Pi is trying the passphrase sent: the form waits, its button says so. */
+  checking: boolean;
 }) {
   const { lastTry, started } = props;
   const store = useStore();
@@ -159,13 +189,16 @@ function PassphraseForm(props: {
     }
   }
 
-  if (status?.drive.state === 'running')
+  if (status?.drive.state === 'running' && !props.checking)
     return (
       <>
         <Notice kind="info">The drive is unlocked and Immich is running.</Notice>
-        <Link to="/" class="button primary">
-          Go to Home
-        </Link>
+        <div class="actions">
+          <OpenImmich url={status.immichWebUrl ?? null} />
+          <Link to="/" class="button">
+            Go to Home
+          </Link>
+        </div>
       </>
     );
   const wait = status?.unlock.retryAfterSeconds ?? null;
@@ -179,11 +212,6 @@ function PassphraseForm(props: {
       {error !== null && (
         <Notice kind="error">
           <span data-testid="unlock-error">{wordsFor(error, wait)}</span>
-        </Notice>
-      )}
-      {error === null && refused && (
-        <Notice kind="error">
-          <span data-testid="outcome">{refused.words}</span>
         </Notice>
       )}
       {error === null && !refused && wait !== null && (
@@ -206,9 +234,13 @@ function PassphraseForm(props: {
         </div>
         {/* A password manager files the passphrase under this name. */}
         <input type="text" name="username" autocomplete="username" value={piName} readOnly hidden />
-        <PassphraseField field={field} />
-        <button type="submit" class={copy ? undefined : 'primary'} disabled={busy}>
-          {busy ? 'Sending…' : 'Unlock'}
+        <PassphraseField field={field} error={error === null ? (refused?.words ?? null) : null} />
+        <button
+          type="submit"
+          class={copy ? undefined : 'primary'}
+          disabled={busy || props.checking}
+        >
+          {props.checking ? 'Checking the passphrase…' : busy ? 'Sending…' : 'Unlock'}
         </button>
       </form>
     </>
@@ -221,4 +253,14 @@ function wordsFor(error: unknown, wait: number | null): string {
   if (limited && wait !== null)
     return `Too many wrong passphrases. Try again in ${formatWait(wait)}.`;
   return quickUnlockWords(error);
+}
+
+/** OpenImmich opens Immich's web app in its own tab, when the Pi said where it is. */
+function OpenImmich({ url }: { url: string | null }) {
+  if (url === null) return null;
+  return (
+    <a href={url} class="button primary" target="_blank" rel="noopener noreferrer">
+      Open Immich
+    </a>
+  );
 }
