@@ -60,7 +60,7 @@ export function TabBar() {
             {tab.label}
             {count > 0 && (
               <>
-                <span class="sr-only">, {count} active</span>
+                <span class="sr-only">({count} active)</span>
                 <span class={`tab-badge ${critical ? 'is-critical' : ''}`} aria-hidden="true">
                   {count}
                 </span>

@@ -45,6 +45,7 @@ export function FirstRun() {
     { id: 'android', title: 'On Android', steps: <AndroidSteps />, here: android },
   ].sort((a, b) => Number(b.here) - Number(a.here));
   // Where the browser offers to install, one button does it; the steps stay, folded, for others.
+  // Only this platform's steps start open, so "Pair with your Pi" stays on the first screen.
   const installable = installPrompt.value !== null;
 
   return (
@@ -69,11 +70,7 @@ export function FirstRun() {
           </button>
         )}
         {guides.map((guide) => (
-          <details
-            key={guide.id}
-            class="guide"
-            open={!installable && (guide.here || !(ios || android))}
-          >
+          <details key={guide.id} class="guide" open={!installable && guide.here}>
             <summary>{guide.title}</summary>
             {guide.steps}
           </details>

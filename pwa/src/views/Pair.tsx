@@ -216,7 +216,7 @@ function SecondDevice(props: { persisted: boolean }) {
       <h2>Pair a second device too</h2>
       <p>
         This phone’s key lives only in this app: deleting the app deletes the key. Pair another
-        phone or computer (Devices → Add another device) so you always have a way in.
+        phone or computer (Settings → Devices → Add another device) so you always have a way in.
       </p>
       {!props.persisted && (
         <p class="hint">

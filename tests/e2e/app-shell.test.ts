@@ -1,0 +1,205 @@
+// The app around the screens in real Chromium: the tab bar on every screen, axe on each in light
+// and dark, Alerts live and pulled to refresh, Settings' Pi card, and the whole app offline.
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SandboxPi } from '../../sandbox-pi/index.ts';
+import { axeViolations } from './axe.ts';
+import {
+  pairInApp,
+  type Rig,
+  type RunningAgent,
+  screenshot,
+  startAgent,
+  startRig,
+  testIdText,
+} from './harness.ts';
+
+/** Every screen a paired admin reaches, the tab it sits under, and what shows once it loaded. */
+const SCREENS: { name: string; path: string; tab: string; ready: (page: Page) => Locator }[] = [
+  { name: 'home', path: '/', tab: 'Home', ready: (p) => p.getByTestId('drive-state') },
+  {
+    name: 'backups',
+    path: '/backups',
+    tab: 'Backups',
+    ready: (p) => p.getByTestId('backups-summary'),
+  },
+  { name: 'alerts', path: '/alerts', tab: 'Alerts', ready: (p) => p.getByTestId('active-alerts') },
+  {
+    name: 'settings',
+    path: '/settings',
+    tab: 'Settings',
+    ready: (p) => p.getByTestId('push-state'),
+  },
+  { name: 'devices', path: '/devices', tab: 'Settings', ready: devices },
+  {
+    name: 'activity',
+    path: '/activity',
+    tab: 'Settings',
+    ready: (p) => p.getByRole('list', { name: 'Activity, newest first' }),
+  },
+  { name: 'unlock', path: '/unlock', tab: 'Home', ready: (p) => p.getByLabel('Drive passphrase') },
+];
+
+function devices(page: Page): Locator {
+  return page.getByRole('list', { name: 'Paired devices' });
+}
+
+describe('the app shell in Chromium', () => {
+  let rig: Rig | null = null;
+  let sandbox: SandboxPi;
+  let page: Page;
+  let violations: string[] = [];
+  /** The agent running now: the offline test stops the rig's and starts another. */
+  let agent: RunningAgent | null = null;
+
+  beforeAll(async () => {
+    rig = await startRig({}, (made) => made.setTemperature(52.5));
+    sandbox = rig.sandbox;
+    agent = rig.agent;
+    ({ page, violations } = rig.phone);
+    await pairInApp(page, agent.url, sandbox.configPath);
+    await page.getByTestId('drive-state').waitFor();
+  });
+
+  afterAll(async () => {
+    if (agent !== rig?.agent) await agent?.stop();
+    await rig?.close();
+  });
+
+  const tabs = () => page.getByRole('navigation', { name: 'Main' }).getByRole('link');
+  const tab = (name: string | RegExp) =>
+    page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name });
+  const open = async (path: string) => {
+    await page.evaluate((to) => {
+      history.pushState(null, '', to);
+      dispatchEvent(new PopStateEvent('popstate'));
+    }, path);
+  };
+
+  it('shows the tab bar on every screen, the right tab current, and axe finds nothing', async () => {
+    for (const screen of SCREENS) {
+      await open(screen.path);
+      await screen.ready(page).first().waitFor({ timeout: 10_000 });
+      expect(await tabs().allTextContents()).toEqual([
+        'Home',
+        'Backups',
+        expect.stringMatching(/^Alerts(\(\d+ active\)\d+)?$/),
+        'Settings',
+      ]);
+      const current = page.getByRole('navigation', { name: 'Main' }).locator('[aria-current]');
+      expect({ screen: screen.name, current: await current.textContent() }).toEqual({
+        screen: screen.name,
+        current: expect.stringContaining(screen.tab),
+      });
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: scheme });
+        expect({ screen: screen.name, scheme, violations: await axeViolations(page) }).toEqual({
+          screen: screen.name,
+          scheme,
+          violations: [],
+        });
+        await screenshot(page, `shell-${screen.name}${scheme === 'dark' ? '-dark' : ''}`);
+      }
+      await page.emulateMedia({ colorScheme: 'light' });
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(390);
+    }
+  });
+
+  it('moves between screens with the tabs, and counts the active alerts on Alerts', async () => {
+    await tab('Home').click();
+    await page.getByTestId('drive-state').waitFor();
+    // A fresh sandbox Pi has just booted, so "storage is locked" is active.
+    const alertsTab = tab(/^Alerts \(\d+ active\)$/);
+    await alertsTab.waitFor({ timeout: 10_000 });
+    const count = Number((await alertsTab.textContent())?.match(/\d+/)?.[0]);
+    expect(await page.getByTestId('home-alerts').getByRole('listitem').count()).toBe(count);
+    await alertsTab.click();
+    await page.getByTestId('active-alerts').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/alerts');
+    await tab('Settings').click();
+    await page.getByRole('link', { name: /^Devices/ }).click();
+    await devices(page).waitFor();
+    // Below a tab, the header leads back to it.
+    await page.getByRole('banner').getByRole('link', { name: 'Settings' }).click();
+    expect(new URL(page.url()).pathname).toBe('/settings');
+  });
+
+  it('updates Alerts while it is open, and on a pull down', async () => {
+    await tab(/^Alerts/).click();
+    const active = page.getByTestId('active-alerts');
+    await active.waitFor();
+    expect(await active.textContent()).not.toMatch(/power is too low/);
+    await sandbox.setUndervoltage(true);
+    // No reload, no tap: the screen asks again on its own.
+    await expect.poll(() => active.textContent(), { timeout: 25_000 }).toMatch(/power is too low/);
+
+    await sandbox.setUndervoltage(false);
+    const cdp = await page.context().newCDPSession(page);
+    const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', y: number) =>
+      cdp.send('Input.dispatchTouchEvent', {
+        type,
+        touchPoints: type === 'touchEnd' ? [] : [{ x: 200, y }],
+      });
+    await touch('touchStart', 150);
+    for (const y of [180, 220, 260, 300]) await touch('touchMove', y);
+    expect(await testIdText(page, 'pull')).toBe('Release to refresh');
+    await touch('touchEnd', 300);
+    await cdp.detach();
+    // The pull's refresh ends with the indicator gone.
+    await expect.poll(() => page.getByTestId('pull').count(), { timeout: 10_000 }).toBe(0);
+    await screenshot(page, 'alerts-live');
+  });
+
+  it('says in Settings which Pi this is, explains quiet hours while notifications are off', async () => {
+    await tab('Settings').click();
+    await expect.poll(() => testIdText(page, 'agent-version')).toMatch(/^\d+\.\d+\.\d+/);
+    const facts = (await testIdText(page, 'pi-facts')) ?? '';
+    expect(facts).toContain(sandbox.config.name);
+    expect(facts).toMatch(/Android phone · Admin/);
+    expect(await testIdText(page, 'quiet-off')).toMatch(/only urgent alerts/);
+    expect(await page.getByRole('button', { name: 'Forget this Pi' }).count()).toBe(1);
+  });
+
+  it('shows the whole app offline: one bar, grey kept data, no actions, then Retry', async () => {
+    await tab('Home').click();
+    await page.getByTestId('drive-state').waitFor();
+    await agent?.stop();
+    agent = null;
+    await page.reload();
+    const bar = page.getByTestId('offline-bar');
+    await bar.waitFor({ timeout: 10_000 });
+    expect(await bar.textContent()).toMatch(/^Can’t reach the Pi · showing data from .*\d\dRetry$/);
+    expect(await page.getByTestId('connection').count()).toBe(0);
+    expect(await page.getByTestId('status').getAttribute('class')).toContain('is-stale');
+    expect(await page.getByRole('button', { name: 'Unlock' }).isDisabled()).toBe(true);
+    expect(await page.getByRole('link', { name: 'Unlock', exact: true }).count()).toBe(0);
+    await screenshot(page, 'shell-offline');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await screenshot(page, 'shell-offline-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+
+    // Alerts, Backups and Devices show what they last loaded, greyed, with no error.
+    await tab(/^Alerts/).click();
+    await page.getByTestId('active-alerts').waitFor();
+    expect(await page.getByRole('alert').count()).toBe(0);
+    const snooze = page.getByRole('button', { name: /^Snooze/ }).first();
+    expect(await snooze.isDisabled()).toBe(true);
+    await tab('Backups').click();
+    await page.getByTestId('backups-summary').waitFor();
+    await tab('Settings').click();
+    await page.getByRole('link', { name: /^Devices/ }).click();
+    await devices(page).waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, 'shell-offline-devices');
+
+    agent = await startAgent(sandbox.configPath);
+    await page.getByRole('button', { name: 'Retry' }).click();
+    await expect.poll(() => bar.count(), { timeout: 10_000 }).toBe(0);
+    await tab('Home').click();
+    expect(await page.getByTestId('status').getAttribute('class')).not.toContain('is-stale');
+  });
+
+  it('never broke the content security policy', () => {
+    expect(violations).toEqual([]);
+  });
+});
