@@ -1,5 +1,6 @@
 // Which screen shows: pairing state and the hard stop decide before the address bar does.
 import { useEffect, useLayoutEffect } from 'preact/hooks';
+import { needsNewPairing } from './errors.ts';
 import { screenFor, toAppPath } from './router.ts';
 import { type Store, StoreContext, useStore } from './store.ts';
 import { lazyScreen } from './ui/Lazy.tsx';
@@ -26,6 +27,11 @@ const Devices = lazyScreen('Devices', async () => (await import('./views/Devices
 const AgentKeyChanged = lazyScreen(
   'The Pi’s identity changed',
   async () => (await import('./views/AgentKeyChanged.tsx')).AgentKeyChanged,
+);
+// Rare too: this phone revoked, or the Pi reset its devices.
+const Removed = lazyScreen(
+  'This phone was removed',
+  async () => (await import('./views/Removed.tsx')).Removed,
 );
 const Activity = lazyScreen(
   'Activity',
@@ -55,6 +61,7 @@ function Screens() {
 
   if (device === undefined) return null; // IndexedDB answers within a frame or two
   if (store.agentKeyChanged.value) return <AgentKeyChanged />;
+  if (device && needsNewPairing(store.statusError.value)) return <Removed />;
   switch (shown) {
     case '/welcome':
       return <FirstRun />;

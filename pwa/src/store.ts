@@ -3,6 +3,7 @@ import { type Signal, signal } from '@preact/signals';
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import { AgentKeyChangedError, type Api, ApiError, OfflineError } from './api/index.ts';
+import { needsNewPairing } from './errors.ts';
 import { forgetPairing, loadPairedDevice, type PairedDevice } from './keys.ts';
 import { loadLastStatus, type SeenStatus, saveLastStatus } from './last-status.ts';
 import type { OperationKind } from './operation.ts';
@@ -111,8 +112,12 @@ export function createStore(api: Api, router: Router, now: () => number = Date.n
     noteFailure(error) {
       if (error instanceof OfflineError) store.connection.value = 'offline';
       else if (error instanceof AgentKeyChangedError) store.agentKeyChanged.value = true;
-      // An error answer still proves the Pi is reachable.
-      else if (error instanceof ApiError) store.connection.value = 'online';
+      // An error answer still proves the Pi is reachable; one saying this phone is no longer
+      // known, from any screen, brings up the Removed screen (app.tsx).
+      else if (error instanceof ApiError) {
+        store.connection.value = 'online';
+        if (needsNewPairing(error)) store.statusError.value = error;
+      }
     },
   };
   return store;

@@ -1,10 +1,15 @@
 // The app around the screens in real Chromium: the tab bar on every screen, axe on each in light
 // and dark, Alerts live and pulled to refresh, Settings' Pi card, and the whole app offline.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SandboxPi } from '../../sandbox-pi/index.ts';
+import { pairDevice } from '../fixtures/agent-process.ts';
 import { axeViolations } from './axe.ts';
 import {
+  AGENT_BIN,
+  mintPairingCode,
   pairInApp,
   type Rig,
   type RunningAgent,
@@ -42,6 +47,14 @@ const SCREENS: { name: string; path: string; tab: string; ready: (page: Page) =>
 
 function devices(page: Page): Locator {
   return page.getByRole('list', { name: 'Paired devices' });
+}
+
+/** cli runs the built agent's command line and answers what it printed. */
+async function cli(args: string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)(process.execPath, [AGENT_BIN, ...args], {
+    timeout: 15_000,
+  });
+  return stdout;
 }
 
 describe('the app shell in Chromium', () => {
@@ -197,6 +210,26 @@ describe('the app shell in Chromium', () => {
     await expect.poll(() => bar.count(), { timeout: 10_000 }).toBe(0);
     await tab('Home').click();
     expect(await page.getByTestId('status').getAttribute('class')).not.toContain('is-stale');
+  });
+
+  it('shows one clear screen, with one button, once this phone is removed', async () => {
+    // A second admin first: the last admin cannot be revoked.
+    await pairDevice(agent?.url ?? '', (await mintPairingCode(sandbox.configPath)).code, 'Laptop');
+    const listed = await cli(['devices', 'list', '--config', sandbox.configPath, '--json']);
+    const phone = (JSON.parse(listed) as { id: string; name: string }[]).find(
+      (device) => device.name === 'Android phone',
+    );
+    await cli(['devices', 'revoke', phone?.id ?? 'none', '--config', sandbox.configPath]);
+    await page
+      .getByRole('heading', { name: 'This phone was removed' })
+      .waitFor({ timeout: 15_000 });
+    expect(await page.getByRole('button').allTextContents()).toEqual(['Pair again']);
+    expect(await page.getByRole('navigation', { name: 'Main' }).count()).toBe(0);
+    expect(await page.getByText('Connecting…').count()).toBe(0);
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, 'shell-removed');
+    await page.getByRole('button', { name: 'Pair again' }).click();
+    await page.getByRole('heading', { name: 'Welcome to immich-pi' }).waitFor();
   });
 
   it('never broke the content security policy', () => {

@@ -7,6 +7,7 @@ import type {
   BackupsResponse,
 } from '../../../shared/backups.ts';
 import type { Recovery } from '../../../shared/recovery.ts';
+import { OfflineError } from '../api/index.ts';
 import {
   advanceFollow,
   type BackupFollow,
@@ -16,6 +17,7 @@ import {
   startFollow,
 } from '../backups/follow.ts';
 import { useStore } from '../store.ts';
+import { keep, kept } from './useKept.ts';
 import { useNow } from './useNow.ts';
 import { visibleLoop } from './visible-loop.ts';
 
@@ -38,8 +40,10 @@ export interface BackupHistory {
   recovery: Recovery | null;
   /** The followed run's latest step; its last step stays until another run is followed. */
   step: FollowStep | null;
-  /** The last failure to load, null after a success. */
+  /** The last failure to load, null after a success; "offline" is said by the app's bar instead. */
   error: unknown;
+  /** What shows was kept from an earlier visit or load: the Pi did not answer this time. */
+  stale: boolean;
   loadingMore: boolean;
   loadMore(): Promise<void>;
   /** startBackup asks for a run and follows it; a refusal is thrown for the caller to show. */
@@ -78,6 +82,7 @@ export function useBackupHistory(): BackupHistory {
   });
   const [step, setStep] = useState<FollowStep | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [stale, setStale] = useState(false);
   const [loadingMore, setLoadingMore] = useState(false);
   const follow = useRef<BackupFollow | null>(null);
   const firstPage = useRef<BackupsResponse | null>(null);
@@ -96,26 +101,43 @@ export function useBackupHistory(): BackupHistory {
         // Home's tile must show the run's end too.
         if (!follow.current) store.refreshStatus();
       }
-      setLoaded((old) => ({
-        summary: page.summary,
-        chart: page.chart ?? old.chart,
-        runs: mergeRuns(old.runs, page.runs),
-        next: old.paged ? old.next : page.next,
-        recovery: page.recovery,
-        paged: old.paged,
-      }));
+      showPage(page);
       setError(null);
+      setStale(false);
+      store.connection.value = 'online';
+      await keep('backups', page);
       return true;
     } catch (failure) {
       store.noteFailure(failure);
-      setError(failure);
+      if (!(failure instanceof OfflineError)) setError(failure);
+      else {
+        setError(null);
+        setStale(true);
+        // Nothing loaded yet on this visit: the last visit's first page, greyed by the screen.
+        const copy = firstPage.current ? undefined : await kept<BackupsResponse>('backups');
+        if (copy) showPage(copy);
+      }
       return false;
     }
   }, [store, agentNow]);
 
+  /** showPage merges a first page into what shows (older pages loaded stay). */
+  function showPage(page: BackupsResponse) {
+    setLoaded((old) => ({
+      summary: page.summary,
+      chart: page.chart ?? old.chart,
+      runs: mergeRuns(old.runs, page.runs),
+      next: old.paged ? old.next : page.next,
+      recovery: page.recovery,
+      paged: old.paged,
+    }));
+  }
+
+  // On arrival, and again after the offline bar's Retry.
+  const retries = store.retries.value;
   useEffect(() => {
     refresh();
-  }, [refresh]);
+  }, [refresh, retries]);
 
   // While a run is followed: poll every 2 s while visible, at once when shown again.
   const following = step !== null && followGoesOn(step);
@@ -155,5 +177,5 @@ export function useBackupHistory(): BackupHistory {
     setStep({ kind: 'starting' });
   }, [store]);
 
-  return { ...loaded, step, error, loadingMore, loadMore, startBackup, refresh };
+  return { ...loaded, step, error, stale, loadingMore, loadMore, startBackup, refresh };
 }

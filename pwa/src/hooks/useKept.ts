@@ -6,6 +6,16 @@ import { dbGet, dbSet } from '../db.ts';
 import { useStore } from '../store.ts';
 import { visibleLoop } from './visible-loop.ts';
 
+/** keep saves a screen's latest answer, for the next visit without the Pi. */
+export function keep(key: string, value: unknown): Promise<void> {
+  return dbSet(`kept:${key}`, value);
+}
+
+/** kept answers the screen's saved answer, undefined when there is none. */
+export function kept<T>(key: string): Promise<T | undefined> {
+  return dbGet<T>(`kept:${key}`);
+}
+
 /** Kept is what a screen draws: the data, whether it is the kept copy, and a load failure. */
 export interface Kept<T> {
   data: T | null;
@@ -32,7 +42,7 @@ export function useKept<T>(key: string, load: () => Promise<T>, pollMs: number |
       setStale(false);
       setError(null);
       store.connection.value = 'online';
-      await dbSet(`kept:${key}`, value);
+      await keep(key, value);
     } catch (failure) {
       store.noteFailure(failure);
       if (!(failure instanceof OfflineError)) {
@@ -42,8 +52,8 @@ export function useKept<T>(key: string, load: () => Promise<T>, pollMs: number |
       setError(null);
       setStale(true);
       // What this visit loaded stays; a first load falls back to the last visit's copy.
-      const kept = await dbGet<T>(`kept:${key}`);
-      if (kept !== undefined) setData((shown) => shown ?? kept);
+      const copy = await kept<T>(key);
+      if (copy !== undefined) setData((shown) => shown ?? copy);
     }
   }, [key, load, store]);
   const retries = store.retries.value;

@@ -32,13 +32,14 @@ export function Backups() {
       {summary === null ? (
         history.error === null && <p aria-live="polite">Loading…</p>
       ) : (
-        <>
+        // Offline, the last visit's page shows greyed, without the actions that need the Pi.
+        <div class={history.stale ? 'group is-stale' : 'group'}>
           <SummaryCard
             summary={summary}
             step={step}
             now={now}
             start={history.startBackup}
-            mayStart={access.may('POST', ROUTES.backups)}
+            mayStart={access.may('POST', ROUTES.backups) && !history.stale}
           />
           <RecoveryCard recovery={history.recovery} refresh={history.refresh} now={now} />
           <DriveHealthCard now={now} />
@@ -54,7 +55,7 @@ export function Backups() {
               load: history.loadMore,
             }}
           />
-        </>
+        </div>
       )}
     </Screen>
   );

@@ -1,5 +1,5 @@
 // Devices: who can reach the Pi and in which role; rename, change roles, revoke, and pair another (§14).
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useState } from 'preact/hooks';
 import type { Device } from '../../../shared/devices.ts';
 import type { PairingCodeResponse } from '../../../shared/pairing.ts';
 import { ROLE_WORDS, type Role } from '../../../shared/roles.ts';
@@ -7,6 +7,7 @@ import { useAccess } from '../access.ts';
 import { describeError } from '../errors.ts';
 import { formatDateTime } from '../format.ts';
 import { useAction } from '../hooks/useAction.ts';
+import { useKept } from '../hooks/useKept.ts';
 import { useStore } from '../store.ts';
 import { Notice } from '../ui/Notice.tsx';
 import { Screen } from '../ui/Screen.tsx';
@@ -20,38 +21,41 @@ const SETTINGS = { to: '/settings', label: 'Settings' } as const;
 export function Devices() {
   const store = useStore();
   const access = useAccess();
-  const [devices, setDevices] = useState<Device[] | null>(null);
-
-  // Each call reports its failure here and app-wide (offline, changed key).
-  const { error, run } = useAction();
-  const reload = useCallback(
-    () =>
-      run(async () => {
-        // The status carries this device's role: a change made here or elsewhere shows at once.
-        const [answer] = await Promise.all([
-          store.api.deviceCalls().then((calls) => calls.devices()),
-          store.refreshStatus(),
-        ]);
-        setDevices(answer.devices);
-      }),
-    [run, store],
-  );
-  useEffect(() => {
-    reload();
-  }, [reload]);
+  // The list is kept for offline visits (hooks/useKept.ts); each action reports its failure here.
+  const load = useCallback(async () => {
+    // The status carries this device's role: a change made here or elsewhere shows at once.
+    const [answer] = await Promise.all([
+      store.api.deviceCalls().then((calls) => calls.devices()),
+      store.refreshStatus(),
+    ]);
+    return answer.devices;
+  }, [store]);
+  const kept = useKept<Device[]>('devices', load, null);
+  const devices = kept.data;
+  const action = useAction();
+  const { run } = action;
+  const error = action.error ?? kept.error;
+  // Offline the kept list shows greyed, with no actions: each needs the Pi.
+  const shown = kept.stale ? { ...access, may: () => false } : access;
 
   return (
     <Screen title="Devices" back={SETTINGS}>
       {error !== null && <Notice kind="error">{describeError(error)}</Notice>}
-      {devices === null && error === null && <p>Loading…</p>}
+      {devices === null && error === null && !kept.stale && <p>Loading…</p>}
       {devices && (
-        <ul class="list" aria-label="Paired devices">
+        <ul class={kept.stale ? 'list is-stale' : 'list'} aria-label="Paired devices">
           {devices.map((device) => (
-            <DeviceRow key={device.id} device={device} access={access} run={run} reload={reload} />
+            <DeviceRow
+              key={device.id}
+              device={device}
+              access={shown}
+              run={run}
+              reload={kept.reload}
+            />
           ))}
         </ul>
       )}
-      {mayAddDevices(access) ? (
+      {kept.stale ? null : mayAddDevices(access) ? (
         <AddDevice />
       ) : (
         <p class="hint">Only an admin device can add devices or change roles.</p>

@@ -3,7 +3,7 @@ import type { ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { Alert } from '../../../shared/alerts.ts';
 import type { AppStatusResponse, DiskUsage } from '../../../shared/status.ts';
-import { describeError, needsNewPairing } from '../errors.ts';
+import { describeError } from '../errors.ts';
 import {
   formatAge,
   formatBytes,
@@ -40,16 +40,7 @@ export function Home() {
           {seen?.fetchedAt ? `Live · updated ${formatAge(now - seen.fetchedAt)}` : 'Connecting…'}
         </p>
       )}
-      {error !== null && (
-        <Notice kind="error">
-          {describeError(error)}{' '}
-          {needsNewPairing(error) && (
-            <button type="button" class="link" onClick={() => store.forget()}>
-              Forget this Pi and pair again
-            </button>
-          )}
-        </Notice>
-      )}
+      {error !== null && <Notice kind="error">{describeError(error)}</Notice>}
       {seen && <ActiveAlerts status={seen.status} />}
       {seen ? (
         <Status status={seen.status} stale={offline} />
