@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { AuditEntry, AuditKind } from '../../../shared/audit.ts';
 import { describeError } from '../errors.ts';
-import { formatDateTime } from '../format.ts';
+import { formatWhen } from '../format.ts';
 import { useAction } from '../hooks/useAction.ts';
 import { useStore } from '../store.ts';
 import { Notice } from '../ui/Notice.tsx';
@@ -76,7 +76,7 @@ export function Activity() {
               <div class="entry-head">
                 <strong>{KIND_WORDS[entry.kind]}</strong>
                 <time class="hint" dateTime={new Date(entry.at).toISOString()}>
-                  {formatDateTime(entry.at)}
+                  {formatWhen(entry.at, Date.now())}
                 </time>
               </div>
               <p>{entry.detail}</p>

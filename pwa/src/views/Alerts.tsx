@@ -2,7 +2,7 @@
 import { useCallback, useState } from 'preact/hooks';
 import type { Alert, AlertsResponse } from '../../../shared/alerts.ts';
 import { describeError } from '../errors.ts';
-import { formatDateTime } from '../format.ts';
+import { formatDateTime, formatWhen } from '../format.ts';
 import { useKept } from '../hooks/useKept.ts';
 import { usePullToRefresh } from '../hooks/usePullToRefresh.ts';
 import { useStore } from '../store.ts';
@@ -98,7 +98,7 @@ function ActiveAlert(props: {
           {alert.critical && <span class="badge bad">urgent</span>} {alert.title}
         </strong>
         <time class="hint" dateTime={new Date(alert.raisedAt).toISOString()}>
-          since {formatDateTime(alert.raisedAt)}
+          since {formatWhen(alert.raisedAt, Date.now())}
         </time>
       </div>
       <p>{alert.body}</p>
@@ -126,8 +126,13 @@ function ActiveAlert(props: {
 }
 
 function pastTimes(alert: Alert): string {
-  const raised = formatDateTime(alert.raisedAt);
+  const now = Date.now();
+  const raised = formatWhen(alert.raisedAt, now);
   if (alert.state === 'event') return raised;
   if (alert.resolvedAt === null) return `since ${raised}`;
-  return `${raised} · resolved at ${formatDateTime(alert.resolvedAt)}`;
+  // Mid-line, "Today 07:10" reads "resolved today 07:10".
+  const resolved = formatWhen(alert.resolvedAt, now).replace(/^(Today|Yesterday)/, (day) =>
+    day.toLowerCase(),
+  );
+  return `${raised} · resolved ${resolved}`;
 }
