@@ -2,11 +2,11 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { AuditEntry, AuditKind } from '../../../shared/audit.ts';
 import { describeError } from '../errors.ts';
-import { formatWhen } from '../format.ts';
 import { useAction } from '../hooks/useAction.ts';
 import { useStore } from '../store.ts';
 import { Notice } from '../ui/Notice.tsx';
 import { Screen } from '../ui/Screen.tsx';
+import { formatWhen } from '../when.ts';
 
 const SETTINGS = { to: '/settings', label: 'Settings' } as const;
 

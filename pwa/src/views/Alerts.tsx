@@ -2,12 +2,13 @@
 import { useCallback, useState } from 'preact/hooks';
 import type { Alert, AlertsResponse } from '../../../shared/alerts.ts';
 import { describeError } from '../errors.ts';
-import { formatDateTime, formatWhen } from '../format.ts';
+import { formatDateTime } from '../format.ts';
 import { useKept } from '../hooks/useKept.ts';
 import { usePullToRefresh } from '../hooks/usePullToRefresh.ts';
 import { useStore } from '../store.ts';
 import { Notice } from '../ui/Notice.tsx';
 import { Screen } from '../ui/Screen.tsx';
+import { formatWhen } from '../when.ts';
 import './Alerts.css';
 
 /** Alerts refreshes while open, as Home does, a little slower: alerts change on a sample's pace. */
