@@ -86,15 +86,38 @@ describe('the app in WebKit (MiniBrowser over WebDriver)', () => {
     expect(worker).toBe('activated');
   });
 
+  it('moves between the places with the tab bar, the current one marked', async () => {
+    const tabs = { css: 'nav[aria-label="Main"] a' };
+    const current = () =>
+      browser.execute<string | null>(
+        'return document.querySelector(\'nav[aria-label="Main"] [aria-current]\')?.textContent ?? null',
+      );
+    expect(await current()).toBe('Home');
+    await browser.click(await browser.waitFor(tabs, 'Backups'));
+    await browser.waitFor({ css: 'h1' }, 'Backups');
+    await browser.waitFor(testId('backups-summary'));
+    expect(await current()).toBe('Backups');
+    await browser.click(await browser.waitFor(tabs, 'Settings'));
+    await browser.waitFor({ css: 'h1' }, 'Settings');
+    await browser.click(await browser.waitFor({ css: 'a' }, /^Devices/));
+    await browser.waitFor({ css: 'h1' }, 'Devices');
+    // Devices sits under Settings: its tab stays lit.
+    expect(await current()).toBe('Settings');
+    await screenshot(browser, 'tabs-devices');
+    await browser.click(await browser.waitFor(tabs, 'Home'));
+    await browser.waitForText(testId('drive-state'), (text) => text === 'Locked');
+    expect(await browser.pageErrors()).toEqual([]);
+  });
+
   it('unlocks with the demo passphrase, to Immich running', async () => {
-    await browser.click(await browser.waitFor({ css: 'a' }, 'Unlock'));
+    await browser.click(await browser.waitFor({ css: 'main a' }, 'Unlock'));
     const field = await browser.waitFor({ css: 'input' }, /^Drive passphrase\b/);
     await browser.type(field, DEMO_PASSPHRASE);
     await browser.click(await browser.waitFor({ css: 'button' }, 'Unlock'));
     await browser.waitForText(testId('outcome'), (text) => text === 'Immich is running', 30_000);
     await screenshot(browser, 'unlock-done');
 
-    await browser.click(await browser.waitFor({ css: 'a' }, 'Go to Home'));
+    await browser.click(await browser.waitFor({ css: 'main a' }, 'Go to Home'));
     await browser.waitForText(testId('drive-state'), (text) => text === 'Running');
     await screenshot(browser, 'home-running');
     expect(await browser.pageErrors()).toEqual([]);
