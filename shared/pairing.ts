@@ -52,5 +52,7 @@ export const PairingCodeResponse = v.object({
   expiresAt: v.number(),
   fingerprint: v.string(),
   role: v.optional(Role, 'admin'),
+  /** The app's pair screen with this code filled in (shared/pairing-link.ts); older agents leave it out. */
+  link: v.optional(v.string()),
 });
 export type PairingCodeResponse = v.InferOutput<typeof PairingCodeResponse>;

@@ -1,4 +1,4 @@
-// `immich-pi-agent pair`: a one-time code, the URL and the agent's fingerprint, for a new phone.
+// `immich-pi-agent pair`: a one-time code, the link that pairs with it and the agent's fingerprint.
 import qrcode from 'qrcode-terminal';
 import { ROLE_WORDS } from '../../../shared/roles.ts';
 import { askAgent } from '../adapters/admin-socket.ts';
@@ -8,7 +8,8 @@ import { adminFlags, adminSocketFrom, parseFlags, parseRole } from './args.ts';
 export const PAIR_HELP = `Usage: immich-pi-agent pair [--name NAME] [--role admin|viewer] [options]
 
 Makes a single-use pairing code (valid 10 minutes) for a new phone, and shows the app's URL,
-the agent's key fingerprint (the app shows it too: they must match) and a QR code of the URL.
+the agent's key fingerprint (the app shows it too: they must match) and a QR code of the URL,
+which opens the app's pair screen with the code filled in.
 
 Options:
   --name NAME          what the new device will be called
@@ -49,11 +50,11 @@ export async function pairCommand(argv: string[]): Promise<number> {
     [
       `Pairing code:  ${minted.code}   (single use, valid until ${until})`,
       `Role:          ${minted.role} (${ROLE_WORDS[minted.role].can})`,
-      `Open:          ${minted.url}`,
+      `Open:          ${minted.link}`,
       `Agent key:     ${minted.fingerprint}   (the app shows this too: they must match)`,
       '',
     ].join('\n'),
   );
-  qrcode.generate(minted.url, { small: true }, (qr) => process.stdout.write(`${qr}\n`));
+  qrcode.generate(minted.link, { small: true }, (qr) => process.stdout.write(`${qr}\n`));
   return 0;
 }

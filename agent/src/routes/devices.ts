@@ -8,6 +8,7 @@ import {
   UpdateDeviceRequest,
 } from '../../../shared/devices.ts';
 import { PairingCodeRequest, type PairingCodeResponse } from '../../../shared/pairing.ts';
+import { pairingLink } from '../../../shared/pairing-link.ts';
 import type { Deps } from '../deps.ts';
 import {
   deviceActor,
@@ -30,7 +31,7 @@ const toDevice = (d: StoredDevice, currentId: string): Device => ({
 
 /** deviceRoutes manages the paired devices on behalf of one of them. */
 export function deviceRoutes(
-  deps: Pick<Deps, 'devices' | 'audit' | 'pairing' | 'clock' | 'fingerprint'>,
+  deps: Pick<Deps, 'devices' | 'audit' | 'pairing' | 'clock' | 'fingerprint' | 'config'>,
 ) {
   const { devices } = deps;
   return new Hono<AppEnv>()
@@ -50,7 +51,13 @@ export function deviceRoutes(
         deviceActor(c.get('deviceId')),
       );
       return c.json(
-        { code, expiresAt, fingerprint: deps.fingerprint, role } satisfies PairingCodeResponse,
+        {
+          code,
+          expiresAt,
+          fingerprint: deps.fingerprint,
+          role,
+          link: pairingLink(deps.config.publicUrl, code),
+        } satisfies PairingCodeResponse,
         201,
       );
     })

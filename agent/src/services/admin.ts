@@ -1,5 +1,6 @@
 // What the admin socket can do: mint a pairing code, list devices, change a role, revoke one.
 
+import { pairingLink } from '../../../shared/pairing-link.ts';
 import type { Role } from '../../../shared/roles.ts';
 import type { AdminRequest } from '../adapters/admin-socket.ts';
 import type { Deps } from '../deps.ts';
@@ -8,7 +9,10 @@ import { COMMAND_LINE, changeRole, mintPairingCode, revokeDevice } from './devic
 export interface PairingCodeForCli {
   code: string;
   expiresAt: number;
+  /** The app's URL (config `publicUrl`). */
   url: string;
+  /** The app's pair screen with this code filled in: what the CLI prints and shows as a QR code. */
+  link: string;
   fingerprint: string;
   /** What the device that pairs with the code may do (the first device is an admin anyway). */
   role: Role;
@@ -26,6 +30,7 @@ export function adminCommands(
           code,
           expiresAt,
           url: deps.config.publicUrl,
+          link: pairingLink(deps.config.publicUrl, code),
           fingerprint: deps.fingerprint,
           role,
         } satisfies PairingCodeForCli;

@@ -38,6 +38,8 @@ describe('device administration', () => {
       await signed(agent, anna, 'POST', ROUTES.pairingCodes, { name: 'Car' }),
     );
     expect(minted.status).toBe(201);
+    const { code, link } = (await minted.json()) as { code: string; link: string };
+    expect(link).toBe(`http://pi.test/pair#code=${code}`);
     const send = async (method: string, id: string, body?: unknown) =>
       (await agent.app.request(await signed(agent, anna, method, ROUTES.device(id), body))).status;
     expect(await send('PATCH', benId as string, { name: 'Ben’s old tablet' })).toBe(200);
@@ -70,10 +72,12 @@ describe('device administration', () => {
     const since = agent.deps.audit.list(1000).entries.length;
     const run = adminCommands(agent.deps);
 
-    expect(await run({ cmd: 'pair', name: 'Car', role: 'admin' })).toEqual({
-      code: expect.any(String),
+    const minted = (await run({ cmd: 'pair', name: 'Car', role: 'admin' })) as { code: string };
+    expect(minted).toEqual({
+      code: expect.stringMatching(/^[0-9A-Z]{4}-[0-9A-Z]{4}$/),
       expiresAt: expect.any(Number),
       url: 'http://pi.test/',
+      link: `http://pi.test/pair#code=${minted.code}`,
       fingerprint: agent.deps.fingerprint,
       role: 'admin',
     });
