@@ -151,7 +151,10 @@ const samples = {
     ],
   },
   audit: {
-    entries: [{ id: 1, at: 1, kind: 'device-paired', deviceId: keyid, detail: 'd' }],
+    entries: [
+      { id: 2, at: 2, kind: 'locked', deviceId: keyid, deviceName: 'Anna', detail: 'd' },
+      { id: 1, at: 1, kind: 'device-paired', deviceId: keyid, detail: 'd' },
+    ],
     nextBefore: null,
   },
 };

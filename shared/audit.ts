@@ -31,6 +31,11 @@ export const AuditEntry = v.object({
   at: v.number(),
   kind: AuditKind,
   deviceId: v.nullable(v.string()),
+  /**
+   * The device's name when the entry was written, so a renamed or revoked device is still named;
+   * absent without a device, and from entries written before entries carried it.
+   */
+  deviceName: v.optional(v.string()),
   /** Plain text from fixed templates plus names; always rendered as text. */
   detail: v.string(),
 });

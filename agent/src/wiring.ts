@@ -109,8 +109,12 @@ export type Services = ReturnType<typeof buildServices>;
 /** buildServices wires the services on the ports, and how they react to one another. */
 export function buildServices(config: Config, ports: ServicePorts) {
   const { clock, log, randomBytes, bootId, state, tuning = {} } = ports;
-  const audit = new AuditLog(state.audit, clock.wall, (error) =>
-    log.error('cannot write the audit log', error),
+  const devices = new DeviceRegistry(state.devices);
+  const audit = new AuditLog(
+    state.audit,
+    clock.wall,
+    (error) => log.error('cannot write the audit log', error),
+    (id) => devices.nameOf(id),
   );
   const system = cacheSystem(ports.system, clock);
   const driveControl = createDriveControl({
@@ -141,7 +145,6 @@ export function buildServices(config: Config, ports: ServicePorts) {
     warnings: ports.warnings,
   });
   const pushStore = new PushStore(state.push);
-  const devices = new DeviceRegistry(state.devices);
   const alerts = new AlertService({
     engine: new AlertEngine(
       config.alerts,

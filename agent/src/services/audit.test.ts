@@ -18,6 +18,32 @@ describe('AuditLog', () => {
     expect(audit.list(10).nextBefore).toBeNull();
   });
 
+  it('keeps the name a device had when the entry was written, and reads entries without one', async () => {
+    const names = new Map([['anna', 'Anna’s phone']]);
+    const file = memoryFile({
+      nextId: 2,
+      entries: [{ id: 1, at: 1, kind: 'unlocked', deviceId: 'anna', detail: 'before names' }],
+    });
+    const audit = new AuditLog(
+      file,
+      () => 2,
+      () => {},
+      (id) => names.get(id) ?? null,
+    );
+    await audit.record('locked', 'The drive was locked.', 'anna');
+    names.set('anna', 'Anna’s old phone');
+    await audit.record('device-paired', 'someone unknown', 'ghost');
+    await audit.record('agent-started', 'no device');
+    expect(
+      audit.list(10).entries.map(({ deviceId, deviceName }) => [deviceId, deviceName]),
+    ).toEqual([
+      [null, undefined],
+      ['ghost', undefined],
+      ['anna', 'Anna’s phone'],
+      ['anna', undefined],
+    ]);
+  });
+
   it('keeps entries of kinds a newer agent wrote (a rollback), and answers only known kinds', async () => {
     const written = {
       nextId: 3,

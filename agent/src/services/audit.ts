@@ -12,6 +12,8 @@ const StoredEntry = v.object({
   at: v.number(),
   kind: v.string(),
   deviceId: v.nullable(v.string()),
+  // Written since entries name their device; an older agent after a rollback drops it on a write.
+  deviceName: v.optional(v.string()),
   detail: v.string(),
 });
 export const AuditState = v.object({ nextId: v.number(), entries: v.array(StoredEntry) });
@@ -30,14 +32,24 @@ export class AuditLog {
     private readonly file: StateFile<AuditState>,
     private readonly wall: () => number,
     private readonly onWriteError: (error: unknown) => void,
+    /** The name of the device an entry is about, kept with it: the device may be gone later. */
+    private readonly deviceName: (deviceId: string) => string | null = () => null,
   ) {}
 
-  /** record appends an entry and resolves once it is on disk. */
+  /** record appends an entry, with its device's name as of now, and resolves once it is on disk. */
   record(kind: AuditEntry['kind'], detail: string, deviceId: string | null = null): Promise<void> {
     const at = this.wall();
+    const name = deviceId === null ? null : this.deviceName(deviceId);
     return this.file
       .update(({ nextId, entries }) => {
-        const entry: AuditEntry = { id: nextId, at, kind, deviceId, detail };
+        const entry: AuditEntry = {
+          id: nextId,
+          at,
+          kind,
+          deviceId,
+          ...(name === null ? {} : { deviceName: name }),
+          detail,
+        };
         return { nextId: nextId + 1, entries: [...entries, entry].slice(-MAX_ENTRIES) };
       })
       .catch(this.onWriteError);

@@ -152,3 +152,15 @@ describe('DeviceRegistry roles', () => {
     expect(registry.lookupKey('tablet').state).toBe('revoked');
   });
 });
+
+describe('DeviceRegistry names', () => {
+  it('names a paired device as it is now, a revoked one as it was, and no one else', async () => {
+    const registry = await registryWith('admin', 'viewer');
+    await registry.rename('device-1', 'Kitchen tablet');
+    expect(registry.nameOf('device-1')).toBe('Kitchen tablet');
+    await registry.revoke('device-1', 10);
+    expect(registry.nameOf('device-1')).toBe('Kitchen tablet');
+    expect(registry.nameOf('device-0')).toBe('Device 0');
+    expect(registry.nameOf('never-paired')).toBeNull();
+  });
+});

@@ -79,6 +79,12 @@ export class DeviceRegistry {
     }));
   }
 
+  /** nameOf is a device's name, a revoked one's as it was when revoked, or null if never seen. */
+  nameOf(id: string): string | null {
+    const { devices, revoked } = this.file.value;
+    return (devices.find((d) => d.id === id) ?? revoked.findLast((r) => r.id === id))?.name ?? null;
+  }
+
   /** get returns one paired device or throws DeviceNotFoundError. */
   get(id: string): StoredDevice {
     const device = this.list().find((d) => d.id === id);
