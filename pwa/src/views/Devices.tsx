@@ -13,6 +13,7 @@ import { Notice } from '../ui/Notice.tsx';
 import { Screen } from '../ui/Screen.tsx';
 import { DeviceRow } from './DeviceRow.tsx';
 import { mayAddDevices, NEW_DEVICE_ROLES, roleLine, roleWithArticle } from './device-roles.ts';
+import { PairingLink } from './PairingLink.tsx';
 import './Devices.css';
 
 const SETTINGS = { to: '/settings', label: 'Settings' } as const;
@@ -98,19 +99,23 @@ function AddDevice() {
       </fieldset>
       {making.error !== null && <Notice kind="error">{describeError(making.error)}</Notice>}
       {code ? (
-        <div aria-live="polite">
-          <p>On the other device, open this app and enter:</p>
-          <p class="big-code" data-testid="new-code">
-            {code.code}
-          </p>
-          <p data-testid="new-code-role">
-            For {roleWithArticle(code.role)}: {ROLE_WORDS[code.role].can}.
-          </p>
+        <>
+          <div aria-live="polite">
+            <p>On the other device, open this app and enter:</p>
+            <p class="big-code" data-testid="new-code">
+              {code.code}
+            </p>
+            <p data-testid="new-code-role">
+              For {roleWithArticle(code.role)}: {ROLE_WORDS[code.role].can}.
+            </p>
+          </div>
           <p class="hint">
             Works once, until {formatDateTime(code.expiresAt)}. Pi fingerprint:{' '}
             <code>{code.fingerprint}</code>
           </p>
-        </div>
+          {/* Outside the live region: a screen reader hears the code, not a long link. */}
+          <PairingLink code={code} />
+        </>
       ) : (
         <p>Make a one-time code to pair another phone or computer.</p>
       )}

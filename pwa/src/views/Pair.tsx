@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ROUTES } from '../../../shared/api.ts';
 import type { HelloResponse } from '../../../shared/pairing.ts';
+import { codeInFragment } from '../../../shared/pairing-link.ts';
 import { fingerprintFor, fromBase64url } from '../../../shared/protocol/index.ts';
 import { mayCall, type Role } from '../../../shared/roles.ts';
 import { completeCode, formatCodeInput } from '../code-input.ts';
@@ -21,11 +22,17 @@ type Agent = { hello: HelloResponse; key: Uint8Array; fingerprint: string };
 
 /** Pair runs the pairing flow, or explains why it must happen in the installed app (iOS). */
 export function Pair() {
-  if (mustInstallBeforePairing(navigator)) return <InstallFirst />;
-  return <PairForm />;
+  // A pairing link (QR code, CLI) carries the code in the fragment: read once, then dropped from
+  // the address bar, so the browser's history does not keep it.
+  const [linked] = useState(() => formatCodeInput(codeInFragment(location.hash) ?? ''));
+  useEffect(() => {
+    if (location.hash) history.replaceState(history.state, '', location.pathname);
+  }, []);
+  if (mustInstallBeforePairing(navigator)) return <InstallFirst code={linked} />;
+  return <PairForm linked={linked} />;
 }
 
-function InstallFirst() {
+function InstallFirst(props: { code: string }) {
   return (
     <Screen title="Pair with your Pi" back={WELCOME}>
       <Notice kind="warning">
@@ -37,16 +44,21 @@ function InstallFirst() {
           Tap <strong>Share</strong>, then <strong>Add to Home Screen</strong>, open immich-pi from
           your home screen and pair there.
         </p>
+        {props.code && (
+          <p>
+            The app asks for this code: <strong class="big-code">{props.code}</strong>
+          </p>
+        )}
       </Notice>
       <Link to="/welcome">Back to the instructions</Link>
     </Screen>
   );
 }
 
-function PairForm() {
+function PairForm(props: { linked: string }) {
   const { api } = useStore();
   const [agent, setAgent] = useState<Agent | null>(null);
-  const [code, setCode] = useState('');
+  const [code, setCode] = useState(props.linked);
   const [name, setName] = useState(() =>
     defaultDeviceName(navigator.userAgent, navigator.maxTouchPoints),
   );
