@@ -1,12 +1,18 @@
-// Activity: the agent's audit log (pairings, revocations, unlocks and locks), newest first.
+// Activity: the agent's audit log (pairings, revocations, unlocks and locks) and the backup runs,
+// newest first, each entry with the device it came from.
 import { useEffect, useState } from 'preact/hooks';
 import type { AuditEntry, AuditKind } from '../../../shared/audit.ts';
+import type { BackupResult } from '../../../shared/backup-summary.ts';
+import type { BackupRunSummary } from '../../../shared/backups.ts';
 import { describeError } from '../errors.ts';
+import { formatBytes, formatDateTime } from '../format.ts';
 import { useAction } from '../hooks/useAction.ts';
 import { useStore } from '../store.ts';
 import { Notice } from '../ui/Notice.tsx';
 import { Screen } from '../ui/Screen.tsx';
 import { formatWhen } from '../when.ts';
+import { type Loaded, mergeTimeline, type TimelineItem, type Who } from './activity-timeline.ts';
+import './Activity.css';
 
 const SETTINGS = { to: '/settings', label: 'Settings' } as const;
 
@@ -42,53 +48,138 @@ const SECURITY_KINDS = new Set<AuditKind>([
   'unlock-failed',
 ]);
 
-/** Activity pages through the audit log. */
+const RUN_WORDS: Record<BackupResult, string> = {
+  succeeded: 'Backup finished',
+  partial: 'Backup finished, some files skipped',
+  failed: 'Backup failed',
+  interrupted: 'Backup interrupted',
+  unknown: 'Backup ended, result unknown',
+};
+
+/** Pages is what has come of both lists, with the cursor of each one's next page. */
+interface Pages {
+  audit: Loaded<AuditEntry> & { before: number | null };
+  runs: Loaded<BackupRunSummary> & { before: string | null };
+  names: ReadonlyMap<string, string>;
+}
+
+/** Activity pages through the audit log and the backup runs as one timeline. */
 export function Activity() {
   const store = useStore();
-  const [entries, setEntries] = useState<AuditEntry[] | null>(null);
-  const [nextBefore, setNextBefore] = useState<number | null>(null);
+  const [pages, setPages] = useState<Pages | null>(null);
   const { busy, error, run } = useAction();
 
-  async function load(before: number | null) {
+  /** load fetches the first pages (and the device names), or the next page of the lists asked. */
+  async function load(older: { audit: boolean; backups: boolean } | null) {
     await run(async () => {
-      const page = await (await store.api.deviceCalls()).audit({ before, limit: PAGE });
-      setEntries((shown) => (before === null ? page.entries : [...(shown ?? []), ...page.entries]));
-      setNextBefore(page.nextBefore);
+      const [devices, backups] = await Promise.all([
+        store.api.deviceCalls(),
+        store.api.backupCalls(),
+      ]);
+      const [audit, runs, named] = await Promise.all([
+        !older || older.audit
+          ? devices.audit({ before: pages?.audit.before ?? null, limit: PAGE })
+          : null,
+        !older || older.backups
+          ? backups.backups({ before: pages?.runs.before ?? null, limit: PAGE })
+          : null,
+        older ? null : devices.devices(),
+      ]);
+      setPages((shown) => ({
+        audit: audit
+          ? {
+              items: [...(older ? (shown?.audit.items ?? []) : []), ...audit.entries],
+              more: audit.nextBefore !== null,
+              before: audit.nextBefore,
+            }
+          : (shown?.audit ?? { items: [], more: false, before: null }),
+        runs: runs
+          ? {
+              items: [...(older ? (shown?.runs.items ?? []) : []), ...runs.runs],
+              more: runs.next !== null,
+              before: runs.next,
+            }
+          : (shown?.runs ?? { items: [], more: false, before: null }),
+        names: named
+          ? new Map(named.devices.map((d) => [d.id, d.name]))
+          : (shown?.names ?? new Map()),
+      }));
     });
   }
-  // The first page loads once, on arrival.
+  // The first pages load once, on arrival.
   useEffect(() => {
     load(null);
   }, []);
 
+  const timeline = pages && mergeTimeline(pages.audit, pages.runs, pages.names);
+  const now = Date.now();
   return (
     <Screen title="Activity" back={SETTINGS}>
       {error !== null && <Notice kind="error">{describeError(error)}</Notice>}
-      {entries === null && error === null && <p>Loading…</p>}
-      {entries?.length === 0 && <p>Nothing has happened yet.</p>}
-      {entries && entries.length > 0 && (
+      {timeline === null && error === null && <p>Loading…</p>}
+      {timeline?.items.length === 0 && <p>Nothing has happened yet.</p>}
+      {timeline && timeline.items.length > 0 && (
         <ol class="list" aria-label="Activity, newest first">
-          {entries.map((entry) => (
-            <li
-              key={entry.id}
-              class={`list-item ${SECURITY_KINDS.has(entry.kind) ? 'is-security' : ''}`}
-            >
-              <div class="entry-head">
-                <strong>{KIND_WORDS[entry.kind]}</strong>
-                <time class="hint" dateTime={new Date(entry.at).toISOString()}>
-                  {formatWhen(entry.at, Date.now())}
-                </time>
-              </div>
-              <p>{entry.detail}</p>
-            </li>
+          {timeline.items.map((item) => (
+            <TimelineEntry key={item.key} item={item} now={now} />
           ))}
         </ol>
       )}
-      {nextBefore !== null && (
-        <button type="button" disabled={busy} onClick={() => load(nextBefore)}>
+      {timeline && (timeline.older.audit || timeline.older.backups) && (
+        <button type="button" disabled={busy} onClick={() => load(timeline.older)}>
           {busy ? 'Loading…' : 'Show older'}
         </button>
       )}
     </Screen>
   );
+}
+
+/** TimelineEntry is one audit entry with its device, or one backup run with its result. */
+function TimelineEntry(props: { item: TimelineItem; now: number }) {
+  const { item, now } = props;
+  const when = (
+    <time class="hint" dateTime={new Date(item.at).toISOString()} title={formatDateTime(item.at)}>
+      {formatWhen(item.at, now)}
+    </time>
+  );
+  if ('run' in item) {
+    const bad = item.run.result === 'failed' || item.run.result === 'interrupted';
+    return (
+      <li class={`list-item ${bad ? 'is-failed' : ''}`} data-testid="activity-backup">
+        <div class="entry-head">
+          <strong>{RUN_WORDS[item.run.result]}</strong>
+          {when}
+        </div>
+        <p>{item.run.reason ?? runLine(item.run)}</p>
+      </li>
+    );
+  }
+  const { audit, who } = item;
+  return (
+    <li class={`list-item ${SECURITY_KINDS.has(audit.kind) ? 'is-security' : ''}`}>
+      <div class="entry-head">
+        <strong>{KIND_WORDS[audit.kind]}</strong>
+        {when}
+      </div>
+      {who && <DeviceName who={who} />}
+      <p>{audit.detail}</p>
+    </li>
+  );
+}
+
+function DeviceName(props: { who: Who }) {
+  return (
+    <p class="activity-device" data-testid="activity-device">
+      <span class="sr-only">Device: </span>
+      <span class="badge">{props.who.name}</span>
+      {props.who.removed && <span class="hint"> (removed)</span>}
+    </p>
+  );
+}
+
+/** runLine sums up a run that went well: what it added. */
+function runLine(run: BackupRunSummary): string {
+  const files = run.filesNew === null ? null : `${run.filesNew} new files`;
+  const bytes = run.bytesAdded === null ? null : `${formatBytes(run.bytesAdded)} added`;
+  return [files, bytes].filter(Boolean).join(', ') || 'Snapshot saved.';
 }
