@@ -26,7 +26,7 @@ const samples = {
     fingerprint: 'ABCD-EFGH-JKMN-PQRS',
     time: 1,
   },
-  pairRequest: { name: 'Anna’s phone 📱', publicKey: key, proof: key },
+  pairRequest: { name: 'Anna’s phone 📱', named: true, publicKey: key, proof: key },
   pairResponse: { deviceId: keyid, name: 'Anna', agentProof: key, role: 'viewer' },
   status: {
     time: 2,
@@ -41,6 +41,7 @@ const samples = {
     units: [{ unit: 'immich-server.service', label: 'Immich', state: 'active' }],
     operation: { id: 'op1', kind: 'unlock' },
     unlock: { triesLeft: 5, retryAfterSeconds: null },
+    immichWebUrl: 'http://pi.tail1234.ts.net:2283/',
     access: { role: 'viewer', adminNames: ['Anna’s phone'] },
     alerts: [
       {
