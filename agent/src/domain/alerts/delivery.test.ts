@@ -245,7 +245,9 @@ describe('DeliveryPlanner by role and snooze (issue 12)', () => {
     expect(viewer?.body).toContain('until an admin unlocks the drive');
     expect(viewer?.body).not.toContain('Tap to unlock');
     // The alert itself, as the app's lists show it, offers no tap: only the notification opens Unlock.
-    expect((locked as AlertChange).alert.body).toBe('Immich is stopped until you unlock the drive.');
+    expect((locked as AlertChange).alert.body).toBe(
+      'Immich is stopped until you unlock the drive.',
+    );
     const [unlocked] = engine.observe(sample({ drive: 'running', mono: 1 })) as AlertChange[];
     expect(planner.plan('tablet', VIEWER, unlocked as AlertChange, NIGHT_WALL)).toMatchObject([
       {
