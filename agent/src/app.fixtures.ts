@@ -23,6 +23,7 @@ import { type Config, parseConfig } from './config.ts';
 import { emptyAlertMemory } from './domain/alerts/engine.ts';
 import { FakePi } from './fake-pi.fixtures.ts';
 import { emptyPushState } from './services/alerts/push-store.ts';
+import { emptyTemperatureFile } from './services/alerts/temperature-history.ts';
 import { emptyAudit } from './services/audit.ts';
 import { emptyBackups } from './services/backups/history.ts';
 import { emptyDevices } from './services/devices.ts';
@@ -99,6 +100,7 @@ export function makeAgent(options: AgentOptions = {}) {
       drills: memoryFile(emptyDrills()),
       driveHealth: memoryFile(emptyDriveHealthFile()),
       dumpWatch: memoryFile(emptyDumpWatchFile()),
+      temperature: memoryFile(emptyTemperatureFile()),
     },
     readDumpDir: async () => ({ kind: 'missing' }),
     system: { sample: async () => pi.sample() },

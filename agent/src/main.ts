@@ -32,6 +32,7 @@ import { hostPaths } from './paths.ts';
 import type { Logger } from './ports.ts';
 import { adminCommands } from './services/admin.ts';
 import { emptyPushState, PushState } from './services/alerts/push-store.ts';
+import { emptyTemperatureFile, TemperatureFile } from './services/alerts/temperature-history.ts';
 import { AuditState, emptyAudit } from './services/audit.ts';
 import { BackupsState, emptyBackups } from './services/backups/history.ts';
 import { DevicesState, emptyDevices } from './services/devices.ts';
@@ -90,6 +91,7 @@ export async function createDeps(config: Config, log: Logger = stderrLogger): Pr
     drills,
     driveHealth,
     dumpWatch,
+    temperature,
   ] = await Promise.all([
     open('identity.json', IdentityState, () => {
       identityIsNew = true;
@@ -107,6 +109,7 @@ export async function createDeps(config: Config, log: Logger = stderrLogger): Pr
     open('drills.json', DrillsState, emptyDrills),
     open('drive-health.json', DriveHealthFile, emptyDriveHealthFile),
     open('dump-watch.json', DumpWatchFile, emptyDumpWatchFile),
+    open('temperature.json', TemperatureFile, emptyTemperatureFile),
   ]);
   if (identityIsNew) await identityFile.update((made) => made);
   // The VAPID keys are made once: every subscription is bound to them.
@@ -146,7 +149,18 @@ export async function createDeps(config: Config, log: Logger = stderrLogger): Pr
       fingerprint: await fingerprintFor(identity.publicKey, sha256),
       sign: identity.sign,
     },
-    state: { devices, audit, alerts, push, backups, guard, drills, driveHealth, dumpWatch },
+    state: {
+      devices,
+      audit,
+      alerts,
+      push,
+      backups,
+      guard,
+      drills,
+      driveHealth,
+      dumpWatch,
+      temperature,
+    },
     readDumpDir,
     system: createSystemReader({ paths, readText, statFs }),
     readUnitStates,
@@ -226,7 +240,7 @@ export async function startAgent(
     url: http.url,
     close: async () => {
       monitor.stop();
-      await Promise.all([http.close(), closeServer(admin)]);
+      await Promise.all([http.close(), closeServer(admin), deps.temperatureHistory.save()]);
     },
   };
 }

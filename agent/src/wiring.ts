@@ -26,7 +26,7 @@ import { createUnlockKey } from './domain/unlock-key.ts';
 import type { Clock, Logger, RandomBytes } from './ports.ts';
 import { AlertService } from './services/alerts/alert-service.ts';
 import { type PushState, PushStore } from './services/alerts/push-store.ts';
-import { TemperatureHistory } from './services/alerts/temperature-history.ts';
+import { type TemperatureFile, TemperatureHistory } from './services/alerts/temperature-history.ts';
 import { AuditLog, type AuditState } from './services/audit.ts';
 import { BackupService, type BackupSpool } from './services/backups/backup-service.ts';
 import type { BackupsState } from './services/backups/history.ts';
@@ -63,6 +63,7 @@ export interface ServicePorts {
     drills: StateFile<DrillsState>;
     driveHealth: StateFile<DriveHealthFile>;
     dumpWatch: StateFile<DumpWatchFile>;
+    temperature: StateFile<TemperatureFile>;
   };
   /** Reads the host once (temperature, drive, disks). */
   system: SystemReader;
@@ -237,7 +238,11 @@ export function buildServices(config: Config, ports: ServicePorts) {
     audit,
     log,
   });
-  const temperatureHistory = new TemperatureHistory();
+  const temperatureHistory = new TemperatureHistory({
+    state: state.temperature,
+    synced: clock.synced,
+    log,
+  });
   alerts.followDrive(driveControl);
   immich.followDrive(driveControl);
   alerts.followDevices(devices);
