@@ -57,6 +57,13 @@ async function nextPush(tag: string, after = service.received.length, timeoutMs 
   return { ...push, json: JSON.parse(push.payload) as PushPayload };
 }
 
+/** hottest answers the highest maximum of the temperature history, or null when it is empty. */
+async function hottest(): Promise<number | null> {
+  const response = await phone.signedFetch('GET', ROUTES.temperatureHistory);
+  const { points } = await json<TemperatureHistoryResponse>(response);
+  return points.length === 0 ? null : Math.max(...points.map((p) => p.maxC));
+}
+
 /** waitUntil polls check every 50 ms, 10 s at most. */
 async function waitUntil(check: () => boolean) {
   await eventually('the push service to be called', check).catch(() => undefined);
@@ -111,18 +118,26 @@ describe('alerts pushed by the real agent', () => {
     await agent.stop();
     const count = service.received.length;
     agent = await startAgent(pi);
-    // First a positive marker: a sample after the restart reached the alerts (the temperature
-    // history, memory-only, has a point; the same sample fed the alerts), then a test push queued
-    // after it arrived. A device's pushes go out in order, so a second locked-after-boot from that
-    // sample would have arrived before it.
-    await eventually('a sample after the restart', async () => {
-      const history = await phone.signedFetch('GET', ROUTES.temperatureHistory);
-      return (await json<TemperatureHistoryResponse>(history)).points.length > 0;
-    });
+    // First a positive marker: a sample after the restart reached the alerts (a temperature set
+    // after the restart shows in the history; the same sample fed the alerts), then a test push
+    // queued after it arrived. A device's pushes go out in order, so a second locked-after-boot
+    // from that sample would have arrived before it.
+    await pi.setTemperature(58.9);
+    await eventually('a sample after the restart', async () => (await hottest()) === 58.9);
     expect((await phone.signedFetch('POST', ROUTES.pushTest)).status).toBe(202);
     await nextPush('test', count);
     const again = service.received.slice(count).map((p) => JSON.parse(p.payload).notification.tag);
     expect(again).not.toContain('locked-after-boot');
+  });
+
+  it('keeps the temperature history across an agent restart', async () => {
+    await pi.setTemperature(66.6);
+    await eventually('the reading in the history', async () => (await hottest()) === 66.6);
+    await agent.stop();
+    await pi.setTemperature(50);
+    agent = await startAgent(pi);
+    // At once, before a sample could have made it: the chart after a reboot is not empty.
+    expect(await hottest()).toBe(66.6);
   });
 
   it('raises overheating and replaces it with a resolved notification under the same tag', async () => {
