@@ -26,7 +26,8 @@ describe('temperatureChart', () => {
     const chart = temperatureChart(day(), BUCKET_S, 80, hour);
     if (!chart) throw new Error('no chart');
     expect(chart.summary).toBe(
-      'Temperature over the last 24 hours: lowest 39.0 °C, highest 61.0 °C, now 60.0 °C.',
+      // The bucket a whole day old falls out: the newest one is drawn to its end, now.
+      'Temperature over the last 24 hours: lowest 39.1 °C, highest 61.0 °C, now 60.0 °C.',
     );
     // The y axis runs from 30 °C to 90 °C: the threshold line sits a sixth below the top.
     expect(chart.yTicks.map((t) => t.label)).toEqual([
@@ -40,7 +41,10 @@ describe('temperatureChart', () => {
     ]);
     const plot = CHART_SIZE.height - CHART_SIZE.top - CHART_SIZE.bottom;
     expect(chart.thresholdY).toBeCloseTo(CHART_SIZE.top + plot / 6, 0);
-    expect(chart.mean.startsWith(`M${CHART_SIZE.left} `)).toBe(true);
+    // Each bucket sits at its middle; the oldest at the left edge's first half bucket.
+    const halfBucket = ((CHART_SIZE.width - CHART_SIZE.left - CHART_SIZE.right) * 150) / 86_400;
+    const firstX = Number(chart.mean.match(/^M([\d.]+) /)?.[1]);
+    expect(firstX).toBeCloseTo(CHART_SIZE.left + halfBucket, 0);
     expect(chart.band.match(/Z/g)).toHaveLength(1);
   });
 
@@ -63,5 +67,36 @@ describe('temperatureChart', () => {
     // Nothing is drawn left of the plot area.
     const xs = [...(chart?.mean ?? '').matchAll(/[ML]([\d.]+) /g)].map((m) => Number(m[1]));
     expect(Math.min(...xs)).toBeGreaterThanOrEqual(CHART_SIZE.left);
+  });
+
+  it('zooms to the hours held, so a fresh start is not a sliver at the right', () => {
+    const chart = temperatureChart(day(END - 3 * 3_600_000), BUCKET_S, 80, hour);
+    if (!chart) throw new Error('no chart');
+    expect(chart.span).toBe('3 hours');
+    expect(chart.summary).toMatch(/^Temperature over the last 3 hours: /);
+    const firstX = Number(chart.mean.match(/^M([\d.]+) /)?.[1]);
+    expect(firstX).toBeLessThan(CHART_SIZE.left + 5);
+    // Short spans are labelled every hour.
+    expect(chart.xTicks.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('carries the line to the reading the tile shows, at the right edge', () => {
+    const chart = temperatureChart(day(), BUCKET_S, 80, hour, 72.5);
+    if (!chart) throw new Error('no chart');
+    expect(chart.end.x).toBe(CHART_SIZE.width - CHART_SIZE.right);
+    expect(chart.mean.endsWith(`L${chart.end.x} ${chart.end.y}`)).toBe(true);
+    const at70 = chart.yTicks.find((t) => t.label === '70°')?.y ?? 0;
+    const at80 = chart.yTicks.find((t) => t.label === '80°')?.y ?? 0;
+    expect(chart.end.y).toBeCloseTo(at70 + (at80 - at70) / 4, 0);
+    expect(chart.summary).toMatch(/now 72\.5 °C\.$/);
+  });
+
+  it('answers one mark per bucket shown, left to right, for reading a value', () => {
+    const points = day();
+    const chart = temperatureChart(points, BUCKET_S, 80, hour);
+    const marks = chart?.marks ?? [];
+    expect(marks).toHaveLength(points.length - 1);
+    expect(marks.at(-1)?.point).toEqual(points.at(-1));
+    expect(marks.map((m) => m.x)).toEqual([...marks.map((m) => m.x)].sort((a, b) => a - b));
   });
 });

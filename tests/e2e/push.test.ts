@@ -121,11 +121,41 @@ describe('push alerts in Chromium', () => {
     await page.reload();
     const chart = page.getByTestId('temperature-chart');
     await chart.waitFor({ timeout: 10_000 });
-    expect(await chart.getAttribute('role')).toBe('img');
+    expect(await chart.getAttribute('role')).toBe('slider');
     expect(await chart.getAttribute('aria-label')).toMatch(
-      /^Temperature over the last 24 hours: lowest \d+\.\d °C, highest \d+\.\d °C, now \d+\.\d °C\.$/,
+      /^Temperature over the last 24 hours: lowest \d+\.\d °C, highest \d+\.\d °C, now \d+\.\d °C\. Tap/,
     );
+    await page.getByRole('heading', { name: 'Temperature, last 24 hours' }).waitFor();
     expect(await chart.locator('text').count()).toBeGreaterThanOrEqual(8);
+    // Labels stay readable on a phone: at least 11 CSS pixels as drawn, not as authored.
+    const smallest = await chart.evaluate((svg) =>
+      Math.min(...[...svg.querySelectorAll('text')].map((t) => t.getBoundingClientRect().height)),
+    );
+    expect(smallest).toBeGreaterThanOrEqual(11);
+
+    // A tap reads the bucket under the finger; the arrow keys step from it.
+    const readout = page.getByTestId('chart-readout');
+    expect(await readout.textContent()).toBe('Tap the chart to read a time.');
+    await chart.click();
+    const reading = /^\d\d:\d\d: \d+\.\d °C on average, \d+\.\d to \d+\.\d °C$/;
+    await readout.filter({ hasText: reading }).waitFor();
+    const tapped = await readout.textContent();
+    expect(tapped).toMatch(reading);
+    expect(await chart.getAttribute('aria-valuetext')).toBe(tapped);
+    // The middle of a day's chart is about 12 hours ago, far from either end.
+    const tappedAt = Number(await chart.getAttribute('aria-valuenow'));
+    const last = Number(await chart.getAttribute('aria-valuemax'));
+    expect(tappedAt).toBeGreaterThan(last / 4);
+    expect(tappedAt).toBeLessThan((last * 3) / 4);
+    await chart.focus();
+    await page.keyboard.press('ArrowLeft');
+    await page
+      .locator(`[data-testid="temperature-chart"][aria-valuenow="${tappedAt - 1}"]`)
+      .waitFor();
+    expect(await readout.textContent()).toMatch(reading);
+    expect(await readout.textContent()).not.toBe(tapped);
+    await page.keyboard.press('End');
+    await page.locator(`[data-testid="temperature-chart"][aria-valuenow="${last}"]`).waitFor();
     await screenshot(page, 'push-home-alerts-chart', { fullPage: true });
     await page.unroute('**/api/v1/history/temperature');
   });

@@ -47,7 +47,7 @@ export function Home() {
       ) : (
         !offline && <p>Loading the Pi’s status…</p>
       )}
-      {seen && !offline && <LazyChart />}
+      {seen && !offline && <LazyChart currentC={seen.status.temperatureC} />}
     </Screen>
   );
 }

@@ -1,5 +1,5 @@
 // Home's 24-hour temperature chart: SVG drawn as Preact elements (no HTML strings, §12's CSP).
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { TemperatureHistoryResponse } from '../../../shared/status.ts';
 import { CHART_SIZE, temperatureChart } from '../chart.ts';
 import { useStore } from '../store.ts';
@@ -11,10 +11,17 @@ const THRESHOLD_C = 80;
 const formatHour = (ms: number) =>
   new Date(ms).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
 
-/** TemperatureChart fetches the history every minute while visible and draws it. */
-export function TemperatureChart() {
+const fixed = (c: number) => c.toFixed(1);
+
+/**
+ * TemperatureChart fetches the history every minute while visible and draws it, its line ending
+ * at `currentC`, the reading Home's tile shows. A tap, a drag or the arrow keys read one bucket.
+ */
+export function TemperatureChart({ currentC }: { currentC: number | null }) {
   const store = useStore();
   const [history, setHistory] = useState<TemperatureHistoryResponse | null>(null);
+  const [picked, setPicked] = useState<number | null>(null);
+  const svg = useRef<SVGSVGElement>(null);
   const [failed, setFailed] = useState(false);
   const refresh = useCallback(async () => {
     try {
@@ -35,17 +42,52 @@ export function TemperatureChart() {
   }, [refresh]);
 
   const chart =
-    history && temperatureChart(history.points, history.bucketSeconds, THRESHOLD_C, formatHour);
+    history &&
+    temperatureChart(history.points, history.bucketSeconds, THRESHOLD_C, formatHour, currentC);
+  const marks = chart?.marks ?? [];
+  const mark = picked === null ? null : (marks[Math.min(picked, marks.length - 1)] ?? null);
+  const readout = mark
+    ? `${formatHour(mark.point.at)}: ${fixed(mark.point.meanC)} °C on average, ${fixed(mark.point.minC)} to ${fixed(mark.point.maxC)} °C`
+    : 'Tap the chart to read a time.';
+  /** pick reads the bucket nearest the pointer, in viewBox units. */
+  const pick = (event: PointerEvent) => {
+    const box = svg.current?.getBoundingClientRect();
+    if (!box || box.width === 0 || marks.length === 0) return;
+    const x = ((event.clientX - box.left) / box.width) * CHART_SIZE.width;
+    let best = 0;
+    marks.forEach((m, i) => {
+      if (Math.abs(m.x - x) < Math.abs((marks[best]?.x ?? 0) - x)) best = i;
+    });
+    setPicked(best);
+  };
+  const onKey = (event: KeyboardEvent) => {
+    const step = { ArrowLeft: -1, ArrowRight: 1, Home: -marks.length, End: marks.length }[
+      event.key
+    ];
+    if (step === undefined || marks.length === 0) return;
+    event.preventDefault();
+    const from = picked ?? marks.length - 1;
+    setPicked(Math.max(0, Math.min(marks.length - 1, from + step)));
+  };
   return (
     <section class="tile wide" aria-labelledby="chart-h">
-      <h2 id="chart-h">Temperature, last 24 hours</h2>
+      <h2 id="chart-h">Temperature, last {chart?.span ?? '24 hours'}</h2>
       {chart ? (
         <svg
+          ref={svg}
           class="chart"
           viewBox={`0 0 ${CHART_SIZE.width} ${CHART_SIZE.height}`}
-          role="img"
-          aria-label={chart.summary}
+          role="slider"
+          aria-label={`${chart.summary} Tap the chart or use the arrow keys to read a time.`}
+          aria-valuemin={0}
+          aria-valuemax={Math.max(0, marks.length - 1)}
+          aria-valuenow={picked ?? Math.max(0, marks.length - 1)}
+          aria-valuetext={readout}
           data-testid="temperature-chart"
+          tabindex={0}
+          onPointerDown={pick}
+          onPointerMove={(event) => event.buttons !== 0 && pick(event)}
+          onKeyDown={onKey}
         >
           {chart.yTicks.map((tick) => (
             <g key={tick.label}>
@@ -89,6 +131,18 @@ export function TemperatureChart() {
           >
             slows down at {THRESHOLD_C} °C
           </text>
+          <circle class="chart-now" cx={chart.end.x} cy={chart.end.y} r={3.5} />
+          {mark && (
+            <g class="chart-pick">
+              <line
+                x1={mark.x}
+                x2={mark.x}
+                y1={CHART_SIZE.top}
+                y2={CHART_SIZE.height - CHART_SIZE.bottom}
+              />
+              <circle cx={mark.x} cy={mark.y} r={4} />
+            </g>
+          )}
         </svg>
       ) : (
         <p class="hint">
@@ -97,6 +151,11 @@ export function TemperatureChart() {
             : history
               ? 'Not enough samples yet: the chart fills in as the Pi runs.'
               : 'Loading…'}
+        </p>
+      )}
+      {chart && (
+        <p class="chart-readout" aria-live="polite" data-testid="chart-readout">
+          {readout}
         </p>
       )}
     </section>
