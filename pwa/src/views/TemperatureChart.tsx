@@ -73,10 +73,8 @@ export function TemperatureChart({ currentC }: { currentC: number | null }) {
     <section class="tile wide" aria-labelledby="chart-h">
       <h2 id="chart-h">Temperature, last {chart?.span ?? '24 hours'}</h2>
       {chart ? (
-        <svg
-          ref={svg}
+        <div
           class="chart"
-          viewBox={`0 0 ${CHART_SIZE.width} ${CHART_SIZE.height}`}
           role="slider"
           aria-label={`${chart.summary} Tap the chart or use the arrow keys to read a time.`}
           aria-valuemin={0}
@@ -84,66 +82,72 @@ export function TemperatureChart({ currentC }: { currentC: number | null }) {
           aria-valuenow={picked ?? Math.max(0, marks.length - 1)}
           aria-valuetext={readout}
           data-testid="temperature-chart"
-          tabindex={0}
+          tabIndex={0}
           onPointerDown={pick}
           onPointerMove={(event) => event.buttons !== 0 && pick(event)}
           onKeyDown={onKey}
         >
-          {chart.yTicks.map((tick) => (
-            <g key={tick.label}>
-              <line
-                class="chart-grid"
-                x1={CHART_SIZE.left}
-                x2={CHART_SIZE.width - CHART_SIZE.right}
-                y1={tick.y}
-                y2={tick.y}
-              />
-              <text class="chart-label" x={CHART_SIZE.left - 4} y={tick.y + 4} text-anchor="end">
+          <svg
+            ref={svg}
+            viewBox={`0 0 ${CHART_SIZE.width} ${CHART_SIZE.height}`}
+            aria-hidden="true"
+          >
+            {chart.yTicks.map((tick) => (
+              <g key={tick.label}>
+                <line
+                  class="chart-grid"
+                  x1={CHART_SIZE.left}
+                  x2={CHART_SIZE.width - CHART_SIZE.right}
+                  y1={tick.y}
+                  y2={tick.y}
+                />
+                <text class="chart-label" x={CHART_SIZE.left - 4} y={tick.y + 4} text-anchor="end">
+                  {tick.label}
+                </text>
+              </g>
+            ))}
+            {chart.xTicks.map((tick) => (
+              <text
+                key={tick.x}
+                class="chart-label"
+                x={tick.x}
+                y={CHART_SIZE.height - 6}
+                text-anchor="middle"
+              >
                 {tick.label}
               </text>
-            </g>
-          ))}
-          {chart.xTicks.map((tick) => (
+            ))}
+            <path class="chart-band" d={chart.band} />
+            <path class="chart-mean" d={chart.mean} />
+            <line
+              class="chart-threshold"
+              x1={CHART_SIZE.left}
+              x2={CHART_SIZE.width - CHART_SIZE.right}
+              y1={chart.thresholdY}
+              y2={chart.thresholdY}
+            />
             <text
-              key={tick.x}
-              class="chart-label"
-              x={tick.x}
-              y={CHART_SIZE.height - 6}
-              text-anchor="middle"
+              class="chart-label chart-threshold-label"
+              x={CHART_SIZE.width - CHART_SIZE.right - 2}
+              y={chart.thresholdY - 4}
+              text-anchor="end"
             >
-              {tick.label}
+              slows down at {THRESHOLD_C} °C
             </text>
-          ))}
-          <path class="chart-band" d={chart.band} />
-          <path class="chart-mean" d={chart.mean} />
-          <line
-            class="chart-threshold"
-            x1={CHART_SIZE.left}
-            x2={CHART_SIZE.width - CHART_SIZE.right}
-            y1={chart.thresholdY}
-            y2={chart.thresholdY}
-          />
-          <text
-            class="chart-label chart-threshold-label"
-            x={CHART_SIZE.width - CHART_SIZE.right - 2}
-            y={chart.thresholdY - 4}
-            text-anchor="end"
-          >
-            slows down at {THRESHOLD_C} °C
-          </text>
-          <circle class="chart-now" cx={chart.end.x} cy={chart.end.y} r={3.5} />
-          {mark && (
-            <g class="chart-pick">
-              <line
-                x1={mark.x}
-                x2={mark.x}
-                y1={CHART_SIZE.top}
-                y2={CHART_SIZE.height - CHART_SIZE.bottom}
-              />
-              <circle cx={mark.x} cy={mark.y} r={4} />
-            </g>
-          )}
-        </svg>
+            <circle class="chart-now" cx={chart.end.x} cy={chart.end.y} r={3.5} />
+            {mark && (
+              <g class="chart-pick">
+                <line
+                  x1={mark.x}
+                  x2={mark.x}
+                  y1={CHART_SIZE.top}
+                  y2={CHART_SIZE.height - CHART_SIZE.bottom}
+                />
+                <circle cx={mark.x} cy={mark.y} r={4} />
+              </g>
+            )}
+          </svg>
+        </div>
       ) : (
         <p class="hint">
           {failed
