@@ -20,7 +20,8 @@ const fixed = (c: number) => c.toFixed(1);
 export function TemperatureChart({ currentC }: { currentC: number | null }) {
   const store = useStore();
   const [history, setHistory] = useState<TemperatureHistoryResponse | null>(null);
-  const [picked, setPicked] = useState<number | null>(null);
+  // The bucket read, by its start time: a refresh shifts the list, not what the person picked.
+  const [pickedAt, setPickedAt] = useState<number | null>(null);
   const svg = useRef<SVGSVGElement>(null);
   const [failed, setFailed] = useState(false);
   const refresh = useCallback(async () => {
@@ -45,7 +46,10 @@ export function TemperatureChart({ currentC }: { currentC: number | null }) {
     history &&
     temperatureChart(history.points, history.bucketSeconds, THRESHOLD_C, formatHour, currentC);
   const marks = chart?.marks ?? [];
-  const mark = picked === null ? null : (marks[Math.min(picked, marks.length - 1)] ?? null);
+  const found = marks.findIndex((m) => m.point.at === pickedAt);
+  const picked = found === -1 ? null : found;
+  const mark = picked === null ? null : (marks[picked] ?? null);
+  const choose = (index: number) => setPickedAt(marks[index]?.point.at ?? null);
   const readout = mark
     ? `${formatHour(mark.point.at)}: ${fixed(mark.point.meanC)} °C on average, ${fixed(mark.point.minC)} to ${fixed(mark.point.maxC)} °C`
     : 'Tap the chart to read a time.';
@@ -58,7 +62,7 @@ export function TemperatureChart({ currentC }: { currentC: number | null }) {
     marks.forEach((m, i) => {
       if (Math.abs(m.x - x) < Math.abs((marks[best]?.x ?? 0) - x)) best = i;
     });
-    setPicked(best);
+    choose(best);
   };
   const onKey = (event: KeyboardEvent) => {
     const step = { ArrowLeft: -1, ArrowRight: 1, Home: -marks.length, End: marks.length }[
@@ -67,7 +71,7 @@ export function TemperatureChart({ currentC }: { currentC: number | null }) {
     if (step === undefined || marks.length === 0) return;
     event.preventDefault();
     const from = picked ?? marks.length - 1;
-    setPicked(Math.max(0, Math.min(marks.length - 1, from + step)));
+    choose(Math.max(0, Math.min(marks.length - 1, from + step)));
   };
   return (
     <section class="tile wide" aria-labelledby="chart-h">
