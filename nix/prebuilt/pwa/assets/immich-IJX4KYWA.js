@@ -1,1 +1,0 @@
-import{L as e,ot as t}from"./shell-C2GpXKRE.js";import{i as n,n as r,r as i}from"./immich-Ctc7q_24.js";function a(a){let{signed:o}=a;return{immichJobs:async r=>(await o(`POST`,t.immichJobs,n,``,e(i,{action:r}))).immich,saveGuard:async i=>(await o(`PUT`,t.immichGuard,n,``,e(r,i))).immich}}export{a as immichCalls};
