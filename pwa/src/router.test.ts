@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { screenFor, toAppPath } from './router.ts';
+import { runIdOf, runPath, screenFor, toAppPath } from './router.ts';
 
 describe('router', () => {
   it('maps locations to screens, anything unknown to Home', () => {
@@ -10,6 +10,10 @@ describe('router', () => {
     expect(toAppPath('/alerts')).toBe('/alerts');
     expect(toAppPath('/settings/')).toBe('/settings');
     expect(toAppPath('/backups')).toBe('/backups');
+    expect(toAppPath('/backups/0123abcdef')).toBe('/backups/0123abcdef');
+    expect(toAppPath('/backups/0123abcdef/')).toBe('/backups/0123abcdef');
+    expect(toAppPath('/backups/a/b')).toBe('/');
+    expect(toAppPath('/backups/%3Cscript%3E')).toBe('/');
     expect(toAppPath('/nope')).toBe('/');
     expect(toAppPath('/')).toBe('/');
   });
@@ -26,5 +30,13 @@ describe('router', () => {
     expect(screenFor('/alerts', false)).toBe('/welcome');
     expect(screenFor('/settings', true)).toBe('/settings');
     expect(screenFor('/backups', false)).toBe('/welcome');
+    expect(screenFor('/backups/0123abcdef', false)).toBe('/welcome');
+    expect(screenFor('/backups/0123abcdef', true)).toBe('/backups/0123abcdef');
+  });
+
+  it('reads the run id of a run page only', () => {
+    expect(runIdOf(runPath('0123abcdef'))).toBe('0123abcdef');
+    expect(runIdOf('/backups')).toBeNull();
+    expect(runIdOf('/devices/0123')).toBeNull();
   });
 });

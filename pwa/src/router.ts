@@ -1,4 +1,4 @@
-// A tiny router on the History API: ten screens, no library.
+// A tiny router on the History API: ten screens and one run's page, no library.
 import { type Signal, signal } from '@preact/signals';
 
 export const APP_PATHS = [
@@ -13,11 +13,26 @@ export const APP_PATHS = [
   '/settings',
   '/backups',
 ] as const;
-export type AppPath = (typeof APP_PATHS)[number];
+/** A backup run's own page: /backups/<its id>. */
+export type RunPath = `/backups/${string}`;
+export type AppPath = (typeof APP_PATHS)[number] | RunPath;
+
+// A run's id is systemd's INVOCATION_ID (32 hex digits); anything id-like is let through, for the
+// agent to answer backup-run-not-found in words.
+const RUN_PATH = /^\/backups\/([A-Za-z0-9_-]{1,64})$/;
+
+/** runPath is the page of the run with this id. */
+export const runPath = (id: string): RunPath => `/backups/${id}`;
+
+/** runIdOf answers the run id of a run's page, null for any other path. */
+export function runIdOf(path: string): string | null {
+  return RUN_PATH.exec(path)?.[1] ?? null;
+}
 
 /** toAppPath maps a location to one of the app's screens; anything else is Home. */
 export function toAppPath(pathname: string): AppPath {
   const trimmed = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname;
+  if (RUN_PATH.test(trimmed)) return trimmed as RunPath;
   return (APP_PATHS as readonly string[]).includes(trimmed) ? (trimmed as AppPath) : '/';
 }
 

@@ -70,15 +70,20 @@ describe('run words', () => {
     expect(outcomeWords({ result: 'unknown', reason: null })).toMatch(/unknown/);
   });
 
-  it('shows how systemd saw the unit end, or that it was not recorded', () => {
-    expect(exitWords({ serviceResult: 'exit-code', exitCode: 'exited', exitStatus: '1' })).toBe(
-      'SERVICE_RESULT exit-code, EXIT_CODE exited, EXIT_STATUS 1',
-    );
-    expect(exitWords({ serviceResult: 'signal', exitCode: null, exitStatus: null })).toBe(
-      'SERVICE_RESULT signal',
-    );
-    expect(exitWords({ serviceResult: null, exitCode: null, exitStatus: null })).toBe(
-      'not recorded',
-    );
+  it.each([
+    [{ serviceResult: 'exit-code', exitCode: 'exited', exitStatus: '1' }, /error code 1\./],
+    [{ serviceResult: 'success', exitCode: 'exited', exitStatus: '0' }, /ended normally/],
+    [{ serviceResult: 'signal', exitCode: 'killed', exitStatus: 'TERM' }, /stopped on purpose/],
+    [{ serviceResult: 'signal', exitCode: null, exitStatus: null }, /stopped before it could/],
+    [{ serviceResult: 'signal', exitCode: 'killed', exitStatus: 'HUP' }, /\(signal HUP\)/],
+    [{ serviceResult: 'core-dump', exitCode: 'dumped', exitStatus: 'SEGV' }, /crashed/],
+    [{ serviceResult: 'timeout', exitCode: 'killed', exitStatus: 'TERM' }, /too long/],
+    [{ serviceResult: 'oom-kill', exitCode: 'killed', exitStatus: 'KILL' }, /out of memory/],
+    [{ serviceResult: null, exitCode: null, exitStatus: null }, /^Not recorded\.$/],
+    [{ serviceResult: 'brand-new', exitCode: null, exitStatus: null }, /did not recognise/],
+  ])('says how the run ended in words, never in systemd field names: %o', (exit, words) => {
+    const said = exitWords(exit);
+    expect(said).toMatch(words);
+    expect(said).not.toMatch(/SERVICE_RESULT|EXIT_CODE|EXIT_STATUS|exit-code|oom-kill/);
   });
 });

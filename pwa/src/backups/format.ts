@@ -77,11 +77,41 @@ export function outcomeWords(run: Pick<BackupRunSummary, 'result' | 'reason'>): 
   }
 }
 
-/** exitWords shows how systemd saw the unit end: "SERVICE_RESULT exit-code, exit status 1". */
+// systemd's SERVICE_RESULT values in words (systemd.exec(5)'s $SERVICE_RESULT).
+const SERVICE_RESULT_WORDS: Record<string, string> = {
+  timeout: 'It ran too long, so the Pi stopped it.',
+  'core-dump': 'The backup program crashed.',
+  watchdog: 'It stopped answering, so the Pi stopped it.',
+  'oom-kill': 'The Pi ran out of memory and stopped it.',
+  'start-limit-hit': 'The Pi would not start it: it had been started too often in a short time.',
+  resources: 'The Pi could not set it up to run (a missing file or folder?).',
+};
+
+// Signals a stopped run may name, for people rather than for kill(1).
+const SIGNAL_WORDS: Record<string, string> = {
+  TERM: 'It was stopped on purpose: the Pi shut down, or someone stopped it.',
+  INT: 'It was stopped on purpose: the Pi shut down, or someone stopped it.',
+  KILL: 'It was killed before it could finish.',
+};
+
+/**
+ * exitWords says how the run's program ended, in words, without systemd's field names:
+ * "It ended normally.", "The backup program stopped with error code 1.", "It ran too long…".
+ */
 export function exitWords(exit: BackupRun['exit']): string {
-  const parts: string[] = [];
-  if (exit.serviceResult !== null) parts.push(`SERVICE_RESULT ${exit.serviceResult}`);
-  if (exit.exitCode !== null) parts.push(`EXIT_CODE ${exit.exitCode}`);
-  if (exit.exitStatus !== null) parts.push(`EXIT_STATUS ${exit.exitStatus}`);
-  return parts.length > 0 ? parts.join(', ') : 'not recorded';
+  const { serviceResult, exitCode, exitStatus } = exit;
+  if (serviceResult !== null && SERVICE_RESULT_WORDS[serviceResult])
+    return SERVICE_RESULT_WORDS[serviceResult];
+  if (exitCode === 'killed' || exitCode === 'dumped' || serviceResult === 'signal') {
+    if (exitCode === 'dumped') return 'The backup program crashed.';
+    return (
+      SIGNAL_WORDS[exitStatus ?? ''] ??
+      `It was stopped before it could finish${exitStatus ? ` (signal ${exitStatus})` : ''}.`
+    );
+  }
+  if (exitStatus !== null && exitStatus !== '0')
+    return `The backup program stopped with error code ${exitStatus}.`;
+  if (serviceResult === 'success' || exitStatus === '0') return 'It ended normally.';
+  if (serviceResult === null && exitCode === null) return 'Not recorded.';
+  return 'It ended in a way the Pi did not recognise.';
 }
