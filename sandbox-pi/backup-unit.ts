@@ -22,6 +22,8 @@ export interface BackupControls {
   setSnapshotShape(shape: SnapshotShape): Promise<void>;
   /** setRusticOutput makes `rustic snapshots --json` print exactly text (null: the repository again). */
   setRusticOutput(text: string | null): Promise<void>;
+  /** setNextBackupAt sets when the stub timer says it runs next (a start moves it a day on). */
+  setNextBackupAt(ms: number): Promise<void>;
   /** startBackupAsTimer starts the unit as its timer does: `systemctl start --no-block` via the stub. */
   startBackupAsTimer(): Promise<void>;
   /** seedBackupHistory writes demo runs into the spool and their snapshots; answers how many runs. */
@@ -44,6 +46,8 @@ export function backupControls(dir: string, config: Config): BackupControls {
       text === null
         ? rm(join(dir, 'rustic/output'), { force: true })
         : writeFile(join(dir, 'rustic/output'), text),
+    setNextBackupAt: (ms) =>
+      writeFile(join(dir, 'units', `${config.backup.timer}.next`), `${ms}\n`),
     startBackupAsTimer: async () => {
       await runCommand([config.systemctl, 'start', '--no-block', config.backupUnit]);
     },

@@ -1,7 +1,7 @@
 // Which screen shows: pairing state and the hard stop decide before the address bar does.
 import { useEffect, useLayoutEffect } from 'preact/hooks';
 import { needsNewPairing } from './errors.ts';
-import { screenFor, toAppPath } from './router.ts';
+import { runIdOf, screenFor, toAppPath } from './router.ts';
 import { type Store, StoreContext, useStore } from './store.ts';
 import { lazyScreen } from './ui/Lazy.tsx';
 import { Home } from './views/Home.tsx';
@@ -82,7 +82,8 @@ function Screens() {
     case '/backups':
       return <Backups />;
     default:
-      return <Home />;
+      // A run's own page (/backups/<id>) comes in Backups' chunk, which picks the screen.
+      return runIdOf(shown) === null ? <Home /> : <Backups />;
   }
 }
 

@@ -19,7 +19,7 @@ export type AppPath = (typeof APP_PATHS)[number] | RunPath;
 
 // A run's id is systemd's INVOCATION_ID (32 hex digits); anything id-like is let through, for the
 // agent to answer backup-run-not-found in words.
-const RUN_PATH = /^\/backups\/([A-Za-z0-9_-]{1,64})$/;
+const RUN_PATH = /^\/backups\/([\w-]{1,64})$/;
 
 /** runPath is the page of the run with this id. */
 export const runPath = (id: string): RunPath => `/backups/${id}`;

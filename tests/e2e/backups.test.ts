@@ -1,6 +1,6 @@
-// Backups in real Chromium: the seeded history on the Backups screen and its chart, a failed run's
-// reason and log, "Back up now" refused while locked, then followed to its result after an unlock,
-// and Home's summary. Screenshots go to tests/artifacts/backups-*.png.
+// Backups in real Chromium: the seeded history and its chart, a failed run's own screen (kept
+// offline), "Back up now" refused while locked, then started with a snackbar and followed to its
+// result after an unlock, and Home's summary. Screenshots go to tests/artifacts/backups-*.png.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SandboxPi } from '../../sandbox-pi/index.ts';
@@ -19,6 +19,8 @@ describe('backups in Chromium', () => {
   beforeAll(async () => {
     rig = await startRig({}, async (made) => {
       await made.seedBackupHistory({ days: 21, lastRunEndedAt: Date.now() - 5 * HOUR });
+      // A nightly time two hours on: a start moves the stub's timer a day from now, far from it.
+      await made.setNextBackupAt(Date.now() + 2 * HOUR);
     });
     sandbox = rig.sandbox;
     origin = new URL(rig.agent.url).origin;
@@ -53,22 +55,50 @@ describe('backups in Chromium', () => {
     expect(await chart.locator('rect, path, circle, line').count()).toBeGreaterThan(10);
     await screenshot(page, 'backups-list', { fullPage: true });
 
+    // Compact rows: the whole row is one link, a thumb's height at least.
     const failed = page.locator('[data-testid="backup-row"][data-result="failed"]').first();
-    await failed.getByRole('button', { name: /Why\?/ }).click();
-    const detail = failed.getByTestId('backup-detail');
-    await detail.getByTestId('backup-log').waitFor();
-    expect(await detail.getByTestId('backup-log').textContent()).toContain('[ERROR]');
-    expect(await detail.getByTestId('backup-reason').textContent()).not.toMatch(/^\d{4}-/);
-    await failed.scrollIntoViewIfNeeded();
+    const link = failed.getByRole('link');
+    expect((await link.boundingBox())?.height).toBeGreaterThanOrEqual(44);
+    expect(await link.getAttribute('aria-label')).toBeNull();
+    expect(await link.textContent()).toMatch(/failed/i);
+    const id = await failed.getAttribute('data-id');
+    await link.click();
+    const detail = page.getByTestId('backup-detail');
+    await detail.waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/backups/${id}`);
+    expect(await detail.getAttribute('data-result')).toBe('failed');
+    const log = page.getByTestId('backup-log');
+    expect(await log.textContent()).toContain('[ERROR]');
+    expect(await log.getAttribute('tabindex')).toBe('0');
+    expect(await testIdText(page, 'backup-reason')).not.toMatch(/^\d{4}-/);
+    // Plain words only: no systemd field names, no 64-character ids.
+    const words = (await detail.textContent()) ?? '';
+    expect(words).not.toMatch(/SERVICE_RESULT|EXIT_CODE|EXIT_STATUS|[0-9a-f]{64}/);
+    expect(await testIdText(page, 'backup-exit')).toMatch(/\w+ \w+/);
+    // Start and end said the same way, a day and a time: "Today 07:04", "Dec 3, 07:04".
+    for (const id of ['backup-started', 'backup-ended'])
+      expect(await testIdText(page, id)).toMatch(/^(Today|Yesterday|[^,]+,) \d\d:\d\d$/);
     await screenshot(page, 'backups-failed-run');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await screenshot(page, 'backups-failed-run-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+
+    // The run's page is an address of its own: a reload shows it again, Back goes to the list.
+    await page.reload();
+    await detail.waitFor();
+    expect(await detail.getAttribute('data-result')).toBe('failed');
+    await page.getByRole('link', { name: 'Backups' }).first().click();
+    await page.getByTestId('backup-row').first().waitFor();
+    expect(new URL(page.url()).pathname).toBe('/backups');
   });
 
   it('refuses "Back up now" while the drive is locked, in words', async () => {
+    // One tap, no dialog: the refusal shows under the button.
     await page.getByTestId('backup-now').click();
-    await page.getByTestId('backup-confirm').click();
     await page.getByTestId('backup-refused').waitFor();
     expect(await testIdText(page, 'backup-refused')).toMatch(/locked/i);
-    await page.getByRole('button', { name: 'Cancel' }).click();
+    expect(await page.getByRole('dialog').count()).toBe(0);
+    expect(await page.getByTestId('backup-snackbar').count()).toBe(0);
   });
 
   it('backs up now after an unlock, shows it running, and ends with its result', async () => {
@@ -82,8 +112,22 @@ describe('backups in Chromium', () => {
 
     await sandbox.setBackupOutcome('slow');
     await page.goto(new URL('/backups', origin).href);
+    const nextBefore = await testIdText(page, 'backup-next');
     await page.getByTestId('backup-now').click();
-    await page.getByTestId('backup-confirm').click();
+    const snackbar = page.getByTestId('backup-snackbar');
+    await snackbar.waitFor();
+    expect(await snackbar.getAttribute('role')).toBe('status');
+    expect(await snackbar.textContent()).toMatch(/^Backup started/);
+    // The stub's timer counts from the last run, as the seed's does: the snackbar says where to.
+    const moved = page.getByTestId('backup-moved');
+    await moved.waitFor({ timeout: 15_000 });
+    expect(await moved.textContent()).toMatch(
+      /Your nightly backup will move to tomorrow \d\d:\d\d/,
+    );
+    expect(await testIdText(page, 'backup-next')).not.toBe(nextBefore);
+    await screenshot(page, 'backups-started');
+    await snackbar.getByRole('button', { name: 'OK' }).click();
+    expect(await snackbar.count()).toBe(0);
     await page.getByTestId('backup-running').waitFor({ timeout: 15_000 });
     await expect
       .poll(() => page.getByTestId('backup-row').first().getAttribute('data-result'), {
@@ -100,6 +144,49 @@ describe('backups in Chromium', () => {
     expect(await newest.getAttribute('data-result')).toBe('succeeded');
     expect(await newest.textContent()).toMatch(/Just finished/);
     await screenshot(page, 'backups-finished');
+    expect(violations).toEqual([]);
+  });
+
+  it('leads the summary with a failed last run, beside the last good one', async () => {
+    await sandbox.setBackupOutcome('fail');
+    // Started as the timer starts it; the run before it (just above) was the last good one.
+    await sandbox.startBackupAsTimer();
+    await sandbox.waitForBackupIdle();
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          await page.getByTestId('backup-last-good').waitFor();
+          return testIdText(page, 'backup-last-good');
+        },
+        { timeout: 20_000 },
+      )
+      .toMatch(/^Last backup failed · last good (just now|\d+ (second|minute)s? ago)$/);
+    await expect
+      .poll(() => page.getByTestId('backup-row').first().getAttribute('data-result'), {
+        timeout: 10_000,
+      })
+      .toBe('failed');
+    await screenshot(page, 'backups-summary-failed');
+    expect(violations).toEqual([]);
+  });
+
+  it('keeps the last run opened readable with the Pi gone, greyed, and says so of others', async () => {
+    const failed = page.locator('[data-testid="backup-row"][data-result="failed"]').first();
+    const id = await failed.getAttribute('data-id');
+    await failed.getByRole('link').click();
+    await page.getByTestId('backup-log').waitFor();
+    await rig?.agent.stop();
+    await page.reload();
+    await page.getByTestId('offline-bar').waitFor({ timeout: 10_000 });
+    const detail = page.getByTestId('backup-detail');
+    await detail.waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/backups/${id}`);
+    expect(await page.locator('.group.is-stale').count()).toBe(1);
+    expect(await page.getByTestId('backup-log').textContent()).toContain('[ERROR]');
+    expect(await page.getByRole('alert').count()).toBe(0);
+    await page.goto(new URL('/backups/0123456789abcdef0123456789abcdef', origin).href);
+    await page.getByText(/This run was not kept on the phone/).waitFor();
     expect(violations).toEqual([]);
   });
 });

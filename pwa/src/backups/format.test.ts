@@ -6,8 +6,10 @@ import {
   filesWords,
   formatRunDuration,
   outcomeWords,
+  RESULT_ICONS,
   RESULT_LEVEL,
   RESULT_WORDS,
+  runHeadline,
   shortSnapshotId,
 } from './format.ts';
 
@@ -34,6 +36,15 @@ describe('run words', () => {
     expect(FLAG_WORDS['file-count-collapsed']).toBe(
       'Fewer files than usual: was the drive mounted?',
     );
+  });
+
+  it('marks results apart by shape as well as colour, and heads a run in a sentence', () => {
+    const results = [...BACKUP_RESULTS, 'running'] as const;
+    // Good, partly good and not recorded each have their own mark; a failure is a cross.
+    expect(new Set(results.map((result) => RESULT_ICONS[result])).size).toBe(results.length - 1);
+    expect(RESULT_ICONS.failed).toBe(RESULT_ICONS.interrupted);
+    for (const result of results) expect(runHeadline(result)).toMatch(/^[A-Z][a-z]/);
+    expect(runHeadline('partial')).toBe('Partly backed up: some files were skipped');
   });
 
   it('colours only runs that made a snapshot as good', () => {

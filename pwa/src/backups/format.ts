@@ -29,6 +29,34 @@ export const RESULT_LEVEL: Record<RunResult, 'ok' | 'warn' | 'bad' | 'muted' | '
   running: 'busy',
 };
 
+/** RESULT_ICONS marks each result by shape as well as colour (a list row's icon). */
+export const RESULT_ICONS: Record<RunResult, string> = {
+  succeeded: '✓',
+  partial: '!',
+  failed: '✕',
+  interrupted: '✕',
+  unknown: '?',
+  running: '…',
+};
+
+/** runHeadline heads a run's own screen: "Succeeded", "Partly backed up", "Failed"… */
+export function runHeadline(result: RunResult): string {
+  switch (result) {
+    case 'succeeded':
+      return 'Succeeded';
+    case 'partial':
+      return 'Partly backed up: some files were skipped';
+    case 'failed':
+      return 'Failed';
+    case 'interrupted':
+      return 'Interrupted before it made a snapshot';
+    case 'unknown':
+      return 'Ended; its result is unknown';
+    case 'running':
+      return 'Running';
+  }
+}
+
 /** FLAG_WORDS says what each flag on a run may mean and what to check. */
 export const FLAG_WORDS: Record<BackupFlag, string> = {
   'file-count-collapsed': 'Fewer files than usual: was the drive mounted?',

@@ -1,55 +1,98 @@
-// "Back up now": a confirmation that says it may move the daily schedule, then the run as it goes.
-import { useState } from 'preact/hooks';
+// "Back up now": starts at once, says so in a snackbar (and where the schedule moved to, if it
+// did), then the run as it goes.
+import { useEffect, useState } from 'preact/hooks';
 import type { BackupSummary } from '../../../shared/backups.ts';
 import type { FollowStep } from '../backups/follow.ts';
 import { outcomeWords, RESULT_LEVEL } from '../backups/format.ts';
+import { formatNextRun } from '../backups/summary.ts';
+import { describeError } from '../errors.ts';
 import { formatAge } from '../format.ts';
 import { useAction } from '../hooks/useAction.ts';
 import { useAgentNow } from '../hooks/useBackupHistory.ts';
-import { ConfirmDialog } from '../ui/ConfirmDialog.tsx';
 import { Notice } from '../ui/Notice.tsx';
 
-/** BackupNowButton asks first in a modal dialog; a refusal is said there, in the agent's reason. */
-export function BackupNowButton(props: { start: () => Promise<void>; busy: boolean }) {
-  const [asking, setAsking] = useState(false);
+// A timer that counts from the last run (OnUnitActiveSec, as the seed's) moves by a day's worth;
+// a calendar timer (our module's OnCalendar) does not move. Less than this is its random delay.
+const MOVED_MS = 60 * 60_000;
+
+interface Started {
+  /** The schedule's next run when the tap came. */
+  nextBefore: number | null;
+  /** Whether "Backup started" has shown long enough. */
+  quiet: boolean;
+  /** Whether OK was tapped. */
+  dismissed: boolean;
+}
+
+/**
+ * BackupNowButton starts a run on the tap: no dialog, a snackbar says it started. The schedule's
+ * next run is noted before the start; when the Pi's answer moves it, the snackbar says to when.
+ */
+export function BackupNowButton(props: {
+  start: () => Promise<void>;
+  busy: boolean;
+  nextAt: number | null;
+}) {
   const sending = useAction();
+  // The next run as it was before the tap; quiet once "Backup started" has been read.
+  const [started, setStarted] = useState<Started | null>(null);
+  const now = useAgentNow(60_000);
+  const before = started?.nextBefore ?? null;
+  const moved =
+    before !== null && props.nextAt !== null && Math.abs(props.nextAt - before) >= MOVED_MS
+      ? props.nextAt
+      : null;
+
+  // "Backup started" alone leaves by itself; a moved schedule stays until read and dismissed.
+  useEffect(() => {
+    if (started === null || started.quiet) return;
+    const timer = setTimeout(() => setStarted((s) => s && { ...s, quiet: true }), 8000);
+    return () => clearTimeout(timer);
+  }, [started]);
+  const shown = started !== null && !started.dismissed && (!started.quiet || moved !== null);
 
   return (
     <>
       <button
         type="button"
         class="primary"
-        disabled={props.busy}
+        disabled={props.busy || sending.busy}
         data-testid="backup-now"
-        onClick={() => {
-          sending.setError(null);
-          setAsking(true);
+        onClick={async () => {
+          const nextBefore = props.nextAt;
+          setStarted(null);
+          if (await sending.run(props.start))
+            setStarted({ nextBefore, quiet: false, dismissed: false });
         }}
       >
-        Back up now
+        {sending.busy ? 'Starting…' : 'Back up now'}
       </button>
-      <ConfirmDialog
-        id="backup-now"
-        open={asking}
-        title="Back up now?"
-        action={{
-          label: 'Back up now',
-          busyLabel: 'Starting…',
-          class: 'backup-go',
-          testId: 'backup-confirm',
-        }}
-        busy={sending.busy}
-        error={sending.error}
-        errorTestId="backup-refused"
-        onConfirm={async () => {
-          if (await sending.run(props.start)) setAsking(false);
-        }}
-        onCancel={() => setAsking(false)}
-      >
-        The Pi copies new and changed photos to the backup now. This can move the daily schedule: a
-        timer that counts from the last run (as the seed’s does) starts the next automatic backup
-        about 24 hours after this one. The next run shows here once it starts.
-      </ConfirmDialog>
+      {sending.error !== null && (
+        <Notice kind="error">
+          <span data-testid="backup-refused">{describeError(sending.error)}</span>
+        </Notice>
+      )}
+      {shown && (
+        <div class="snackbar" role="status" data-testid="backup-snackbar">
+          <p>
+            Backup started.
+            {moved !== null && (
+              <span data-testid="backup-moved">
+                {' '}
+                Your nightly backup will move to {formatNextRun(moved, now)}: the Pi’s timer counts
+                from the last run.
+              </span>
+            )}
+          </p>
+          <button
+            type="button"
+            class="link"
+            onClick={() => setStarted((s) => s && { ...s, dismissed: true })}
+          >
+            OK
+          </button>
+        </div>
+      )}
     </>
   );
 }

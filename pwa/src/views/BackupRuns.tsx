@@ -1,16 +1,17 @@
-// The run history, newest first: what each run did, its flags and reason, and a way into its detail.
-import { useState } from 'preact/hooks';
+// The run history, newest first: one compact row per run (when, result, size), each opening the
+// run's own screen (BackupRun.tsx).
 import type { BackupRunSummary, BackupSummary } from '../../../shared/backups.ts';
 import {
   FLAG_WORDS,
-  filesWords,
   formatRunDuration,
+  RESULT_ICONS,
   RESULT_LEVEL,
   RESULT_WORDS,
-  shortSnapshotId,
 } from '../backups/format.ts';
-import { formatBytes, formatDateTime } from '../format.ts';
-import { BackupRunDetail } from './BackupRunDetail.tsx';
+import { formatBytes } from '../format.ts';
+import { runPath } from '../router.ts';
+import { Link } from '../ui/Link.tsx';
+import { formatWhen } from '../when.ts';
 
 /** BackupRunList lists the running run (if any) above the recorded ones, with "Load more". */
 export function BackupRunList(props: {
@@ -31,24 +32,26 @@ export function BackupRunList(props: {
           No backup has been recorded yet. The first one runs at the next scheduled time, or now.
         </p>
       )}
-      <ol class="list">
+      <ol class="backup-rows">
         {running && (
-          <li class="list-item backup-run is-busy" data-testid="backup-row" data-result="running">
-            <div class="row">
-              <strong>
-                {running.since === null ? 'Started earlier' : formatDateTime(running.since)}
-              </strong>
-              <span class="badge result-busy">{RESULT_WORDS.running}</span>
+          <li class="backup-run is-busy" data-testid="backup-row" data-result="running">
+            <div class="backup-row">
+              <span class="backup-icon result-busy" aria-hidden="true">
+                {RESULT_ICONS.running}
+              </span>
+              <span class="backup-row-when">
+                {running.since === null ? 'Started earlier' : formatWhen(running.since, props.now)}
+                <span class="backup-row-result">
+                  {running.since === null
+                    ? 'going on now'
+                    : `running for ${formatRunDuration((props.now - running.since) / 1000)}`}
+                </span>
+              </span>
             </div>
-            <p class="hint">
-              {running.since === null
-                ? 'Going on now.'
-                : `Going on for ${formatRunDuration((props.now - running.since) / 1000)}.`}
-            </p>
           </li>
         )}
         {runs.map((run) => (
-          <RunRow key={run.id} run={run} highlighted={run.id === props.highlight} />
+          <RunRow key={run.id} run={run} highlighted={run.id === props.highlight} now={props.now} />
         ))}
       </ol>
       {props.more.can && (
@@ -65,56 +68,46 @@ export function BackupRunList(props: {
   );
 }
 
-/** runFacts is a run's numbers in one line: how long, files, bytes added, snapshot. */
-function runFacts(run: BackupRunSummary): string[] {
-  const facts: string[] = [];
-  if (run.durationSeconds !== null) facts.push(`took ${formatRunDuration(run.durationSeconds)}`);
-  const files = filesWords(run);
-  if (files) facts.push(files);
-  if (run.bytesAdded !== null) facts.push(`${formatBytes(run.bytesAdded)} added`);
-  if (run.snapshotId) facts.push(`snapshot ${shortSnapshotId(run.snapshotId)}`);
-  if (run.demo) facts.push('demo');
-  return facts;
-}
-
-function RunRow({ run, highlighted }: { run: BackupRunSummary; highlighted: boolean }) {
-  const [open, setOpen] = useState(false);
+/** RunRow is one compact row, the whole of it a link to the run's own screen. */
+function RunRow(props: { run: BackupRunSummary; highlighted: boolean; now: number }) {
+  const { run, highlighted } = props;
   const level = RESULT_LEVEL[run.result];
-  const detailId = `backup-run-${run.id}`;
-  const facts = runFacts(run);
   return (
     <li
-      class={`list-item backup-run is-${level}${highlighted ? ' is-new' : ''}`}
+      class={`backup-run is-${level}${highlighted ? ' is-new' : ''}`}
       data-testid="backup-row"
       data-result={run.result}
       data-id={run.id}
     >
-      <div class="row">
-        <strong>
-          {run.startedAt === null
-            ? `Ended ${formatDateTime(run.endedAt)}`
-            : formatDateTime(run.startedAt)}
-        </strong>
-        <span class={`badge result-${level}`}>{RESULT_WORDS[run.result]}</span>
-      </div>
+      <Link to={runPath(run.id)} class="backup-row">
+        <span class={`backup-icon result-${level}`} aria-hidden="true">
+          {RESULT_ICONS[run.result]}
+        </span>
+        <span class="backup-row-when">
+          {formatWhen(run.startedAt ?? run.endedAt, props.now)}
+          <span class="sr-only">, {RESULT_WORDS[run.result]}</span>
+          {run.result !== 'succeeded' && (
+            <span class={`backup-row-result result-${level}`} aria-hidden="true">
+              {RESULT_WORDS[run.result]}
+            </span>
+          )}
+        </span>
+        {run.bytesAdded !== null && (
+          <span class="backup-row-size">
+            {formatBytes(run.bytesAdded)}
+            <span class="sr-only"> added</span>
+          </span>
+        )}
+        <span class="backup-chevron" aria-hidden="true">
+          ›
+        </span>
+      </Link>
       {highlighted && <p class="backup-new-note">Just finished</p>}
-      {facts.length > 0 && <p class="hint">{facts.join(' · ')}</p>}
       {run.flags.map((flag) => (
         <p key={flag} class="backup-flag" data-testid="backup-flag">
           {FLAG_WORDS[flag]}
         </p>
       ))}
-      {run.result !== 'succeeded' && run.reason && <p class="backup-reason">{run.reason}</p>}
-      <button
-        type="button"
-        class="link backup-open"
-        aria-expanded={open}
-        aria-controls={detailId}
-        onClick={() => setOpen(!open)}
-      >
-        {open ? 'Hide details' : run.result === 'succeeded' ? 'Details' : 'Why? Details and log'}
-      </button>
-      {open && <BackupRunDetail id={run.id} domId={detailId} />}
     </li>
   );
 }

@@ -1,5 +1,5 @@
 // Backups: the summary, "Back up now" (admins), recovery and drive health (§17), the chart and
-// every run, newest first (ARCHITECTURE §11).
+// every run, newest first (ARCHITECTURE §11); and at /backups/<id>, one run's own screen.
 import { ROUTES } from '../../../shared/api.ts';
 import type { BackupSummary } from '../../../shared/backups.ts';
 import { useAccess } from '../access.ts';
@@ -9,17 +9,26 @@ import { backupNeedsCare, nextRunWords } from '../backups/summary.ts';
 import { describeError } from '../errors.ts';
 import { formatAge, formatDateTime } from '../format.ts';
 import { useAgentNow, useBackupHistory } from '../hooks/useBackupHistory.ts';
+import { runIdOf } from '../router.ts';
+import { useStore } from '../store.ts';
 import { Notice } from '../ui/Notice.tsx';
 import { Screen } from '../ui/Screen.tsx';
 import { BackupChart } from './BackupChart.tsx';
 import { BackupNowButton, BackupProgress } from './BackupNow.tsx';
+import { BackupRun } from './BackupRun.tsx';
 import { BackupRunList } from './BackupRuns.tsx';
 import { DriveHealthCard } from './DriveHealthCard.tsx';
 import { RecoveryCard } from './RecoveryCard.tsx';
 import './Backups.css';
 
-/** Backups loads the history on arrival and follows a run while one goes on. */
+/** Backups shows the history, or at /backups/<id> one run's own screen. */
 export function Backups() {
+  const { router } = useStore();
+  return runIdOf(router.path.value) === null ? <History /> : <BackupRun />;
+}
+
+/** History loads the history on arrival and follows a run while one goes on. */
+function History() {
   const history = useBackupHistory();
   const now = useAgentNow(30_000);
   const { summary, step } = history;
@@ -96,7 +105,7 @@ function SummaryCard(props: {
         class={`value small${backupNeedsCare(summary) ? ' backup-care' : ''}`}
         data-testid="backup-last-good"
       >
-        {lastGood === null ? 'No good backup yet' : `Last good backup ${formatAge(now - lastGood)}`}
+        {headline(summary, now)}
       </p>
       {details.length > 0 && <p class="hint">{details.join(' · ')}</p>}
       <p data-testid="backup-next">{nextRunWords(summary, now)}</p>
@@ -112,8 +121,27 @@ function SummaryCard(props: {
       )}
       <BackupProgress summary={summary} step={props.step} />
       {props.mayStart && (
-        <BackupNowButton start={props.start} busy={props.step?.kind === 'starting'} />
+        <BackupNowButton
+          start={props.start}
+          busy={props.step?.kind === 'starting' || summary.running !== null}
+          nextAt={summary.nextAt}
+        />
       )}
     </section>
   );
+}
+
+// A last run that made no snapshot leads, ahead of the last good one (issue 16).
+const NO_SNAPSHOT: Partial<Record<NonNullable<BackupSummary['lastResult']>, string>> = {
+  failed: 'Last backup failed',
+  interrupted: 'Last backup was interrupted',
+};
+
+/** headline is the summary's first line: "Last backup failed · last good 2 days ago". */
+function headline(summary: BackupSummary, now: number): string {
+  const lastGood = summary.lastGoodAt;
+  const bad = summary.lastResult === null ? undefined : NO_SNAPSHOT[summary.lastResult];
+  if (bad)
+    return `${bad} · ${lastGood === null ? 'no good backup yet' : `last good ${formatAge(now - lastGood)}`}`;
+  return lastGood === null ? 'No good backup yet' : `Last good backup ${formatAge(now - lastGood)}`;
 }
