@@ -1,1 +1,0 @@
-import{L as e,ot as t}from"./shell-CY7m6AT-.js";import{i as n,n as r,r as i}from"./immich-BmCmMJGw.js";function a(a){let{signed:o}=a;return{immichJobs:async r=>(await o(`POST`,t.immichJobs,n,``,e(i,{action:r}))).immich,saveGuard:async i=>(await o(`PUT`,t.immichGuard,n,``,e(r,i))).immich}}export{a as immichCalls};
