@@ -1,6 +1,7 @@
 // The Backups screen's chart: SVG drawn as Preact elements (no HTML strings, §12's CSP).
 import { BACKUP_CHART_DAYS, type BackupChartPoint } from '../../../shared/backups.ts';
 import { backupChart, BACKUP_CHART_SIZE as SIZE } from '../backups/chart.ts';
+import './Chart.css';
 
 const SPAN = `${BACKUP_CHART_DAYS / 7} weeks`;
 

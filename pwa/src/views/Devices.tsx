@@ -15,6 +15,7 @@ import { DeviceRow } from './DeviceRow.tsx';
 import { mayAddDevices, NEW_DEVICE_ROLES, roleLine, roleWithArticle } from './device-roles.ts';
 import { PairingLink } from './PairingLink.tsx';
 import './Devices.css';
+import './Check.css';
 
 const SETTINGS = { to: '/settings', label: 'Settings' } as const;
 

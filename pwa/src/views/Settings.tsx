@@ -22,6 +22,7 @@ import { Screen } from '../ui/Screen.tsx';
 import { QuickUnlockCard } from './QuickUnlockCard.tsx';
 import { ThermalGuardCard } from './ThermalGuardCard.tsx';
 import { ThisPiCard } from './ThisPiCard.tsx';
+import './Check.css';
 
 const NIGHT: QuietHours = { start: '22:00', end: '07:00' };
 /** How long after a test push to look at the delivery health again. */

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { TemperatureHistoryResponse } from '../../../shared/status.ts';
 import { CHART_SIZE, temperatureChart } from '../chart.ts';
 import { useStore } from '../store.ts';
+import './Chart.css';
 
 const REFRESH_MS = 60_000;
 /** A Pi 4 throttles from 80 °C; the temp-high alert uses the same line (ARCHITECTURE §10). */

@@ -12,6 +12,7 @@ import {
 import { readImmich } from '../immich/words.ts';
 import { useStore } from '../store.ts';
 import { Notice } from '../ui/Notice.tsx';
+import './Check.css';
 
 /** What the card says came out of the last save or reset. */
 interface Saved {
