@@ -160,6 +160,27 @@ describe('push alerts in Chromium', () => {
     await page.unroute('**/api/v1/history/temperature');
   });
 
+  it('colours the power tile as its banner, and says it recovers while the alert stands', async () => {
+    await sandbox.setUndervoltage(true);
+    const banner = page
+      .getByTestId('home-alerts')
+      .getByRole('link', { name: /Pi power is too low/ });
+    await banner.waitFor({ timeout: 15_000 });
+    const power = page.getByTestId('power');
+    await power.filter({ hasText: /^under-voltage$/ }).waitFor({ timeout: 10_000 });
+    // Not critical, so amber: the tile's value in the banner's own colour, not red beside amber.
+    const tileColour = await power.evaluate((el) => getComputedStyle(el).color);
+    const bannerColour = await banner.evaluate((el) => getComputedStyle(el).borderLeftColor);
+    expect(tileColour).toBe(bannerColour);
+    await screenshot(page, 'push-home-undervoltage');
+
+    // Power is good again, but the alert clears only after five good minutes (§10).
+    await sandbox.setUndervoltage(false);
+    await power.filter({ hasText: /^OK now$/ }).waitFor({ timeout: 10_000 });
+    expect(await power.evaluate((el) => getComputedStyle(el).color)).toBe(bannerColour);
+    expect(await banner.count()).toBe(1);
+  });
+
   it('never broke its content security policy', () => {
     expect(violations).toEqual([]);
   });

@@ -4,14 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Alert } from '../../../shared/alerts.ts';
 import type { AppStatusResponse, DiskUsage } from '../../../shared/status.ts';
 import { describeError } from '../errors.ts';
-import {
-  formatAge,
-  formatBytes,
-  formatDateTime,
-  formatTemperature,
-  formatUptime,
-  temperatureLevel,
-} from '../format.ts';
+import { formatAge, formatBytes, formatDateTime, formatUptime } from '../format.ts';
 import { useNow } from '../hooks/useNow.ts';
 import { usePolling } from '../hooks/usePolling.ts';
 import { useStore } from '../store.ts';
@@ -19,6 +12,7 @@ import { Link } from '../ui/Link.tsx';
 import { Notice } from '../ui/Notice.tsx';
 import { Screen } from '../ui/Screen.tsx';
 import { DriveTile, ServicesTile } from './HomeDrive.tsx';
+import { PowerTile, TemperatureTile } from './HomeVitals.tsx';
 
 const POLL_MS = 3000;
 const DISK_NAMES: Record<DiskUsage['id'], string> = { sd: 'SD card', drive: 'Photo drive' };
@@ -119,30 +113,8 @@ function Status({ status, stale }: { status: AppStatusResponse; stale: boolean }
       <DriveTile status={status} stale={stale} />
       <ServicesTile status={status} />
       <LazyImmich status={status} />
-      <section class="tile" aria-labelledby="temp-h">
-        <h2 id="temp-h">Temperature</h2>
-        {status.temperatureC === null ? (
-          <p class="value muted">unknown</p>
-        ) : (
-          <p
-            class={`value temp-${temperatureLevel(status.temperatureC)}`}
-            data-testid="temperature"
-          >
-            {formatTemperature(status.temperatureC)}
-          </p>
-        )}
-      </section>
-      <section class="tile" aria-labelledby="power-h">
-        <h2 id="power-h">Power</h2>
-        <p class={`value ${status.undervoltage ? 'bad' : ''}`} data-testid="power">
-          {status.undervoltage === null
-            ? 'no sensor'
-            : status.undervoltage
-              ? 'under-voltage'
-              : 'OK'}
-        </p>
-        {status.undervoltage && <p class="hint">Use the official 5.1 V / 3 A power supply.</p>}
-      </section>
+      <TemperatureTile status={status} />
+      <PowerTile status={status} />
       <section class="tile wide inline" aria-labelledby="uptime-h">
         <h2 id="uptime-h">Up for</h2>
         <p class="value small" data-testid="uptime">
