@@ -147,6 +147,14 @@ describe('pairing another device by QR code in Chromium', () => {
     await screenshot(admin, 'activity-named-dark', { fullPage: true });
     expect(await axeViolations(admin)).toEqual([]);
     await admin.emulateMedia({ colorScheme: 'light' });
+
+    // A run's entry opens the run's own page; Back returns to Activity.
+    await runs.filter({ hasText: 'Backup failed' }).getByRole('link').click();
+    await admin.getByTestId('backup-detail').waitFor();
+    expect(new URL(admin.url()).pathname).toMatch(/^\/backups\/[\w-]+$/);
+    expect(await admin.getByTestId('backup-detail').getAttribute('data-result')).toBe('failed');
+    await admin.goBack();
+    await runs.first().waitFor();
   });
 
   it('never broke its content security policy', () => {

@@ -7,7 +7,9 @@ import type { BackupRunSummary } from '../../../shared/backups.ts';
 import { describeError } from '../errors.ts';
 import { formatBytes, formatDateTime } from '../format.ts';
 import { useAction } from '../hooks/useAction.ts';
+import { runPath } from '../router.ts';
 import { useStore } from '../store.ts';
+import { Link } from '../ui/Link.tsx';
 import { Notice } from '../ui/Notice.tsx';
 import { Screen } from '../ui/Screen.tsx';
 import { formatWhen } from '../when.ts';
@@ -146,11 +148,14 @@ function TimelineEntry(props: { item: TimelineItem; now: number }) {
     const bad = item.run.result === 'failed' || item.run.result === 'interrupted';
     return (
       <li class={`list-item ${bad ? 'is-failed' : ''}`} data-testid="activity-backup">
-        <div class="entry-head">
-          <strong>{RUN_WORDS[item.run.result]}</strong>
-          {when}
-        </div>
-        <p>{item.run.reason ?? runLine(item.run)}</p>
+        {/* The whole entry opens the run's own page, as a row of Backups does. */}
+        <Link to={runPath(item.run.id)} class="activity-run">
+          <div class="entry-head">
+            <strong>{RUN_WORDS[item.run.result]}</strong>
+            {when}
+          </div>
+          <p>{item.run.reason ?? runLine(item.run)}</p>
+        </Link>
       </li>
     );
   }
