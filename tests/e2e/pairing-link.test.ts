@@ -157,6 +157,57 @@ describe('pairing another device by QR code in Chromium', () => {
     await runs.first().waitFor();
   });
 
+  it('shares the link through the phone’s share sheet where there is one', async () => {
+    // A phone's Web Share, stood in for: Linux Chromium has none. It keeps what it was given.
+    await admin.addInitScript(() => {
+      Object.defineProperty(navigator, 'share', {
+        value: async (data: ShareData) => {
+          (window as unknown as { shared: ShareData[] }).shared.push(data);
+        },
+      });
+      (window as unknown as { shared: ShareData[] }).shared = [];
+    });
+    await admin.goto(new URL('/devices', origin).href);
+    await admin.getByRole('button', { name: 'Make a pairing code' }).click();
+    await expect.poll(() => testIdText(admin, 'new-code')).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    const shown = (await testIdText(admin, 'pairing-url')) ?? '';
+    expect(await admin.getByRole('button', { name: 'Copy link' }).count()).toBe(0);
+    await admin.getByRole('button', { name: 'Share link' }).click();
+    const shared = () =>
+      admin.evaluate(() => (window as unknown as { shared: ShareData[] }).shared);
+    await expect.poll(async () => (await shared()).length).toBe(1);
+    expect(await shared()).toEqual([{ title: 'Pair with immich-pi', url: shown }]);
+    expect(shown).toMatch(/\/pair#code=[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+  });
+
+  it('on an iPhone in Safari, says to add it to the home screen first, with the code to type', async () => {
+    // iOS Safari's own signals, stood in for: its user agent and navigator.standalone false
+    // outside the home-screen app. Safari's storage is not the app's, so nothing is paired here.
+    const iphone = await openPhone();
+    try {
+      await iphone.page.addInitScript(() => {
+        const ua =
+          'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1';
+        Object.defineProperty(navigator, 'userAgent', { get: () => ua });
+        Object.defineProperty(navigator, 'standalone', { get: () => false });
+      });
+      await iphone.page.goto(link);
+      const notice = iphone.page.getByText('Pair from the home-screen app.');
+      await notice.waitFor();
+      const words = (await iphone.page.locator('main').textContent()) ?? '';
+      expect(words).toMatch(/Tap Share, then Add to Home Screen/);
+      expect(words).toContain(link.split('#code=')[1]);
+      expect(await iphone.page.getByLabel('Pairing code').count()).toBe(0);
+      expect(await iphone.page.getByRole('button', { name: 'Pair', exact: true }).count()).toBe(0);
+      expect(await pageWidth(iphone.page)).toBe(390);
+      expect(await axeViolations(iphone.page)).toEqual([]);
+      await screenshot(iphone.page, 'pair-iphone-install-first');
+      expect(iphone.violations).toEqual([]);
+    } finally {
+      await iphone.close();
+    }
+  });
+
   it('never broke its content security policy', () => {
     expect(rig?.phone.violations).toEqual([]);
   });
