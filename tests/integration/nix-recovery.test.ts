@@ -1,7 +1,8 @@
 // The NixOS module's restore drill and drive health (issue 14), evaluated against nixpkgs' own
 // code: the verify unit and its timer as generated, the environment it shares with the backup
-// unit, the drill spool, settings.recovery in the agent's config, the helper's health keys, and
-// each recovery assertion. Scores and `systemd-analyze verify` are in nix-units.test.ts.
+// unit, the drill spool, settings.recovery in the agent's config, the helper's health keys, each
+// recovery assertion, and the nightly backup's calendar timer. Scores and `systemd-analyze verify`
+// are in nix-units.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../agent/src/config.ts';
 import { parseHelperConfig } from '../../agent/src/helper/config.ts';
@@ -25,6 +26,7 @@ type Drill = {
   service: string;
   timer: string;
   backup: string;
+  backupTimer: string;
   tmpfiles: string[];
   agent: unknown;
 };
@@ -38,6 +40,7 @@ const drillWith = (module: string) =>
         service = e.unitTexts."${VERIFY}.service";
         timer = e.unitTexts."${VERIFY}.timer";
         backup = e.unitTexts."immich-backup.service";
+        backupTimer = e.unitTexts."immich-backup.timer";
         tmpfiles = e.config.systemd.tmpfiles.rules;
         agent = builtins.fromJSON (builtins.unsafeDiscardStringContext e.config.environment.etc."immich-pi-agent/config.json".source.jsonText);
       }`,
@@ -107,6 +110,21 @@ describe('the restore drill of the example system', () => {
     ]) {
       expect(lines(drill.timer)).toContain(line);
     }
+  });
+
+  it('starts the nightly backup on the calendar, so "Back up now" on a real Pi never moves it', () => {
+    // The seed's timer counted from the last run (OnUnitActiveSec): a manual start moved the next
+    // night's run by as much, and the app says so when it sees that. The module's does not; its
+    // random delay (under the app's hour) is not a move.
+    for (const line of [
+      'OnCalendar=daily',
+      'Persistent=true',
+      'RandomizedDelaySec=30min',
+      'Unit=immich-backup.service',
+    ]) {
+      expect(lines(drill.backupTimer)).toContain(line);
+    }
+    expect(drill.backupTimer).not.toMatch(/^On(UnitActive|UnitInactive|Boot|Startup|Active)Sec=/m);
   });
 
   it('has a spool the agent’s group may read and only root may write, and a lock directory', () => {
