@@ -155,6 +155,9 @@ function TimelineEntry(props: { item: TimelineItem; now: number }) {
             {when}
           </div>
           <p>{item.run.reason ?? runLine(item.run)}</p>
+          <span class="activity-chevron" aria-hidden="true">
+            ›
+          </span>
         </Link>
       </li>
     );
