@@ -116,7 +116,8 @@ describe('backups in Chromium', () => {
     await page.getByTestId('backup-now').click();
     const snackbar = page.getByTestId('backup-snackbar');
     await snackbar.waitFor();
-    expect(await snackbar.getAttribute('role')).toBe('status');
+    // Said in a live region that stood before it: screen readers announce it.
+    expect(await page.getByRole('status').filter({ has: snackbar }).count()).toBe(1);
     expect(await snackbar.textContent()).toMatch(/^Backup started/);
     // The stub's timer counts from the last run, as the seed's does: the snackbar says where to.
     const moved = page.getByTestId('backup-moved');

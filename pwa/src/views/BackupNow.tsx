@@ -72,27 +72,30 @@ export function BackupNowButton(props: {
           <span data-testid="backup-refused">{describeError(sending.error)}</span>
         </Notice>
       )}
-      {shown && (
-        <div class="snackbar" role="status" data-testid="backup-snackbar">
-          <p>
-            Backup started.
-            {moved !== null && (
-              <span data-testid="backup-moved">
-                {' '}
-                Your nightly backup will move to {formatNextRun(moved, now)}: the Pi’s timer counts
-                from the last run.
-              </span>
-            )}
-          </p>
-          <button
-            type="button"
-            class="link"
-            onClick={() => setStarted((s) => s && { ...s, dismissed: true })}
-          >
-            OK
-          </button>
-        </div>
-      )}
+      {/* A live region present before its words: screen readers announce what comes into it. */}
+      <div role="status" class="snackbar-host">
+        {shown && (
+          <div class="snackbar" data-testid="backup-snackbar">
+            <p>
+              Backup started.
+              {moved !== null && (
+                <span data-testid="backup-moved">
+                  {' '}
+                  Your nightly backup will move to {formatNextRun(moved, now)}: the Pi’s timer
+                  counts from the last run.
+                </span>
+              )}
+            </p>
+            <button
+              type="button"
+              class="link"
+              onClick={() => setStarted((s) => s && { ...s, dismissed: true })}
+            >
+              OK
+            </button>
+          </div>
+        )}
+      </div>
     </>
   );
 }
