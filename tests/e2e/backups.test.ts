@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SandboxPi } from '../../sandbox-pi/index.ts';
 import { DEMO_PASSPHRASE } from '../../sandbox-pi/index.ts';
+import { axeViolations } from './axe.ts';
 import { pairInApp, type Rig, screenshot, startRig, testIdText } from './harness.ts';
 
 const HOUR = 3600_000;
@@ -54,6 +55,7 @@ describe('backups in Chromium', () => {
     const chart = page.getByTestId('backup-chart');
     expect(await chart.locator('rect, path, circle, line').count()).toBeGreaterThan(10);
     await screenshot(page, 'backups-list', { fullPage: true });
+    expect(await axeViolations(page)).toEqual([]);
 
     // Compact rows: the whole row is one link, a thumb's height at least.
     const failed = page.locator('[data-testid="backup-row"][data-result="failed"]').first();
@@ -78,9 +80,11 @@ describe('backups in Chromium', () => {
     // Start and end said the same way, a day and a time: "Today 07:04", "Dec 3, 07:04".
     for (const id of ['backup-started', 'backup-ended'])
       expect(await testIdText(page, id)).toMatch(/^(Today|Yesterday|[^,]+,) \d\d:\d\d$/);
-    await screenshot(page, 'backups-failed-run');
-    await page.emulateMedia({ colorScheme: 'dark' });
-    await screenshot(page, 'backups-failed-run-dark');
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      expect({ scheme, violations: await axeViolations(page) }).toEqual({ scheme, violations: [] });
+      await screenshot(page, `backups-failed-run${scheme === 'dark' ? '-dark' : ''}`);
+    }
     await page.emulateMedia({ colorScheme: 'light' });
 
     // The run's page is an address of its own: a reload shows it again, Back goes to the list.
@@ -127,6 +131,7 @@ describe('backups in Chromium', () => {
     );
     expect(await testIdText(page, 'backup-next')).not.toBe(nextBefore);
     await screenshot(page, 'backups-started');
+    expect(await axeViolations(page)).toEqual([]);
     await snackbar.getByRole('button', { name: 'OK' }).click();
     expect(await snackbar.count()).toBe(0);
     await page.getByTestId('backup-running').waitFor({ timeout: 15_000 });
@@ -186,6 +191,8 @@ describe('backups in Chromium', () => {
     expect(await page.locator('.group.is-stale').count()).toBe(1);
     expect(await page.getByTestId('backup-log').textContent()).toContain('[ERROR]');
     expect(await page.getByRole('alert').count()).toBe(0);
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, 'backups-run-offline');
     await page.goto(new URL('/backups/0123456789abcdef0123456789abcdef', origin).href);
     await page.getByText(/This run was not kept on the phone/).waitFor();
     expect(violations).toEqual([]);
