@@ -9,8 +9,17 @@ export interface Zone {
 
 /** calendarDay is the date a moment falls on in a zone, as YYYY-MM-DD. */
 function calendarDay(ms: number, timeZone: string | undefined): string {
-  // en-CA writes dates as YYYY-MM-DD whatever the phone's language.
-  return new Date(ms).toLocaleDateString('en-CA', { timeZone });
+  // From the parts, not a locale's whole date: WebKit writes en-CA as 11/24/2025, not 2025-11-24,
+  // and the Invalid Date that made of "Yesterday" broke Backups and Activity there.
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).formatToParts(ms);
+  const part = (type: Intl.DateTimeFormatPartTypes) =>
+    parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('year')}-${part('month')}-${part('day')}`;
 }
 
 /** dayBefore is the YYYY-MM-DD before one, counted on the calendar (a DST day has 23 or 25 hours). */
