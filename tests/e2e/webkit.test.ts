@@ -24,6 +24,8 @@ describe('the app in WebKit (MiniBrowser over WebDriver)', () => {
   beforeAll(async () => {
     pi = await startPi({}, async (made) => {
       if (!made.cryptsetupAvailable) throw new Error('this test needs cryptsetup installed');
+      // A few nights of runs: Backups has rows to open.
+      await made.seedBackupHistory({ days: 3 });
     });
     ({ sandbox, agent } = pi);
     webkit = await launchWebKit();
@@ -97,6 +99,20 @@ describe('the app in WebKit (MiniBrowser over WebDriver)', () => {
     await browser.waitFor({ css: 'h1' }, 'Backups');
     await browser.waitFor(testId('backups-summary'));
     expect(await current()).toBe('Backups');
+    // A row opens its run's own page, under the Backups tab.
+    const row = await browser.waitFor({ css: '[data-testid="backup-row"] a' });
+    // Clear of the fixed tab bar, which a WebDriver click would otherwise land on.
+    await browser.execute(
+      'document.querySelector(\'[data-testid="backup-row"] a\').scrollIntoView({ block: "center" })',
+    );
+    await browser.click(row);
+    await browser.waitFor({ css: 'h1' }, 'Backup run');
+    await browser.waitFor(testId('backup-detail'));
+    expect(await browser.execute<string>('return location.pathname')).toMatch(
+      /^\/backups\/[\w-]+$/,
+    );
+    expect(await current()).toBe('Backups');
+    await screenshot(browser, 'tabs-backup-run');
     await browser.click(await browser.waitFor(tabs, 'Settings'));
     await browser.waitFor({ css: 'h1' }, 'Settings');
     await browser.click(await browser.waitFor({ css: 'a' }, /^Devices/));
