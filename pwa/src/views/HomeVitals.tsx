@@ -1,12 +1,14 @@
 // Home's temperature and power tiles. Their colour follows the active alert as well as the
 // reading, so a banner and its tile never disagree: an alert clears only after a while of good
 // readings (the agent's hysteresis), and until then the tile says it is recovering.
+import type { AlertKind } from '../../../shared/alerts.ts';
 import type { AppStatusResponse } from '../../../shared/status.ts';
 import { formatTemperature, temperatureLevel } from '../format.ts';
 
 type Vitals = Pick<AppStatusResponse, 'temperatureC' | 'undervoltage' | 'alerts'>;
 
-const active = (status: Vitals, kind: string) => status.alerts.some((alert) => alert.kind === kind);
+const active = (status: Vitals, kind: AlertKind) =>
+  status.alerts.some((alert) => alert.kind === kind);
 
 /** TemperatureTile is red while the overheating alert stands, whatever the reading says. */
 export function TemperatureTile({ status }: { status: Vitals }) {
