@@ -67,16 +67,20 @@ async function verifyBackupCommand(argv: string[]): Promise<number> {
     await prune(spoolDir);
   };
   const started = await moment();
-  // A stop by systemd or a person: clean, say so, end.
-  const stop = async () => {
-    const scratchRemoved = await removeScratch(scratchDir(config));
-    await releaseLock(config.recovery.lockFile);
-    await write({
-      ...emptyRecord(id, started, await moment()),
-      reason: 'the drill was stopped',
-      scratchRemoved,
-    }).catch(() => {});
-    process.exit(0);
+  // A stop by systemd or a person: clean, say so, end. systemd signals the whole process group at
+  // once, so the run also sees its rustic killed: the stop's record is the one written, not that.
+  let stopping: Promise<void> | null = null;
+  const stop = () => {
+    stopping ??= (async () => {
+      const scratchRemoved = await removeScratch(scratchDir(config));
+      await releaseLock(config.recovery.lockFile);
+      await write({
+        ...emptyRecord(id, started, await moment()),
+        reason: 'the drill was stopped',
+        scratchRemoved,
+      }).catch(() => {});
+      process.exit(0);
+    })();
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
@@ -110,12 +114,14 @@ async function verifyBackupCommand(argv: string[]): Promise<number> {
   };
   try {
     const record = await runDrill(config, ports);
+    if (stopping) await stopping; // it ends the process
     await write(record);
     process.stderr.write(
       `verify-backup: ${record.result}${record.reason ? `: ${record.reason}` : ''}\n`,
     );
     return 0;
   } catch (error) {
+    if (stopping) await stopping;
     process.stderr.write(`verify-backup: no record made: ${(error as Error).message}\n`);
     return 1;
   }
