@@ -64,6 +64,9 @@ describe('backups in Chromium', () => {
     expect(await link.getAttribute('aria-label')).toBeNull();
     expect(await link.textContent()).toMatch(/failed/i);
     const id = await failed.getAttribute('data-id');
+    await link.scrollIntoViewIfNeeded();
+    const listY = await page.evaluate(() => scrollY);
+    expect(listY).toBeGreaterThan(0);
     await link.click();
     const detail = page.getByTestId('backup-detail');
     await detail.waitFor();
@@ -94,6 +97,22 @@ describe('backups in Chromium', () => {
     await page.getByRole('link', { name: 'Backups' }).first().click();
     await page.getByTestId('backup-row').first().waitFor();
     expect(new URL(page.url()).pathname).toBe('/backups');
+
+    // Opened again from the list, Back returns to the list as it was: older page and place kept.
+    await link.scrollIntoViewIfNeeded();
+    // The reload above started the app afresh: one page again.
+    expect(await rows.count()).toBe(20);
+    await page.getByTestId('backup-more').click();
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(21);
+    await link.scrollIntoViewIfNeeded();
+    const placeY = await page.evaluate(() => scrollY);
+    await link.click();
+    await detail.waitFor();
+    expect(await page.evaluate(() => scrollY)).toBe(0);
+    await page.goBack();
+    await page.getByTestId('backup-row').first().waitFor();
+    expect(await rows.count()).toBe(21);
+    expect(await page.evaluate(() => scrollY)).toBe(placeY);
   });
 
   it('refuses "Back up now" while the drive is locked, in words', async () => {

@@ -69,17 +69,29 @@ export function useAgentNow(intervalMs: number): number {
   return useNow(intervalMs) + (api.clockOffsetMs() ?? 0);
 }
 
+const NOTHING_LOADED: Loaded = {
+  summary: null,
+  chart: null,
+  runs: [],
+  next: null,
+  recovery: null,
+  paged: false,
+};
+
+// What the list last showed, for this paired device: back from a run's page, the list shows at
+// once as it was (older pages included) while the first page loads again.
+let lastShown: { keyid: string; loaded: Loaded } | null = null;
+
 /** useBackupHistory loads the history on arrival and polls while a run is followed. */
 export function useBackupHistory(): BackupHistory {
   const store = useStore();
-  const [loaded, setLoaded] = useState<Loaded>({
-    summary: null,
-    chart: null,
-    runs: [],
-    next: null,
-    recovery: null,
-    paged: false,
-  });
+  const keyid = store.device.value?.keyid ?? '';
+  const [loaded, setLoaded] = useState<Loaded>(() =>
+    lastShown?.keyid === keyid ? lastShown.loaded : NOTHING_LOADED,
+  );
+  useEffect(() => {
+    lastShown = { keyid, loaded };
+  }, [keyid, loaded]);
   const [step, setStep] = useState<FollowStep | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [stale, setStale] = useState(false);

@@ -1,5 +1,5 @@
 // One run's own screen (/backups/<id>): how it ended and why, its numbers, and its last log lines.
-import { useCallback } from 'preact/hooks';
+import { useCallback, useEffect } from 'preact/hooks';
 import type { BackupRun as Run } from '../../../shared/backups.ts';
 import {
   exitWords,
@@ -20,6 +20,7 @@ import { useStore } from '../store.ts';
 import { Notice } from '../ui/Notice.tsx';
 import { Screen } from '../ui/Screen.tsx';
 import { formatWhen } from '../when.ts';
+import { listScroll } from './BackupRuns.tsx';
 import './Backups.css';
 
 /** BackupRun loads the run named by the address; the last run opened stays readable offline. */
@@ -30,6 +31,13 @@ export function BackupRun() {
   // One kept copy, the last run opened: a phone never fills up with logs.
   const kept = useKept<Run>('backup-run', load, null);
   const run = kept.data?.id === id ? kept.data : null;
+  // Leaving for anywhere but the list, the list's place is forgotten: a tab opens it at its top.
+  useEffect(
+    () => () => {
+      if (store.router.path.value !== '/backups') listScroll.y = null;
+    },
+    [store],
+  );
   return (
     <Screen title="Backup run" back={{ to: '/backups', label: 'Backups' }}>
       {kept.error !== null && <Notice kind="error">{describeError(kept.error)}</Notice>}

@@ -13,6 +13,12 @@ import { runPath } from '../router.ts';
 import { Link } from '../ui/Link.tsx';
 import { formatWhen } from '../when.ts';
 
+/**
+ * listScroll is where the list was scrolled when a row was opened: back from the run's page, the
+ * list opens there again (Backups.tsx), as a phone's lists do. Null once used, or gone elsewhere.
+ */
+export const listScroll: { y: number | null } = { y: null };
+
 /** BackupRunList lists the running run (if any) above the recorded ones, with "Load more". */
 export function BackupRunList(props: {
   runs: readonly BackupRunSummary[];
@@ -78,6 +84,10 @@ function RunRow(props: { run: BackupRunSummary; highlighted: boolean; now: numbe
       data-testid="backup-row"
       data-result={run.result}
       data-id={run.id}
+      // Before the link's own click, which scrolls the new screen to its top.
+      onClickCapture={() => {
+        listScroll.y = scrollY;
+      }}
     >
       <Link to={runPath(run.id)} class="backup-row">
         <span class={`backup-icon result-${level}`} aria-hidden="true">

@@ -1,5 +1,6 @@
 // Backups: the summary, "Back up now" (admins), recovery and drive health (§17), the chart and
 // every run, newest first (ARCHITECTURE §11); and at /backups/<id>, one run's own screen.
+import { useLayoutEffect } from 'preact/hooks';
 import { ROUTES } from '../../../shared/api.ts';
 import type { BackupSummary } from '../../../shared/backups.ts';
 import { useAccess } from '../access.ts';
@@ -16,7 +17,7 @@ import { Screen } from '../ui/Screen.tsx';
 import { BackupChart } from './BackupChart.tsx';
 import { BackupNowButton, BackupProgress } from './BackupNow.tsx';
 import { BackupRun } from './BackupRun.tsx';
-import { BackupRunList } from './BackupRuns.tsx';
+import { BackupRunList, listScroll } from './BackupRuns.tsx';
 import { DriveHealthCard } from './DriveHealthCard.tsx';
 import { RecoveryCard } from './RecoveryCard.tsx';
 import './Backups.css';
@@ -30,6 +31,13 @@ export function Backups() {
 /** History loads the history on arrival and follows a run while one goes on. */
 function History() {
   const history = useBackupHistory();
+  const shown = history.summary !== null;
+  // Back from a run's page, at the place the row was opened from (its rows drawn from memory).
+  useLayoutEffect(() => {
+    if (!shown || listScroll.y === null) return;
+    scrollTo(0, listScroll.y);
+    listScroll.y = null;
+  }, [shown]);
   const now = useAgentNow(30_000);
   const { summary, step } = history;
   const finished = step?.kind === 'finished' ? step.run.id : null;
