@@ -88,11 +88,26 @@ let
       service = config.systemd.services.${name};
     in
     service.script != "" || service.serviceConfig ? ExecStart;
+  backupTimerName = lib.removeSuffix ".timer" cfg.settings.backup.timer;
+  # Triggers that count from boot or from the last run: the seed's block, left in beside ours.
+  backupTimerRelative = lib.attrNames (
+    lib.filterAttrs (
+      key: _:
+      lib.elem key [
+        "OnActiveSec"
+        "OnBootSec"
+        "OnStartupSec"
+        "OnUnitActiveSec"
+        "OnUnitInactiveSec"
+      ]
+    ) config.systemd.timers.${backupTimerName}.timerConfig
+  );
 in
 {
   imports = [ ./options.nix ];
 
   config = lib.mkIf cfg.enable {
+    warnings = lib.optional (backupTimerRelative != [ ]) "services.immich-pi-agent: systemd.timers.${backupTimerName} has ${lib.concatStringsSep ", " backupTimerRelative} beside the module's OnCalendar (the seed's timer block?): the two merge into one timer that runs on both schedules, and \"Back up now\" moves its next run. Delete that block, or set services.immich-pi-agent.backupOnCalendar.";
     assertions = [
       {
         assertion = builtins.match "[0-9a-fA-F-]{8,64}" cfg.settings.drive.uuid != null;
@@ -248,7 +263,7 @@ in
       }
     ];
     systemd.timers = recovery.timers // {
-      ${lib.removeSuffix ".timer" cfg.settings.backup.timer} = {
+      ${backupTimerName} = {
         description = "Daily Immich backup (skipped while the drive is locked, caught up after unlock)";
         wantedBy = [ "timers.target" ];
         timerConfig = {

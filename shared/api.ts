@@ -26,6 +26,7 @@ export const ROUTES = {
   temperatureHistory: `${API_PREFIX}/history/temperature`,
   backups: `${API_PREFIX}/backups`,
   restoreTests: `${API_PREFIX}/backups/restore-tests`,
+  keepBackupSchedule: `${API_PREFIX}/backups/keep-schedule`,
   backupRun: (id: string) => `${API_PREFIX}/backups/${encodeURIComponent(id)}`,
   immichJobs: `${API_PREFIX}/immich/jobs`,
   immichGuard: `${API_PREFIX}/immich/guard`,

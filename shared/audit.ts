@@ -18,6 +18,7 @@ export const AUDIT_KINDS = [
   'locked',
   'lock-failed',
   'backup-started',
+  'backup-schedule-kept',
   'restore-test-started',
   'immich-jobs-paused',
   'immich-jobs-resumed',

@@ -103,5 +103,9 @@ export type BackupRunResponse = v.InferOutput<typeof BackupRunResponse>;
 export const BackupStartedResponse = v.object({ started: v.literal(true), at: v.number() });
 export type BackupStartedResponse = v.InferOutput<typeof BackupStartedResponse>;
 
+/** POST /backups/keep-schedule: the nightly time kept, wall ms. */
+export const BackupKeptResponse = v.object({ keptAt: v.number() });
+export type BackupKeptResponse = v.InferOutput<typeof BackupKeptResponse>;
+
 /** How many days of runs the first page's chart covers. */
 export const BACKUP_CHART_DAYS = 42;

@@ -65,6 +65,8 @@ export const ERROR_STATUS = {
   'backup-running': 409,
   'backup-drive-locked': 409,
   'backup-run-not-found': 404,
+  /** "Keep the nightly time" when the last manual start did not move it. */
+  'backup-schedule-not-moved': 409,
   /** "Back up now" or "Test a restore now" while a restore drill runs (ARCHITECTURE §17). */
   'restore-test-running': 409,
   // Immich and the thermal guard (ARCHITECTURE §16)

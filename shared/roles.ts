@@ -53,6 +53,7 @@ export const ROUTE_ACCESS = {
   'POST /backups': 'admin',
   'GET /backups/:id': 'viewer',
   'POST /backups/restore-tests': 'admin',
+  'POST /backups/keep-schedule': 'admin',
   'POST /immich/jobs': 'admin',
   'PUT /immich/guard': 'admin',
 } as const satisfies Record<string, Access>;

@@ -51,7 +51,7 @@ export interface Deps {
     | 'health'
   >;
   /** Backup history, its summary and "back up now" (ARCHITECTURE §11). */
-  backups: Pick<BackupService, 'ingest' | 'page' | 'run' | 'startNow' | 'summary'>;
+  backups: Pick<BackupService, 'ingest' | 'page' | 'run' | 'startNow' | 'keepSchedule' | 'summary'>;
   /** Restore drills, the database dump watch and the drive's health (ARCHITECTURE §17). */
   recovery: Pick<RecoveryService, 'recovery' | 'health' | 'issue' | 'startDrill' | 'ingest'>;
   /** Immich's queues and the thermal guard (ARCHITECTURE §16). */

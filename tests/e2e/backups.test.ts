@@ -135,7 +135,9 @@ describe('backups in Chromium', () => {
 
     await sandbox.setBackupOutcome('slow');
     await page.goto(new URL('/backups', origin).href);
+    await page.getByTestId('backup-next').waitFor();
     const nextBefore = await testIdText(page, 'backup-next');
+    expect(nextBefore).toMatch(/^Next run (today|tomorrow) \d\d:\d\d/);
     await page.getByTestId('backup-now').click();
     const snackbar = page.getByTestId('backup-snackbar');
     await snackbar.waitFor();
@@ -150,6 +152,22 @@ describe('backups in Chromium', () => {
     );
     expect(await testIdText(page, 'backup-next')).not.toBe(nextBefore);
     await screenshot(page, 'backups-started');
+    expect(await axeViolations(page)).toEqual([]);
+    // The choice to keep the old time: the Pi then starts the backup at it.
+    const keep = snackbar.getByTestId('backup-keep');
+    const oldTime = String(nextBefore).replace(/^Next run /, '');
+    expect(await keep.textContent()).toBe(`Keep ${oldTime}`);
+    expect((await keep.boundingBox())?.height).toBeGreaterThanOrEqual(44);
+    await keep.click();
+    const kept = page.getByTestId('backup-kept');
+    await kept.waitFor();
+    expect(await kept.textContent()).toBe(
+      ` The nightly backup keeps its time: next run ${oldTime}.`,
+    );
+    await expect.poll(() => testIdText(page, 'backup-next')).toBe(nextBefore);
+    expect(await page.getByTestId('backup-moved').count()).toBe(0);
+    expect(await keep.count()).toBe(0);
+    await screenshot(page, 'backups-kept');
     expect(await axeViolations(page)).toEqual([]);
     await snackbar.getByRole('button', { name: 'OK' }).click();
     expect(await snackbar.count()).toBe(0);

@@ -61,3 +61,52 @@ describe('a missed backup', () => {
     );
   });
 });
+
+describe('the nightly time a manual start moved', () => {
+  it('is kept when asked: the agent starts the backup at it, and the timer is back on it', async () => {
+    const runs = async () =>
+      (await requestJson<BackupsResponse>(phone, 'GET', ROUTES.backups)).body;
+    await pi.waitForBackupIdle();
+    // The stub timer counts from the last start, as the seed's OnUnitActiveSec does.
+    // Whole seconds: systemctl show prints the timer's times so.
+    const nightly = Math.ceil((Date.now() + 8000) / 1000) * 1000;
+    await pi.setNextBackupAt(nightly);
+    const notMoved = await requestJson(phone, 'POST', ROUTES.keepBackupSchedule);
+    expect(notMoved).toMatchObject({
+      status: 409,
+      body: { error: { code: 'backup-schedule-not-moved' } },
+    });
+
+    expect((await requestJson(phone, 'POST', ROUTES.backups)).status).toBe(202);
+    const moved = await eventually('the moved timer', async () => (await runs()).summary.nextAt, {
+      until: (at) => at !== null && at > nightly + 20 * HOUR,
+      timeoutMs: 10_000,
+      everyMs: 100,
+    });
+    expect(moved).toBeGreaterThan(nightly + 20 * HOUR);
+    const kept = await requestJson<{ keptAt: number }>(phone, 'POST', ROUTES.keepBackupSchedule);
+    expect(kept).toMatchObject({ status: 200, body: { keptAt: nightly } });
+    expect((await runs()).summary.nextAt).toBe(nightly);
+    await pi.waitForBackupIdle();
+    const manual = (await runs()).runs[0];
+
+    // At the kept time the agent starts the unit itself; the stub timer counts a day from then.
+    const afterKept = await eventually('the run at the kept time', runs, {
+      until: (page) => page.runs[0]?.seq !== manual?.seq && page.summary.running === null,
+      timeoutMs: 30_000,
+      everyMs: 200,
+    });
+    expect(afterKept.runs[0]).toMatchObject({ result: 'succeeded' });
+    expect(afterKept.runs[0]?.startedAt).toBeGreaterThanOrEqual(nightly);
+    const next = afterKept.summary.nextAt ?? 0;
+    expect(next - (nightly + 24 * HOUR)).toBeGreaterThanOrEqual(0);
+    expect(next - (nightly + 24 * HOUR)).toBeLessThan(5000);
+    const audit = (await requestJson<AuditResponse>(phone, 'GET', ROUTES.audit)).body;
+    expect(audit.entries.map((entry) => entry.kind)).toEqual(
+      expect.arrayContaining(['backup-schedule-kept']),
+    );
+    expect(audit.entries.map((entry) => entry.detail)).toContain(
+      'The nightly backup started at its usual time, kept from the app.',
+    );
+  }, 60_000);
+});

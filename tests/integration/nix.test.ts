@@ -73,6 +73,17 @@ describe('the example system (UUID filled in), against nixpkgs modules', () => {
     expect(configs.warnings).toEqual([]);
   });
 
+  it('warns when the seed’s backup timer block is left beside the module’s', async () => {
+    // The seed's "60 minutes after boot and again every day", as a user who kept it has it.
+    const seedTimer = `{ systemd.timers.immich-backup.timerConfig = { OnBootSec = "60min"; OnUnitActiveSec = "1d"; }; }`;
+    const { failed, warnings } = await nix.evalJson<Configs>(evalWith(seedTimer, CONFIGS));
+    expect(failed).toEqual([]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      /systemd\.timers\.immich-backup has OnBootSec, OnUnitActiveSec beside the module's OnCalendar .*Delete that block/,
+    );
+  });
+
   it('writes exactly the example JSON files, store paths aside', () => {
     expect(withoutStorePaths(configs.agent)).toEqual(withoutStorePaths(agentJson));
     expect(withoutStorePaths(configs.helper)).toEqual(withoutStorePaths(helperJson));

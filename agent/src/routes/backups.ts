@@ -1,7 +1,8 @@
 // /api/v1/backups: the run history page by page with recovery's state, one run in full, "back up
-// now" and "test a restore now".
+// now", keeping the nightly time it moved, and "test a restore now".
 import { Hono } from 'hono';
 import {
+  type BackupKeptResponse,
   type BackupRunResponse,
   type BackupStartedResponse,
   BackupsQuery,
@@ -30,6 +31,10 @@ export function backupRoutes(deps: Pick<Deps, 'backups' | 'recovery'>) {
     .post('/', async (c) => {
       const at = await backups.startNow(c.get('deviceId'));
       return c.json({ started: true, at } satisfies BackupStartedResponse, 202);
+    })
+    .post('/keep-schedule', async (c) => {
+      const keptAt = await backups.keepSchedule(c.get('deviceId'));
+      return c.json({ keptAt } satisfies BackupKeptResponse);
     })
     .post('/restore-tests', async (c) => {
       const at = await recovery.startDrill(c.get('deviceId'));

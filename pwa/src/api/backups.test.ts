@@ -114,6 +114,19 @@ describe('backup calls', () => {
     );
   });
 
+  it('keeps the moved nightly time with an empty POST and answers the time kept', async () => {
+    const { calls, api } = fakeSigned({ 'POST /api/v1/backups/keep-schedule': { keptAt: 7 } });
+    expect(await api.keepSchedule()).toBe(7);
+    expect(calls).toEqual([
+      { method: 'POST', path: '/api/v1/backups/keep-schedule', query: '', body: undefined },
+    ]);
+    const wrong = fakeSigned({ 'POST /api/v1/backups/keep-schedule': { keptAt: 'soon' } });
+    await expect(wrong.api.keepSchedule()).rejects.toThrow();
+    expect(describeError(new ApiError('backup-schedule-not-moved', 409, 'no'))).toBe(
+      'The nightly backup did not move, so there is no time to keep.',
+    );
+  });
+
   it('starts a restore test with an empty POST to its own path, and passes a refusal on', async () => {
     const path = '/api/v1/backups/restore-tests';
     const { calls, api } = fakeSigned({ [`POST ${path}`]: { started: true, at: 77 } });

@@ -2,6 +2,7 @@
 // loaded with that screen (api.ts imports this file on first use) so they stay out of the first load.
 import { ROUTES } from '../../../shared/api.ts';
 import {
+  BackupKeptResponse,
   type BackupRun,
   BackupRunResponse,
   BackupStartedResponse,
@@ -21,6 +22,9 @@ export function backupCalls(from: { signed: Signed }) {
       (await signed('GET', ROUTES.backupRun(id), BackupRunResponse)).run,
     /** startBackup asks the Pi to start a backup now; it answers at once, the run follows. */
     startBackup: () => signed('POST', ROUTES.backups, BackupStartedResponse),
+    /** keepSchedule asks the Pi to keep the nightly time the last start moved; answers it. */
+    keepSchedule: async () =>
+      (await signed('POST', ROUTES.keepBackupSchedule, BackupKeptResponse)).keptAt,
     /** startRestoreTest asks the Pi to start a restore drill now; follow it in `recovery.running`. */
     startRestoreTest: () => signed('POST', ROUTES.restoreTests, DrillStartedResponse),
   };

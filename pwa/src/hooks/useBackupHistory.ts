@@ -48,6 +48,8 @@ export interface BackupHistory {
   loadMore(): Promise<void>;
   /** startBackup asks for a run and follows it; a refusal is thrown for the caller to show. */
   startBackup(): Promise<void>;
+  /** keepSchedule keeps the nightly time the last start moved, then shows the summary again. */
+  keepSchedule(): Promise<void>;
   /** refresh loads the first page again (a followed drill polls it); answers whether it worked. */
   refresh(): Promise<boolean>;
 }
@@ -189,5 +191,20 @@ export function useBackupHistory(): BackupHistory {
     setStep({ kind: 'starting' });
   }, [store]);
 
-  return { ...loaded, step, error, stale, loadingMore, loadMore, startBackup, refresh };
+  const keepSchedule = useCallback(async () => {
+    await (await store.api.backupCalls()).keepSchedule();
+    await refresh();
+  }, [store, refresh]);
+
+  return {
+    ...loaded,
+    step,
+    error,
+    stale,
+    loadingMore,
+    loadMore,
+    startBackup,
+    keepSchedule,
+    refresh,
+  };
 }

@@ -37,6 +37,7 @@ const KIND_WORDS: Record<AuditKind, string> = {
   locked: 'Drive locked',
   'lock-failed': 'Lock failed',
   'backup-started': 'Backup started',
+  'backup-schedule-kept': 'Nightly backup time kept',
   'restore-test-started': 'Restore test started',
   'immich-jobs-paused': 'Immich jobs paused',
   'immich-jobs-resumed': 'Immich jobs resumed',

@@ -1,5 +1,5 @@
 // "Back up now": starts at once, says so in a snackbar (and where the schedule moved to, if it
-// did), then the run as it goes.
+// did, with the choice to keep the old time), then the run as it goes.
 import { useEffect, useState } from 'preact/hooks';
 import type { BackupSummary } from '../../../shared/backups.ts';
 import type { FollowStep } from '../backups/follow.ts';
@@ -22,18 +22,23 @@ interface Started {
   quiet: boolean;
   /** Whether OK was tapped. */
   dismissed: boolean;
+  /** The nightly time kept from the snackbar, once the Pi took it. */
+  kept: number | null;
 }
 
 /**
  * BackupNowButton starts a run on the tap: no dialog, a snackbar says it started. The schedule's
- * next run is noted before the start; when the Pi's answer moves it, the snackbar says to when.
+ * next run is noted before the start; when the Pi's answer moves it, the snackbar says to when
+ * and offers to keep the old time (the Pi then starts the backup at it, which puts the timer back).
  */
 export function BackupNowButton(props: {
   start: () => Promise<void>;
+  keep: () => Promise<void>;
   busy: boolean;
   nextAt: number | null;
 }) {
   const sending = useAction();
+  const keeping = useAction();
   // The next run as it was before the tap; quiet once "Backup started" has been read.
   const [started, setStarted] = useState<Started | null>(null);
   const now = useAgentNow(60_000);
@@ -49,7 +54,9 @@ export function BackupNowButton(props: {
     const timer = setTimeout(() => setStarted((s) => s && { ...s, quiet: true }), 8000);
     return () => clearTimeout(timer);
   }, [started]);
-  const shown = started !== null && !started.dismissed && (!started.quiet || moved !== null);
+  const kept = started?.kept ?? null;
+  const shown =
+    started !== null && !started.dismissed && (!started.quiet || moved !== null || kept !== null);
 
   return (
     <>
@@ -61,8 +68,9 @@ export function BackupNowButton(props: {
         onClick={async () => {
           const nextBefore = props.nextAt;
           setStarted(null);
+          keeping.setError(null);
           if (await sending.run(props.start))
-            setStarted({ nextBefore, quiet: false, dismissed: false });
+            setStarted({ nextBefore, quiet: false, dismissed: false, kept: null });
         }}
       >
         {sending.busy ? 'Starting…' : 'Back up now'}
@@ -78,21 +86,47 @@ export function BackupNowButton(props: {
           <div class="snackbar" data-testid="backup-snackbar">
             <p>
               Backup started.
-              {moved !== null && (
-                <span data-testid="backup-moved">
+              {kept !== null ? (
+                <span data-testid="backup-kept">
                   {' '}
-                  Your nightly backup will move to {formatNextRun(moved, now)}: the Pi’s timer
-                  counts from the last run.
+                  The nightly backup keeps its time: next run {formatNextRun(kept, now)}.
                 </span>
+              ) : (
+                moved !== null && (
+                  <span data-testid="backup-moved">
+                    {' '}
+                    Your nightly backup will move to {formatNextRun(moved, now)}: the Pi’s timer
+                    counts from the last run.
+                  </span>
+                )
+              )}
+              {keeping.error !== null && (
+                <span data-testid="backup-keep-refused"> {describeError(keeping.error)}</span>
               )}
             </p>
-            <button
-              type="button"
-              class="link"
-              onClick={() => setStarted((s) => s && { ...s, dismissed: true })}
-            >
-              OK
-            </button>
+            <div class="snackbar-actions">
+              {kept === null && moved !== null && before !== null && (
+                <button
+                  type="button"
+                  class="link"
+                  disabled={keeping.busy}
+                  data-testid="backup-keep"
+                  onClick={async () => {
+                    if (await keeping.run(props.keep))
+                      setStarted((s) => s && { ...s, kept: before });
+                  }}
+                >
+                  {keeping.busy ? 'Keeping…' : `Keep ${formatNextRun(before, now)}`}
+                </button>
+              )}
+              <button
+                type="button"
+                class="link"
+                onClick={() => setStarted((s) => s && { ...s, dismissed: true })}
+              >
+                OK
+              </button>
+            </div>
           </div>
         )}
       </div>

@@ -56,6 +56,7 @@ function History() {
             step={step}
             now={now}
             start={history.startBackup}
+            keep={history.keepSchedule}
             mayStart={access.may('POST', ROUTES.backups) && !history.stale}
           />
           <RecoveryCard recovery={history.recovery} refresh={history.refresh} now={now} />
@@ -83,6 +84,7 @@ function SummaryCard(props: {
   step: FollowStep | null;
   now: number;
   start: () => Promise<void>;
+  keep: () => Promise<void>;
   /** Back up now is for admins (ARCHITECTURE §14). */
   mayStart: boolean;
 }) {
@@ -131,6 +133,7 @@ function SummaryCard(props: {
       {props.mayStart && (
         <BackupNowButton
           start={props.start}
+          keep={props.keep}
           busy={props.step?.kind === 'starting' || summary.running !== null}
           nextAt={summary.nextAt}
         />

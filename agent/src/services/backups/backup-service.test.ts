@@ -364,4 +364,103 @@ describe('BackupService', () => {
     });
     expect(h.starts).toHaveLength(1);
   });
+
+  describe('keeping the nightly time a manual start moved', () => {
+    /** A timer that counts from the last start (OnUnitActiveSec=1d), on the harness's clock. */
+    function relativeTimer(h: ReturnType<typeof harness>) {
+      const timer = {
+        nextAt: h.clock.wallMs + 12 * HOUR,
+        unit: 'inactive' as 'inactive' | 'activating',
+      };
+      const options: Partial<BackupServiceOptions> = {
+        readNextRun: async () => timer.nextAt,
+        timerRefreshDelayMs: 0,
+        readUnitState: async () => timer.unit,
+        callHelper: async () => {
+          h.starts.push('start');
+          timer.nextAt = h.clock.wallMs + 24 * HOUR;
+          return { ok: true };
+        },
+      };
+      return { timer, options };
+    }
+
+    it('keeps it across a restart, starts the run then, and the timer is back on its time', async () => {
+      const h = harness();
+      const { timer, options } = relativeTimer(h);
+      const audit: string[] = [];
+      const service = h.make({
+        ...options,
+        audit: { record: async (kind) => void audit.push(kind) },
+      });
+      await service.tick(idle);
+      const nightly = h.clock.wallMs + 12 * HOUR;
+      await service.startNow('phone');
+      await vi.waitFor(() => expect(service.summary().nextAt).toBe(h.clock.wallMs + 24 * HOUR));
+
+      expect(await service.keepSchedule('phone')).toBe(nightly);
+      expect(service.summary().nextAt).toBe(nightly);
+      expect(h.file.value.keptAt).toBe(nightly);
+      expect(audit).toEqual(['backup-started', 'backup-schedule-kept']);
+
+      // The agent restarts; the kept time is in backups.json.
+      const restarted = h.make(options);
+      await restarted.tick(idle);
+      expect(restarted.summary().nextAt).toBe(nightly);
+      h.clock.wallMs = nightly - 60_000;
+      h.clock.monoMs += 12 * HOUR;
+      await restarted.tick(idle);
+      expect(h.starts).toHaveLength(1);
+
+      h.clock.wallMs = nightly + 30_000;
+      await restarted.tick(idle);
+      expect(h.starts).toHaveLength(2);
+      expect(h.file.value.keptAt).toBeNull();
+      // The start re-anchored the timer on the nightly time, a day on.
+      await vi.waitFor(() => expect(restarted.summary().nextAt).toBe(nightly + 30_000 + 24 * HOUR));
+      expect(timer.nextAt).toBe(nightly + 30_000 + 24 * HOUR);
+    });
+
+    it('refuses to keep a time nothing moved: before any start, and on a calendar timer', async () => {
+      const h = harness();
+      const { timer, options } = relativeTimer(h);
+      const service = h.make(options);
+      await service.tick(idle);
+      await expect(service.keepSchedule('phone')).rejects.toMatchObject({
+        code: 'backup-schedule-not-moved',
+      });
+      const calendar = h.make({
+        ...options,
+        callHelper: async () => {
+          h.starts.push('start');
+          timer.nextAt += 20 * 60_000; // RandomizedDelaySec: not a move
+          return { ok: true };
+        },
+      });
+      await calendar.tick(idle);
+      await calendar.startNow('phone');
+      await vi.waitFor(() => expect(calendar.summary().nextAt).toBe(timer.nextAt));
+      await expect(calendar.keepSchedule('phone')).rejects.toMatchObject({
+        code: 'backup-schedule-not-moved',
+      });
+      expect(h.file.value.keptAt ?? null).toBeNull();
+    });
+
+    it('drops a kept time the Pi was off for, and one the drive is locked at, without a start', async () => {
+      const h = harness();
+      const { options } = relativeTimer(h);
+      const errors: string[] = [];
+      h.file.value = { ...h.file.value, keptAt: h.clock.wallMs - 2 * HOUR };
+      const service = h.make({ ...options, log: { info: () => {}, error: (m) => errors.push(m) } });
+      await service.tick(idle);
+      expect(h.file.value.keptAt).toBeNull();
+
+      h.file.value = { ...h.file.value, keptAt: h.clock.wallMs - 60_000 };
+      h.drive.state = 'locked';
+      await service.tick({ ...idle, drive: 'locked' });
+      expect(h.file.value.keptAt).toBeNull();
+      expect(h.starts).toEqual([]);
+      expect(errors).toEqual(['cannot start the backup at the kept time']);
+    });
+  });
 });

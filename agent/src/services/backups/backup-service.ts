@@ -11,6 +11,7 @@ import type { DriveControl } from '../drive-control/index.ts';
 import { BackupActivity } from './activity.ts';
 import { BackupAlerts, type BackupAlertsPort } from './backup-alerts.ts';
 import type { BackupsState } from './history.ts';
+import { KeptSchedule } from './kept-schedule.ts';
 import { NextRun } from './next-run.ts';
 import { BackupQueries } from './queries.ts';
 import { type BackupSpool, SpoolIngest } from './spool-ingest.ts';
@@ -58,17 +59,25 @@ export class BackupService {
   private readonly backupAlerts: BackupAlerts;
   private readonly queries: BackupQueries;
   private readonly starter: BackupStarter;
+  private readonly kept: KeptSchedule;
 
-  constructor(options: BackupServiceOptions) {
+  constructor(private readonly options: BackupServiceOptions) {
     const { clock, state, log } = options;
     this.activity = new BackupActivity(clock);
     this.nextRun = new NextRun({ read: options.readNextRun, clock, log });
+    this.kept = new KeptSchedule({
+      state,
+      clock,
+      log,
+      timerNext: () => this.nextRun.at,
+      start: () => this.starter.startKept(),
+    });
     const running = () => this.activity.running(this.spool.underWay());
     this.queries = new BackupQueries({
       state,
       clock,
       running,
-      nextAt: () => this.nextRun.at,
+      nextAt: () => this.kept.nextAt(),
       stale: () => this.backupAlerts.stale,
     });
     this.backupAlerts = new BackupAlerts({
@@ -95,6 +104,11 @@ export class BackupService {
       running,
       lastGoodOrWatchedSince: () => this.queries.lastGoodAt() ?? state.value.watchingSince,
       refreshTimer: () => this.refreshTimer(),
+      // Read now, not from the ten-minute cache: what the start moves the timer from.
+      beforeStart: async () => {
+        await this.nextRun.refresh();
+        this.kept.noteStart();
+      },
     });
   }
 
@@ -104,6 +118,7 @@ export class BackupService {
     await this.ingest();
     await this.backupAlerts.check();
     await this.nextRun.refreshIfDue();
+    await this.kept.tick();
   }
 
   /** ingest reads the spool's new records, one pass at a time. */
@@ -126,6 +141,20 @@ export class BackupService {
   /** startNow is "back up now" (BackupStarter.startNow). */
   startNow(deviceId: string | null): Promise<number> {
     return this.starter.startNow(deviceId);
+  }
+
+  /**
+   * keepSchedule keeps the nightly time the last "back up now" moved the timer from: the agent
+   * starts the backup then, which puts the timer back on it. Answers the kept time.
+   */
+  async keepSchedule(deviceId: string | null): Promise<number> {
+    const keptAt = await this.kept.keep();
+    void this.options.audit.record(
+      'backup-schedule-kept',
+      'The nightly backup keeps its time: the Pi starts it then, not a day after the manual one.',
+      deviceId,
+    );
+    return keptAt;
   }
 
   /** catchUp starts the missed daily backup (BackupStarter.catchUp). */

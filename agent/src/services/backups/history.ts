@@ -28,6 +28,8 @@ export const BackupsState = v.object({
   ),
   /** Whether backup-failed and backup-stale were pushed and not yet cleared. */
   alerted: v.object({ failed: v.boolean(), stale: v.boolean() }),
+  /** The nightly time a manual start moved, kept from the app: the agent starts a run then. */
+  keptAt: v.optional(v.nullable(v.number())),
 });
 export type BackupsState = v.InferOutput<typeof BackupsState>;
 

@@ -15,6 +15,7 @@ const TIMER_REFRESH_AFTER_START_MS = 2000;
 const STARTED_WORDS = {
   requested: 'A backup was started from the app.',
   'catch-up': 'A backup started after the unlock, since the daily one was missed.',
+  kept: 'The nightly backup started at its usual time, kept from the app.',
 } as const;
 
 export interface BackupStarterOptions {
@@ -40,6 +41,8 @@ export interface BackupStarterOptions {
   refreshTimer(): Promise<void>;
   /** How long after a start the timer's next run is read again. */
   timerRefreshDelayMs?: number;
+  /** Called just before "back up now" starts the unit (the schedule is noted before it moves). */
+  beforeStart?: () => Promise<void>;
   log: Logger;
 }
 
@@ -75,7 +78,21 @@ export class BackupStarter {
         'restore-test-running',
         'A restore test is running: back up when it has finished.',
       );
+    await this.options.beforeStart?.();
     return this.start('requested', deviceId);
+  }
+
+  /** startKept starts the run at the nightly time kept from the app, as the timer would have. */
+  async startKept(): Promise<void> {
+    const drive = await this.options.readDrive();
+    this.options.activity.unitState = await this.options.readUnitState();
+    await this.options.ingest();
+    // The timer's own run skips too while the drive is locked; the catch-up after unlock follows.
+    if (drive.operation || (drive.state !== 'running' && drive.state !== 'degraded'))
+      throw new Error(`the drive is ${drive.operation ? 'being unlocked or locked' : drive.state}`);
+    if (this.options.running() || this.options.drillRunning?.())
+      throw new Error('a backup or a restore test runs already');
+    await this.start('kept', null);
   }
 
   /** followDrive starts the missed backup once an unlock brought Immich back. */
