@@ -77,7 +77,7 @@ export const ERROR_WORDS: Record<ErrorCode, string> = {
   'backup-running': 'A backup is running already; wait for it to finish.',
   'backup-drive-locked': 'The drive is locked: unlock it first, then back up.',
   'backup-run-not-found': 'The Pi no longer has that backup run in its history.',
-  'backup-schedule-not-moved': 'The nightly backup did not move, so there is no time to keep.',
+  'backup-schedule-not-moved': 'The nightly backup did not move.',
   'restore-test-running': 'A restore test is running; wait for it to finish.',
   'immich-no-key': 'The Pi has no Immich API key: add one, as the Immich tile says.',
   'immich-unavailable': 'Immich did not do it. See the Immich tile.',

@@ -135,6 +135,28 @@ describe('the app shell in Chromium', () => {
     await page.setViewportSize({ width: 390, height: 844 });
   });
 
+  it('draws Home in one go on a return: the lazy tiles move nothing (no layout shift)', async () => {
+    // A return visit, as from the home screen: the status kept from the last one shows at once,
+    // and the Immich and backup tiles come from lazy chunks among the others.
+    const tab = await page.context().newPage();
+    await tab.addInitScript(() => {
+      const seen: number[] = [];
+      (globalThis as unknown as { shifts: number[] }).shifts = seen;
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries() as unknown as { value: number }[])
+          seen.push(entry.value);
+      }).observe({ type: 'layout-shift', buffered: true });
+    });
+    await tab.goto(new URL('/', agent?.url).href);
+    await tab.getByTestId('home-backup').waitFor();
+    await tab.getByTestId('disk-space').waitFor();
+    // Two status polls later: whatever would move has moved.
+    await tab.waitForTimeout(6500);
+    const shifts = await tab.evaluate(() => (globalThis as unknown as { shifts: number[] }).shifts);
+    await tab.close();
+    expect(shifts).toEqual([]);
+  });
+
   it('moves between screens with the tabs, and counts the active alerts on Alerts', async () => {
     await tab('Home').click();
     await page.getByTestId('drive-state').waitFor();

@@ -123,7 +123,7 @@ describe('backup calls', () => {
     const wrong = fakeSigned({ 'POST /api/v1/backups/keep-schedule': { keptAt: 'soon' } });
     await expect(wrong.api.keepSchedule()).rejects.toThrow();
     expect(describeError(new ApiError('backup-schedule-not-moved', 409, 'no'))).toBe(
-      'The nightly backup did not move, so there is no time to keep.',
+      'The nightly backup did not move.',
     );
   });
 

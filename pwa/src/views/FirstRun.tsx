@@ -3,6 +3,7 @@ import { install, installPrompt } from '../install.ts';
 import { isAndroid, isIos } from '../platform.ts';
 import { useStore } from '../store.ts';
 import { Screen } from '../ui/Screen.tsx';
+import './FirstRun.css';
 
 function IosSteps() {
   return (

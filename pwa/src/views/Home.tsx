@@ -1,6 +1,5 @@
 // Home: the Pi at a glance, refreshed every few seconds while visible, and the last status offline.
-import type { ComponentType } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { Alert } from '../../../shared/alerts.ts';
 import type { AppStatusResponse, DiskUsage } from '../../../shared/status.ts';
 import { describeError } from '../errors.ts';
@@ -11,8 +10,11 @@ import { useStore } from '../store.ts';
 import { Link } from '../ui/Link.tsx';
 import { Notice } from '../ui/Notice.tsx';
 import { Screen } from '../ui/Screen.tsx';
+import type { BackupTile } from './HomeBackup.tsx';
 import { DriveTile, ServicesTile } from './HomeDrive.tsx';
+import type { ImmichTile } from './HomeImmich.tsx';
 import { PowerTile, TemperatureTile } from './HomeVitals.tsx';
+import type { TemperatureChart } from './monitoring.ts';
 
 const POLL_MS = 3000;
 const DISK_NAMES: Record<DiskUsage['id'], string> = { sd: 'SD card', drive: 'Photo drive' };
@@ -25,6 +27,7 @@ export function Home() {
   const seen = store.lastStatus.value;
   const offline = store.connection.value === 'offline';
   const error = store.statusError.value;
+  const shown = useParts();
 
   return (
     <Screen title={store.device.value?.agentName ?? 'immich-pi'}>
@@ -36,12 +39,10 @@ export function Home() {
       )}
       {error !== null && <Notice kind="error">{describeError(error)}</Notice>}
       {seen && <ActiveAlerts status={seen.status} />}
-      {seen ? (
-        <Status status={seen.status} stale={offline} />
-      ) : (
-        !offline && <p>Loading the Pi’s status…</p>
-      )}
-      {seen && !offline && <LazyChart currentC={seen.status.temperatureC} />}
+      {seen
+        ? shown && <Status status={seen.status} stale={offline} parts={shown} />
+        : !offline && <p>Loading the Pi’s status…</p>}
+      {seen && !offline && shown?.Chart && <shown.Chart currentC={seen.status.temperatureC} />}
     </Screen>
   );
 }
@@ -81,38 +82,62 @@ function ActiveAlerts({ status }: { status: AppStatusResponse }) {
 }
 
 /**
- * lazyPart loads a part of Home after the first screen draws, so it stays out of the initial
- * budget (§12): the chart, and the Immich tile with the Immich schemas.
+ * Home's lazy parts stay out of the first load (§12: the chart, the Immich schemas of issue 13).
+ * The Immich and backup tiles sit among the others: drawn later, they would push the tiles under
+ * them down as the screen is read. So all parts load together from Home's first render, and the
+ * tiles draw once they are here (from the app's cache, a few ms). Parts that could not load are
+ * left out; the other tiles still show.
  */
-function lazyPart<P extends object>(load: () => Promise<ComponentType<P>>): ComponentType<P> {
-  let part: ComponentType<P> | null = null;
-  return function LazyPart(props: P) {
-    const [View, setView] = useState(() => part);
-    useEffect(() => {
-      if (part) return;
-      load()
-        .then((view) => {
-          part = view;
-          setView(() => view);
-        })
-        .catch((error) => console.warn('part of Home not loaded', error));
-    }, []);
-    return View ? <View {...props} /> : null;
-  };
+interface Parts {
+  Immich?: typeof ImmichTile;
+  Backup?: typeof BackupTile;
+  Chart?: typeof TemperatureChart;
+}
+let parts: Parts | undefined;
+let partsLoading: Promise<void> | undefined;
+
+const loadParts = () =>
+  (partsLoading ??= Promise.all([
+    import('./HomeImmich.tsx'),
+    import('./HomeBackup.tsx'),
+    import('./monitoring.ts'),
+  ]).then(
+    ([immich, backup, chart]) => {
+      parts = {
+        Immich: immich.ImmichTile,
+        Backup: backup.BackupTile,
+        Chart: chart.TemperatureChart,
+      };
+    },
+    (error) => {
+      console.warn('part of Home not loaded', error);
+      parts = {};
+    },
+  ));
+
+/** useParts answers Home's lazy parts once loaded; the load begins in the first render, not after its paint. */
+function useParts(): Parts | undefined {
+  const [shown, setShown] = useState(parts);
+  if (!shown) void loadParts().then(() => setShown(parts));
+  return shown;
 }
 
-const LazyChart = lazyPart(async () => (await import('./monitoring.ts')).TemperatureChart);
-const LazyImmich = lazyPart(async () => (await import('./HomeImmich.tsx')).ImmichTile);
-// Lazy since the Immich tile came (issue 13): it made room for the tile's loader in the budget.
-const LazyBackup = lazyPart(async () => (await import('./HomeBackup.tsx')).BackupTile);
-
 /** Status shows the tiles; stale ones (the Pi out of reach) are grey and offer no actions. */
-function Status({ status, stale }: { status: AppStatusResponse; stale: boolean }) {
+function Status({
+  status,
+  stale,
+  parts,
+}: {
+  status: AppStatusResponse;
+  stale: boolean;
+  parts: Parts;
+}) {
+  const { Immich, Backup } = parts;
   return (
     <div class={stale ? 'tiles is-stale' : 'tiles'} data-testid="status">
       <DriveTile status={status} stale={stale} />
       <ServicesTile status={status} />
-      <LazyImmich status={status} />
+      {Immich && <Immich status={status} />}
       <TemperatureTile status={status} />
       <PowerTile status={status} />
       <section class="tile wide inline" aria-labelledby="uptime-h">
@@ -121,8 +146,8 @@ function Status({ status, stale }: { status: AppStatusResponse; stale: boolean }
           {status.uptimeSeconds === null ? 'unknown' : formatUptime(status.uptimeSeconds)}
         </p>
       </section>
-      <LazyBackup backup={status.backup ?? null} />
-      <section class="tile wide" aria-labelledby="disks-h">
+      {Backup && <Backup backup={status.backup ?? null} />}
+      <section class="tile wide" aria-labelledby="disks-h" data-testid="disk-space">
         <h2 id="disks-h">Disk space</h2>
         {status.disks.length === 0 && <p class="hint">No disks reported.</p>}
         {status.disks.map((disk) => (
