@@ -72,7 +72,7 @@ export class KeptSchedule {
       await this.options.state.update((s) => ({ ...s, keptAt: null }));
       this.movedFrom = null;
       if (now - kept > LATE_MS) {
-        this.options.log.info(`the kept backup time passed while the agent was not running`);
+        this.options.log.info('the kept backup time passed while the agent was not running');
         return;
       }
       await this.options.start();
