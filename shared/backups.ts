@@ -103,6 +103,13 @@ export type BackupRunResponse = v.InferOutput<typeof BackupRunResponse>;
 export const BackupStartedResponse = v.object({ started: v.literal(true), at: v.number() });
 export type BackupStartedResponse = v.InferOutput<typeof BackupStartedResponse>;
 
+/**
+ * How far a manual start must move the timer's next run to count as moved: a timer that counts
+ * from the last run (the seed's OnUnitActiveSec) moves by a day's worth; less is the random delay
+ * of a calendar timer (the module's RandomizedDelaySec), which is not a move.
+ */
+export const SCHEDULE_MOVED_MS = 60 * 60_000;
+
 /** POST /backups/keep-schedule: the nightly time kept, wall ms. */
 export const BackupKeptResponse = v.object({ keptAt: v.number() });
 export type BackupKeptResponse = v.InferOutput<typeof BackupKeptResponse>;

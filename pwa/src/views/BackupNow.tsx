@@ -1,7 +1,7 @@
 // "Back up now": starts at once, says so in a snackbar (and where the schedule moved to, if it
 // did, with the choice to keep the old time), then the run as it goes.
 import { useEffect, useState } from 'preact/hooks';
-import type { BackupSummary } from '../../../shared/backups.ts';
+import { type BackupSummary, SCHEDULE_MOVED_MS } from '../../../shared/backups.ts';
 import type { FollowStep } from '../backups/follow.ts';
 import { outcomeWords, RESULT_LEVEL } from '../backups/format.ts';
 import { formatNextRun } from '../backups/summary.ts';
@@ -10,10 +10,6 @@ import { formatAge } from '../format.ts';
 import { useAction } from '../hooks/useAction.ts';
 import { useAgentNow } from '../hooks/useBackupHistory.ts';
 import { Notice } from '../ui/Notice.tsx';
-
-// A timer that counts from the last run (OnUnitActiveSec, as the seed's) moves by a day's worth;
-// a calendar timer (our module's OnCalendar) does not move. Less than this is its random delay.
-const MOVED_MS = 60 * 60_000;
 
 interface Started {
   /** The schedule's next run when the tap came. */
@@ -44,7 +40,7 @@ export function BackupNowButton(props: {
   const now = useAgentNow(60_000);
   const before = started?.nextBefore ?? null;
   const moved =
-    before !== null && props.nextAt !== null && Math.abs(props.nextAt - before) >= MOVED_MS
+    before !== null && props.nextAt !== null && Math.abs(props.nextAt - before) >= SCHEDULE_MOVED_MS
       ? props.nextAt
       : null;
 

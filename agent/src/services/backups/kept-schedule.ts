@@ -1,13 +1,12 @@
 // "Keep the nightly time": a manual start moves a timer that counts from the last run (the seed's
 // OnUnitActiveSec) by a day's worth, and systemd cannot move it back. Kept, the agent starts the
 // backup itself at the time the timer had; that start puts the timer back on its old time.
+import { SCHEDULE_MOVED_MS } from '../../../../shared/backups.ts';
 import type { StateFile } from '../../adapters/state-store/index.ts';
 import { ApiError } from '../../errors.ts';
 import type { Clock, Logger } from '../../ports.ts';
 import type { BackupsState } from './history.ts';
 
-/** A move shorter than this is the timer's random delay, not a move. */
-export const MOVED_MS = 60 * 60_000;
 /** A kept time missed by more than this (the Pi was off) is dropped, not run late. */
 const LATE_MS = 60 * 60_000;
 
@@ -52,7 +51,7 @@ export class KeptSchedule {
     const from = this.movedFrom;
     const timer = this.options.timerNext();
     const now = this.options.clock.wall();
-    if (from === null || from <= now || timer === null || timer - from < MOVED_MS) {
+    if (from === null || from <= now || timer === null || timer - from < SCHEDULE_MOVED_MS) {
       throw new ApiError(
         'backup-schedule-not-moved',
         'The nightly backup did not move: there is no time to keep.',
