@@ -110,15 +110,16 @@ const loadParts = () =>
       };
     },
     (error) => {
+      // Shown without them this time; the next visit to Home tries again.
       console.warn('part of Home not loaded', error);
-      parts = {};
+      partsLoading = undefined;
     },
   ));
 
 /** useParts answers Home's lazy parts once loaded; the load begins in the first render, not after its paint. */
 function useParts(): Parts | undefined {
   const [shown, setShown] = useState(parts);
-  if (!shown) void loadParts().then(() => setShown(parts));
+  if (!shown) void loadParts().then(() => setShown(parts ?? {}));
   return shown;
 }
 

@@ -55,6 +55,22 @@ export class BackupStarter {
    * backup runs already. Answers when it was asked.
    */
   async startNow(deviceId: string | null): Promise<number> {
+    await this.checkCanStart();
+    await this.options.beforeStart?.();
+    return this.start('requested', deviceId);
+  }
+
+  /**
+   * startKept starts the run at the nightly time kept from the app, refused as "back up now"
+   * would be: while locked the timer's own run skips too, and the catch-up after unlock follows.
+   */
+  async startKept(): Promise<void> {
+    await this.checkCanStart();
+    await this.start('kept', null);
+  }
+
+  /** checkCanStart throws, in words, why a backup cannot start now; it answers when one can. */
+  private async checkCanStart(): Promise<void> {
     const drive = await this.options.readDrive();
     if (drive.operation)
       throw new ApiError(
@@ -78,21 +94,6 @@ export class BackupStarter {
         'restore-test-running',
         'A restore test is running: back up when it has finished.',
       );
-    await this.options.beforeStart?.();
-    return this.start('requested', deviceId);
-  }
-
-  /** startKept starts the run at the nightly time kept from the app, as the timer would have. */
-  async startKept(): Promise<void> {
-    const drive = await this.options.readDrive();
-    this.options.activity.unitState = await this.options.readUnitState();
-    await this.options.ingest();
-    // The timer's own run skips too while the drive is locked; the catch-up after unlock follows.
-    if (drive.operation || (drive.state !== 'running' && drive.state !== 'degraded'))
-      throw new Error(`the drive is ${drive.operation ? 'being unlocked or locked' : drive.state}`);
-    if (this.options.running() || this.options.drillRunning?.())
-      throw new Error('a backup or a restore test runs already');
-    await this.start('kept', null);
   }
 
   /** followDrive starts the missed backup once an unlock brought Immich back. */
