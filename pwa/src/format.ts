@@ -60,11 +60,6 @@ export function formatTemperature(celsius: number): string {
   return `${celsius.toFixed(1)} °C`;
 }
 
-/** formatDateTime shows an agent timestamp in the phone's own locale and time zone. */
-export function formatDateTime(ms: number): string {
-  return new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-}
-
 /** DRIVE_WORDS names each drive state and says what it means for Immich. */
 export const DRIVE_WORDS: Record<DriveState, { label: string; detail: string }> = {
   missing: { label: 'missing', detail: 'The drive is not connected. Plug it in.' },

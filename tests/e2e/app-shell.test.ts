@@ -157,6 +157,50 @@ describe('the app shell in Chromium', () => {
     expect(shifts).toEqual([]);
   });
 
+  it('starts Home on a return without waking ICU, and writes its times as Intl would', async () => {
+    // The first Intl call of a page loads ICU in one 20–50 ms task (pwa/src/clock.ts): a return
+    // to Home writes its times from the shapes learnt on an earlier visit.
+    const tab = await page.context().newPage();
+    await tab.addInitScript(() => {
+      const calls: string[] = [];
+      (globalThis as unknown as { icu: string[] }).icu = calls;
+      for (const name of ['DateTimeFormat', 'NumberFormat', 'Collator', 'PluralRules'] as const) {
+        const Real = Intl[name] as unknown as new (...args: unknown[]) => object;
+        const Spy = (...args: unknown[]) => {
+          calls.push(`Intl.${name}`);
+          return new Real(...args);
+        };
+        Object.assign(Spy, Real);
+        Object.defineProperty(Intl, name, { value: Spy, configurable: true, writable: true });
+      }
+      const spy = (proto: object, method: string) => {
+        const real = (proto as Record<string, (...args: unknown[]) => unknown>)[method];
+        Object.defineProperty(proto, method, {
+          configurable: true,
+          writable: true,
+          value(this: unknown, ...args: unknown[]) {
+            calls.push(method);
+            return real?.apply(this, args);
+          },
+        });
+      };
+      for (const method of ['toLocaleString', 'toLocaleDateString', 'toLocaleTimeString'])
+        spy(Date.prototype, method);
+      spy(Number.prototype, 'toLocaleString');
+      spy(String.prototype, 'localeCompare');
+    });
+    await tab.goto(new URL('/', agent?.url).href);
+    await tab.getByTestId('home-backup').waitFor();
+    await tab.getByTestId('home-alerts').waitFor();
+    await tab.waitForTimeout(3500);
+    const calls = await tab.evaluate(() => (globalThis as unknown as { icu: string[] }).icu);
+    // The alert's time in the words Alerts uses, written from the kept shape.
+    const since = await tab.getByTestId('home-alerts').locator('.hint').first().textContent();
+    await tab.close();
+    expect(calls).toEqual([]);
+    expect(since).toMatch(/^since (just now|\d+ min ago|Today \d\d:\d\d( [AP]M)?)$/);
+  });
+
   it('moves between screens with the tabs, and counts the active alerts on Alerts', async () => {
     await tab('Home').click();
     await page.getByTestId('drive-state').waitFor();

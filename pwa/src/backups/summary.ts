@@ -1,7 +1,6 @@
 // Backups at a glance in words, for Home's tile and the Backups screen's header (ARCHITECTURE §11).
-// In the first load, so small; and it imports nothing at run time: measured, a module shared by
-// Home and a lazy screen that imports others makes Rolldown split the first load into four files.
 import type { BackupSummary } from '../../../shared/backups.ts';
+import { formatDate, TIME } from '../clock.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -17,14 +16,13 @@ const calendarDay = (ms: number) => {
  */
 export function formatNextRun(at: number, now: number): string {
   if (at <= now) return 'due now';
-  const time: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit' };
   const days = calendarDay(at) - calendarDay(now);
-  const clock = new Date(at).toLocaleTimeString(undefined, time);
+  const clock = formatDate(at, TIME);
   if (days === 0) return `today ${clock}`;
   if (days === 1) return `tomorrow ${clock}`;
   const options: Intl.DateTimeFormatOptions =
-    days < 7 ? { weekday: 'short', ...time } : { dateStyle: 'medium', timeStyle: 'short' };
-  return new Date(at).toLocaleString(undefined, options);
+    days < 7 ? { weekday: 'short', ...TIME } : { dateStyle: 'medium', timeStyle: 'short' };
+  return formatDate(at, options);
 }
 
 /** nextRunWords says when the timer starts the next backup: "Next run tomorrow 03:00". */

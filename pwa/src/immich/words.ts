@@ -1,6 +1,7 @@
 // Immich and the thermal guard in words for Home's Immich tile (ARCHITECTURE §16): pure, so tested alone.
 import * as v from 'valibot';
 import { type GuardStatus, type ImmichQueue, ImmichStatus } from '../../../shared/immich.ts';
+import { formatDate, TIME } from '../clock.ts';
 
 /**
  * readImmich checks status.immich, which the first load leaves unchecked (§12): null from an agent
@@ -21,15 +22,16 @@ export const API_KEY_FILE = '/mnt/immich_drive/secrets/immich-pi-api-key';
  */
 export const KEY_COMMAND = `sudo install -D -m 0640 -g immich-pi-agent /dev/stdin ${API_KEY_FILE}`;
 
-// English words around the numbers, so English digit groups: "1,204".
-const count = new Intl.NumberFormat('en');
+// English words around the numbers, so English digit groups: "1,204". Written here rather than
+// with Intl.NumberFormat, whose first use would load ICU as Home starts (clock.ts says why not).
+const count = (n: number) => String(Math.round(n)).replace(/\B(?=(\d{3})+$)/g, ',');
 
 /** queueWords says what one queue is doing, or null when it is idle (nothing to say). */
 export function queueWords(queue: ImmichQueue): string | null {
-  const waiting = queue.waiting > 0 ? `${count.format(queue.waiting)} waiting` : null;
+  const waiting = queue.waiting > 0 ? `${count(queue.waiting)} waiting` : null;
   if (queue.paused) return `${queue.label}: paused${waiting ? ` (${waiting})` : ''}`;
   if (waiting) return `${queue.label}: ${waiting}`;
-  if (queue.active > 0) return `${queue.label}: ${count.format(queue.active)} running`;
+  if (queue.active > 0) return `${queue.label}: ${count(queue.active)} running`;
   return null;
 }
 
@@ -116,9 +118,9 @@ export function localClock(nowMs: number, offsetMs: number): Clock {
   const today = new Date(nowMs).toDateString();
   return (ms) => {
     const at = new Date(ms - offsetMs);
-    const time = at.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+    const time = formatDate(at.getTime(), TIME);
     return at.toDateString() === today
       ? time
-      : `${at.toLocaleDateString(undefined, { dateStyle: 'medium' })} ${time}`;
+      : `${formatDate(at.getTime(), { dateStyle: 'medium' })} ${time}`;
   };
 }

@@ -1,8 +1,8 @@
 // Alerts: what is wrong now (with snooze) and what was, with times; all text rendered as text.
 import { useCallback, useState } from 'preact/hooks';
 import type { Alert, AlertsResponse } from '../../../shared/alerts.ts';
+import { formatDateTime } from '../clock.ts';
 import { describeError } from '../errors.ts';
-import { formatDateTime } from '../format.ts';
 import { useKept } from '../hooks/useKept.ts';
 import { usePullToRefresh } from '../hooks/usePullToRefresh.ts';
 import { useStore } from '../store.ts';

@@ -1,12 +1,12 @@
 // The Backups screen's chart: SVG drawn as Preact elements (no HTML strings, §12's CSP).
 import { BACKUP_CHART_DAYS, type BackupChartPoint } from '../../../shared/backups.ts';
 import { backupChart, BACKUP_CHART_SIZE as SIZE } from '../backups/chart.ts';
+import { formatDate } from '../clock.ts';
 import './Chart.css';
 
 const SPAN = `${BACKUP_CHART_DAYS / 7} weeks`;
 
-const formatDay = (ms: number) =>
-  new Date(ms).toLocaleDateString(undefined, { day: 'numeric', month: 'short' });
+const formatDay = (ms: number) => formatDate(ms, { month: 'short', day: 'numeric' });
 
 /** BackupChart draws bytes added (bars) over time taken (dots) per run, failed runs crossed. */
 export function BackupChart(props: { points: readonly BackupChartPoint[]; now: number }) {

@@ -1,7 +1,7 @@
 // The restore tests the Pi keeps, newest first: each a date, its result in a mark, a word and a
 // colour, one line, and for one that failed, what came back wrong.
 import type { Drill } from '../../../shared/recovery.ts';
-import { formatDateTime } from '../format.ts';
+import { formatDateTime } from '../clock.ts';
 import { checkLine, DRILL_LEVEL, DRILL_RESULT_WORDS, drillLine } from '../recovery/words.ts';
 
 /** DrillHistory lists the drills; a native disclosure holds a failed one's detail (no state). */

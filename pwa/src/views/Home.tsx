@@ -1,15 +1,14 @@
 // Home: the Pi at a glance, refreshed every few seconds while visible, and the last status offline.
 import { useState } from 'preact/hooks';
-import type { Alert } from '../../../shared/alerts.ts';
 import type { AppStatusResponse, DiskUsage } from '../../../shared/status.ts';
 import { describeError } from '../errors.ts';
-import { formatAge, formatBytes, formatDateTime, formatUptime } from '../format.ts';
+import { formatAge, formatBytes, formatUptime } from '../format.ts';
 import { useNow } from '../hooks/useNow.ts';
 import { usePolling } from '../hooks/usePolling.ts';
 import { useStore } from '../store.ts';
-import { Link } from '../ui/Link.tsx';
 import { Notice } from '../ui/Notice.tsx';
 import { Screen } from '../ui/Screen.tsx';
+import type { ActiveAlerts } from './HomeAlerts.tsx';
 import type { BackupTile } from './HomeBackup.tsx';
 import { DriveTile, ServicesTile } from './HomeDrive.tsx';
 import type { ImmichTile } from './HomeImmich.tsx';
@@ -38,7 +37,7 @@ export function Home() {
         </p>
       )}
       {error !== null && <Notice kind="error">{describeError(error)}</Notice>}
-      {seen && <ActiveAlerts status={seen.status} />}
+      {seen && shown?.Alerts && <shown.Alerts status={seen.status} now={now} />}
       {seen
         ? shown && <Status status={seen.status} stale={offline} parts={shown} />
         : !offline && <p>Loading the Pi’s status…</p>}
@@ -47,48 +46,16 @@ export function Home() {
   );
 }
 
-/** ActiveAlerts lists what is wrong now, each a link to Alerts, and warns when pushes fail. */
-function ActiveAlerts({ status }: { status: AppStatusResponse }) {
-  // A status saved by an older version has neither field.
-  // Critical first, whatever order an older agent sent.
-  const alerts: Alert[] = [...(status.alerts ?? [])].sort(
-    (a, b) => Number(b.critical) - Number(a.critical),
-  );
-  const failingSince = status.push?.failingSince ?? null;
-  return (
-    <>
-      {failingSince !== null && (
-        <Notice kind="warning">
-          <span data-testid="push-failing">
-            Notifications to this phone are failing since {formatDateTime(failingSince)}
-            {status.push?.lastError ? `: ${status.push.lastError}` : '.'}
-          </span>
-        </Notice>
-      )}
-      {alerts.length > 0 && (
-        <ul class="list" aria-label="Active alerts" data-testid="home-alerts">
-          {alerts.map((alert) => (
-            <li key={alert.id}>
-              <Link to="/alerts" class={`alert-link ${alert.critical ? 'is-critical' : ''}`}>
-                <strong>{alert.title}</strong>
-                <span class="hint">since {formatDateTime(alert.raisedAt)}</span>
-              </Link>
-            </li>
-          ))}
-        </ul>
-      )}
-    </>
-  );
-}
-
 /**
- * Home's lazy parts stay out of the first load (§12: the chart, the Immich schemas of issue 13).
- * The Immich and backup tiles sit among the others: drawn later, they would push the tiles under
- * them down as the screen is read. So all parts load together from Home's first render, and the
- * tiles draw once they are here (from the app's cache, a few ms). Parts that could not load are
- * left out; the other tiles still show.
+ * Home's lazy parts stay out of the first load (§12: the chart, the Immich schemas of issue 13,
+ * and the alerts' times, written without ICU by clock.ts). The alerts and the Immich and backup
+ * tiles sit above or among the others: drawn later, they would push the tiles under them down as
+ * the screen is read. So all parts load together from Home's first render, and the tiles draw
+ * once they are here (from the app's cache, a few ms). Parts that could not load are left out;
+ * the other tiles still show (the drive tile says locked even without the alert).
  */
 interface Parts {
+  Alerts?: typeof ActiveAlerts;
   Immich?: typeof ImmichTile;
   Backup?: typeof BackupTile;
   Chart?: typeof TemperatureChart;
@@ -101,9 +68,11 @@ const loadParts = () =>
     import('./HomeImmich.tsx'),
     import('./HomeBackup.tsx'),
     import('./monitoring.ts'),
+    import('./HomeAlerts.tsx'),
   ]).then(
-    ([immich, backup, chart]) => {
+    ([immich, backup, chart, alerts]) => {
       parts = {
+        Alerts: alerts.ActiveAlerts,
         Immich: immich.ImmichTile,
         Backup: backup.BackupTile,
         Chart: chart.TemperatureChart,

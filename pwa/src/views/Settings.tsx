@@ -3,8 +3,8 @@ import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { ROUTES } from '../../../shared/api.ts';
 import type { PushHealth, PushSubscriptionResponse, QuietHours } from '../../../shared/push.ts';
 import { useAccess } from '../access.ts';
+import { formatDateTime } from '../clock.ts';
 import { describeError } from '../errors.ts';
-import { formatDateTime } from '../format.ts';
 import { useAction } from '../hooks/useAction.ts';
 import {
   browserPush,

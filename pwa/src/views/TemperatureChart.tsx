@@ -2,6 +2,7 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { TemperatureHistoryResponse } from '../../../shared/status.ts';
 import { CHART_SIZE, temperatureChart } from '../chart.ts';
+import { formatDate, TIME } from '../clock.ts';
 import { useStore } from '../store.ts';
 import './Chart.css';
 
@@ -9,8 +10,7 @@ const REFRESH_MS = 60_000;
 /** A Pi 4 throttles from 80 °C; the temp-high alert uses the same line (ARCHITECTURE §10). */
 const THRESHOLD_C = 80;
 
-const formatHour = (ms: number) =>
-  new Date(ms).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+const formatHour = (ms: number) => formatDate(ms, TIME);
 
 const fixed = (c: number) => c.toFixed(1);
 
