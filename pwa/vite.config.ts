@@ -12,8 +12,12 @@ export default defineConfig({
     outDir: fileURLToPath(new URL('../dist/pwa', import.meta.url)),
     emptyOutDir: true,
     assetsDir: 'assets',
-    // The polyfill would be an inline script, which the CSP (ARCHITECTURE §12) refuses.
-    modulePreload: { polyfill: false },
+    // No <link rel=modulepreload> per dependency of a lazy import: Vite's helper made one for each
+    // (15 for Home's parts), and adding them cost a phone-speed 50 ms task as Home started
+    // (measured); the browser fetches a lazy chunk's imports itself, from the service worker's
+    // cache. The helper still adds a lazy screen's CSS. (Its polyfill would be an inline script,
+    // which the CSP of ARCHITECTURE §12 refuses.)
+    modulePreload: false,
     // Nothing inlined as data: URLs into JS: every asset is a file the CSP allows as 'self'.
     assetsInlineLimit: 0,
     sourcemap: false,

@@ -1,1 +1,0 @@
-import{B as e,lt as t}from"./shell-c5JA0MMD.js";import{i as n,n as r,r as i}from"./immich-zpoMa2CF.js";function a(a){let{signed:o}=a;return{immichJobs:async r=>(await o(`POST`,t.immichJobs,n,``,e(i,{action:r}))).immich,saveGuard:async i=>(await o(`PUT`,t.immichGuard,n,``,e(r,i))).immich}}export{a as immichCalls};
