@@ -23,6 +23,8 @@ const NIGHT: QuietHours = { start: '22:00', end: '07:00' };
 /** A browser whose push manager hands out numbered subscriptions and remembers what happened. */
 function fakeBrowser(permission: NotificationPermission, existingKey: Uint8Array | null) {
   const log: string[] = [];
+  // Notification.permission is a synchronous call to the browser process: counted apart.
+  const reads = { permission: 0 };
   let made = 0;
   const subscription = (applicationServerKey: Uint8Array): BrowserSubscription => {
     const n = ++made;
@@ -50,7 +52,10 @@ function fakeBrowser(permission: NotificationPermission, existingKey: Uint8Array
     },
   };
   const browser: PushBrowser = {
-    permission: () => permission,
+    permission: () => {
+      reads.permission++;
+      return permission;
+    },
     requestPermission: async () => {
       log.push('prompt');
       return permission === 'default' ? 'granted' : permission;
@@ -58,7 +63,7 @@ function fakeBrowser(permission: NotificationPermission, existingKey: Uint8Array
     pushManager: async () => manager,
     timeZone: () => 'Europe/Berlin',
   };
-  return { browser, log };
+  return { browser, log, reads };
 }
 
 /** The agent's push calls: its VAPID key, the subscription it keeps, and what it was sent. */
@@ -158,10 +163,12 @@ describe('notifications', () => {
       ['denied', OLD_KEY],
       ['granted', null],
     ] as const) {
-      const { browser, log } = fakeBrowser(permission, existing);
+      const { browser, log, reads } = fakeBrowser(permission, existing);
       const agent = fakeAgent(NEW_KEY);
       expect(await resendSubscription(agent.api, browser)).toBeNull();
       expect(log).toEqual([]);
+      // Without a subscription it does not even read the permission.
+      expect(reads.permission).toBe(existing ? 1 : 0);
       expect(agent.sent).toEqual([]);
     }
   });

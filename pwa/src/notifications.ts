@@ -159,12 +159,17 @@ export async function turnOffNotifications(api: AgentPush, browser: PushBrowser)
   await api.deletePushSubscription();
 }
 
-/** browserSubscription answers this browser's subscription, null when it has none or no push. */
+/**
+ * browserSubscription answers this browser's subscription, null when it has none, no push or no
+ * permission. The push manager is asked first: Notification.permission is a synchronous call to
+ * the browser process, measured up to 25 ms as a fresh browser starts, and most launches have no
+ * subscription to check it for.
+ */
 export async function browserSubscription(
   browser: PushBrowser,
 ): Promise<BrowserSubscription | null> {
-  if (browser.permission() !== 'granted') return null;
-  return (await (await browser.pushManager())?.getSubscription()) ?? null;
+  const subscription = await (await browser.pushManager())?.getSubscription();
+  return subscription && browser.permission() === 'granted' ? subscription : null;
 }
 
 /**
