@@ -135,7 +135,7 @@ describe('the app shell in Chromium', () => {
     await page.setViewportSize({ width: 390, height: 844 });
   });
 
-  it('draws Home in one go on a return: the lazy tiles move nothing (no layout shift)', async () => {
+  it('draws Home on a return with nothing moving: lazy tiles and later stages (no layout shift)', async () => {
     // A return visit, as from the home screen: the status kept from the last one shows at once,
     // and the Immich and backup tiles come from lazy chunks among the others.
     const tab = await page.context().newPage();
@@ -155,6 +155,36 @@ describe('the app shell in Chromium', () => {
     const shifts = await tab.evaluate(() => (globalThis as unknown as { shifts: number[] }).shifts);
     await tab.close();
     expect(shifts).toEqual([]);
+  });
+
+  it('draws Home’s tiles top to bottom in stages, not in one long task', async () => {
+    // Each batch of DOM changes the page makes in one go; a stage of Home's own is a batch.
+    const tab = await page.context().newPage();
+    await tab.addInitScript(() => {
+      const batches: string[][] = [];
+      (globalThis as unknown as { batches: string[][] }).batches = batches;
+      new MutationObserver((records) => {
+        const ids = records.flatMap((record) =>
+          [...record.addedNodes].flatMap((node) =>
+            node instanceof Element
+              ? [node, ...node.querySelectorAll('[data-testid]')].flatMap(
+                  (element) => element.getAttribute('data-testid') ?? [],
+                )
+              : [],
+          ),
+        );
+        if (ids.length > 0) batches.push(ids);
+      }).observe(document, { childList: true, subtree: true });
+    });
+    await tab.goto(new URL('/', agent?.url).href);
+    await tab.getByTestId('disk-space').waitFor();
+    const batches = await tab.evaluate(
+      () => (globalThis as unknown as { batches: string[][] }).batches,
+    );
+    await tab.close();
+    const batchOf = (id: string) => batches.findIndex((ids) => ids.includes(id));
+    expect(batchOf('drive-state')).toBeGreaterThanOrEqual(0);
+    expect(batchOf('disk-space')).toBeGreaterThan(batchOf('drive-state'));
   });
 
   it('starts Home on a return without waking ICU, and writes its times as Intl would', async () => {
