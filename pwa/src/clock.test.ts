@@ -39,28 +39,34 @@ describe('learnShape', () => {
 describe('formatDate', () => {
   afterEach(() => {
     vi.unstubAllGlobals();
+    vi.doUnmock('./db.ts');
     vi.resetModules();
   });
-  const storage = () => {
-    const items = new Map<string, string>();
-    return {
-      items,
-      getItem: (key: string) => items.get(key) ?? null,
-      setItem: (key: string, value: string) => void items.set(key, value),
-    };
+  /** The app's IndexedDB store, in memory: kept across the "starts" of one test. */
+  const database = () => {
+    const items = new Map<string, unknown>();
+    vi.doMock('./db.ts', () => ({
+      dbGet: async (key: string) => structuredClone(items.get(key)),
+      dbSet: async (key: string, value: unknown) => void items.set(key, structuredClone(value)),
+    }));
+    return items;
+  };
+  /** start loads the modules afresh, as a new page does, and reads what is kept as the store does. */
+  const start = async () => {
+    vi.resetModules();
+    await (await import('./kept-shapes.ts')).loadDateShapes();
+    return import('./clock.ts');
   };
 
   it('keeps what it learnt, and a later start writes from it without Intl', async () => {
-    const kept = storage();
-    vi.stubGlobal('localStorage', kept);
+    const kept = database();
     vi.stubGlobal('navigator', { languages: ['en-US'] });
     const ms = new Date(2026, 11, 7, 16, 5).getTime();
-    const first = await import('./clock.ts');
+    const first = await start();
     const expected = new Intl.DateTimeFormat(undefined, first.TIME).format(ms);
     expect(first.formatDate(ms, first.TIME)).toBe(expected);
-    expect(kept.items.get('date-shapes')).toContain('"languages":"en-US"');
+    await vi.waitFor(() => expect(kept.get('dateShapes')).toMatchObject({ languages: 'en-US' }));
 
-    vi.resetModules();
     const Intl0 = globalThis.Intl;
     const created = vi.fn();
     vi.stubGlobal('Intl', {
@@ -70,21 +76,33 @@ describe('formatDate', () => {
         return new Intl0.DateTimeFormat(...args);
       },
     });
-    const second = await import('./clock.ts');
+    const second = await start();
     expect(second.formatDate(ms, second.TIME)).toBe(expected);
     expect(created).not.toHaveBeenCalled();
   });
 
   it('learns again when the languages change or the kept value is not one it wrote', async () => {
-    const kept = storage();
-    kept.items.set('date-shapes', '{"version":1,"languages":"de-DE","shapes":{"x":{"parts":1}}}');
-    vi.stubGlobal('localStorage', kept);
+    const kept = database();
+    kept.set('dateShapes', { version: 1, languages: 'de-DE', shapes: { x: { parts: 1 } } });
     vi.stubGlobal('navigator', { languages: ['de-DE'] });
-    const { formatDate } = await import('./clock.ts');
+    const { formatDate } = await start();
     const ms = new Date(2026, 0, 3, 4, 5).getTime();
     const options = { month: 'short', day: 'numeric' } as const;
     expect(formatDate(ms, options)).toBe(new Intl.DateTimeFormat(undefined, options).format(ms));
-    expect(JSON.parse(kept.items.get('date-shapes') ?? '{}').shapes.x).toBeUndefined();
+    await vi.waitFor(() =>
+      expect(kept.get('dateShapes')).toMatchObject({ shapes: { [JSON.stringify(options)]: {} } }),
+    );
+    expect((kept.get('dateShapes') as { shapes: object }).shapes).not.toHaveProperty('x');
+  });
+
+  it('clears what an earlier version kept in localStorage once it learns', async () => {
+    database();
+    const old = new Map([['date-shapes', '{}']]);
+    vi.stubGlobal('localStorage', { removeItem: (key: string) => old.delete(key) });
+    vi.stubGlobal('navigator', { languages: ['en-GB'] });
+    const { formatDate, TIME } = await start();
+    formatDate(Date.UTC(2026, 0, 3), TIME);
+    expect([...old.keys()]).toEqual([]);
   });
 
   it('writes a pinned zone with Intl', async () => {

@@ -3,9 +3,11 @@
 // A page's first Intl call loads ICU's locale data in one go: measured 20–50 ms in Chromium on a
 // 2-core VM, four times that at a phone's speed, and it was most of Home's blocking time. So the
 // app learns once how this phone writes each kind of date (Intl's formatToParts of sample dates),
-// keeps that shape in localStorage, and from then on fills it from the Date's own fields. A shape
+// keeps that shape (kept-shapes.ts), and from then on fills it from the Date's own fields. A shape
 // is kept only if it writes every sample exactly as Intl does; a locale it cannot write (other
 // digits, another calendar) goes on with Intl.
+import { keepDateShapes, keptDateShapes } from './kept-shapes.ts';
+
 /** Zone pins the locale and time zone a time is shown in; the phone's own by default (tests pin both). */
 export interface Zone {
   locale?: string;
@@ -20,13 +22,14 @@ interface Shape {
   periods: string[];
   cycle: string;
 }
-/** What localStorage keeps: shapes by their options (null: Intl writes it), for one language list. */
+/** What is kept: shapes by their options (null: Intl writes it), for one language list. */
 interface Kept {
   version: 1;
   languages: string;
   shapes: Record<string, Shape | null>;
 }
-const KEY = 'date-shapes';
+/** Where an earlier version kept them, in localStorage: cleared when shapes are learnt. */
+const OLD_KEY = 'date-shapes';
 
 // Fields of one digit where they can be, so a number's width shows: 3 Feb 2001, 04:05.
 const MONTHS = Array.from({ length: 12 }, (_, month) => new Date(2001, month, 3, 4, 5));
@@ -102,7 +105,7 @@ const strings = (list: unknown, length?: number): boolean =>
   (length === undefined || list.length === length) &&
   list.every((item) => typeof item === 'string');
 
-/** isShape checks what localStorage gave back: written by an older app, or by hand. */
+/** isShape checks what storage gave back: written by an older app, or by hand. */
 function isShape(shape: Partial<Shape> | null): boolean {
   return (
     shape === null ||
@@ -130,12 +133,7 @@ function isKept(stored: unknown): stored is Kept {
 function keptShapes(): Kept {
   const languages = globalThis.navigator?.languages?.join(',') ?? '';
   if (kept?.languages === languages) return kept;
-  let stored: unknown;
-  try {
-    stored = JSON.parse(globalThis.localStorage?.getItem(KEY) ?? 'null');
-  } catch {
-    // Unreadable or not JSON: learnt again.
-  }
+  const stored = keptDateShapes();
   kept =
     isKept(stored) && stored.languages === languages
       ? stored
@@ -162,10 +160,11 @@ export function formatDate(
   if (shape === undefined) {
     shape = learnShape(undefined, options);
     store.shapes[key] = shape;
+    keepDateShapes(store);
     try {
-      globalThis.localStorage?.setItem(KEY, JSON.stringify(store));
+      globalThis.localStorage?.removeItem(OLD_KEY);
     } catch {
-      // Storage full or refused (a private window): learnt again on the next start.
+      // Storage refused (a private window): nothing was kept there either.
     }
   }
   return shape

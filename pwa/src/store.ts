@@ -4,6 +4,7 @@ import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import { AgentKeyChangedError, type Api, ApiError, OfflineError } from './api/index.ts';
 import { needsNewPairing } from './errors.ts';
+import { loadDateShapes } from './kept-shapes.ts';
 import { forgetPairing, loadPairedDevice, type PairedDevice } from './keys.ts';
 import { loadLastStatus, type SeenStatus, saveLastStatus } from './last-status.ts';
 import type { OperationKind } from './operation.ts';
@@ -65,7 +66,11 @@ export function createStore(api: Api, router: Router, now: () => number = Date.n
       if (store.operation.value?.id === id) store.operation.value = null;
     },
     async load() {
-      const [device, seen] = await Promise.all([loadPairedDevice(), loadLastStatus()]);
+      const [device, seen] = await Promise.all([
+        loadPairedDevice(),
+        loadLastStatus(),
+        loadDateShapes(),
+      ]);
       store.lastStatus.value = seen;
       if (device) store.adopt(device);
       else store.device.value = null;

@@ -2,8 +2,6 @@
 // use it: a function in format.ts rides in the first load (the shell chunk holds that module, §12).
 import { formatDate, TIME, type Zone } from './clock.ts';
 
-export type { Zone };
-
 /** calendarDay is the date a moment falls on in a zone, as YYYY-MM-DD. */
 function calendarDay(ms: number, timeZone: string | undefined): string {
   if (timeZone === undefined) {

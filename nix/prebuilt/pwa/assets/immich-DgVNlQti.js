@@ -1,1 +1,0 @@
-import{ct as e,z as t}from"./shell-s9lOo6rw.js";import{i as n,n as r,r as i}from"./immich-Dbacc-Eq.js";function a(a){let{signed:o}=a;return{immichJobs:async r=>(await o(`POST`,e.immichJobs,n,``,t(i,{action:r}))).immich,saveGuard:async i=>(await o(`PUT`,e.immichGuard,n,``,t(r,i))).immich}}export{a as immichCalls};
