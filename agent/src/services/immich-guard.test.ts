@@ -79,8 +79,10 @@ describe('the thermal guard', () => {
   });
 
   it('caps Immich’s CPU through the helper without a key, and lifts the cap when cool', async () => {
-    const { agent, phone } = await unlockedAgent();
+    const { agent, phone } = await setup();
+    // A drive without Immich's key file: the unlock's first read of Immich finds none.
     agent.pi.immich.key = null;
+    await unlocked(agent, phone);
     await hold(agent, 48, 10);
     const noKey = await status(agent, phone);
     expect(noKey.immich?.state).toBe('no-key');
@@ -179,6 +181,16 @@ describe('the thermal guard', () => {
 });
 
 describe('the thermal guard after an unlock', () => {
+  it('reads Immich as the unlock ends, not at the next sample: no "locked" beside a running drive', async () => {
+    const { agent, phone } = await setup();
+    expect((await status(agent, phone)).immich?.state).toBe('locked');
+    await unlocked(agent, phone);
+    // No monitor sample since: the unlock's own end had the queues read.
+    await expect
+      .poll(async () => (await status(agent, phone)).immich)
+      .toMatchObject({ state: 'ok', version: expect.anything() });
+  });
+
   it('takes a pause Immich lost while locked for no person’s resume: still hot, it pauses again', async () => {
     const { agent, phone } = await unlockedAgent();
     await hold(agent, 79, 70);

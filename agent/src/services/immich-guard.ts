@@ -126,11 +126,12 @@ export class ImmichGuardService {
       if (event.type === 'lock-started') {
         void this.serial(async () => this.forgetImmich());
       } else if (event.type === 'immich-back') {
-        void this.serial(async () => {
-          // Immich answers: an admin may pause before the next sample says so.
-          this.sample = { ...this.sample, driveUp: true };
+        // Immich answers: its queues are read now, not at the next sample (up to pollSeconds
+        // later), so the tile does not say "locked" beside a running drive, and an admin may
+        // pause before the next sample says so.
+        void this.serial(() => {
           this.settleAfterUnlock = true;
-          this.lastPollMono = Number.NEGATIVE_INFINITY;
+          return this.step({ ...this.sample, driveUp: true }, true);
         });
       }
     });
