@@ -159,17 +159,12 @@ export async function turnOffNotifications(api: AgentPush, browser: PushBrowser)
   await api.deletePushSubscription();
 }
 
-/**
- * browserSubscription answers this browser's subscription, null when it has none, no push or no
- * permission. The push manager is asked first: Notification.permission is a synchronous call to
- * the browser process, measured up to 25 ms as a fresh browser starts, and most launches have no
- * subscription to check it for.
- */
+/** browserSubscription answers this browser's subscription, null when it has none or no push. */
 export async function browserSubscription(
   browser: PushBrowser,
 ): Promise<BrowserSubscription | null> {
-  const subscription = await (await browser.pushManager())?.getSubscription();
-  return subscription && browser.permission() === 'granted' ? subscription : null;
+  if (browser.permission() !== 'granted') return null;
+  return (await (await browser.pushManager())?.getSubscription()) ?? null;
 }
 
 /**
@@ -198,8 +193,11 @@ export async function resendSubscription(
   api: AgentPush,
   browser: PushBrowser,
 ): Promise<PushSubscriptionRequest | null> {
-  const subscription = await browserSubscription(browser);
-  if (!subscription) return null;
+  // The push manager first, unlike Settings (which must not wait for a service worker that may
+  // never be ready): Notification.permission is a synchronous call to the browser process,
+  // measured up to 25 ms as a fresh browser starts, and most launches have no subscription.
+  const subscription = await (await browser.pushManager())?.getSubscription();
+  if (!subscription || browser.permission() !== 'granted') return null;
   const agent = await api.pushSubscription();
   const quietHours = agent.subscription?.quietHours ?? null;
   let current = subscription;

@@ -1,1 +1,0 @@
-import{V as e,ut as t}from"./shell-C1enYcdR.js";import{i as n,n as r,r as i}from"./immich-DTnLHsqV.js";function a(a){let{signed:o}=a;return{immichJobs:async r=>(await o(`POST`,t.immichJobs,n,``,e(i,{action:r}))).immich,saveGuard:async i=>(await o(`PUT`,t.immichGuard,n,``,e(r,i))).immich}}export{a as immichCalls};

@@ -1,0 +1,1 @@
+import{V as e,ut as t}from"./shell-CMNi9Cjs.js";import{i as n,n as r,r as i}from"./immich-DDBYu06q.js";function a(a){let{signed:o}=a;return{immichJobs:async r=>(await o(`POST`,t.immichJobs,n,``,e(i,{action:r}))).immich,saveGuard:async i=>(await o(`PUT`,t.immichGuard,n,``,e(r,i))).immich}}export{a as immichCalls};
